@@ -1,0 +1,71 @@
+"""structlog set-up: bound context (conversation id, node), JSON in production, redaction.
+
+The redaction processor runs before rendering, so no renderer ever sees a card number, an
+account number with its sort code, an email address or a phone number.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from collections.abc import MutableMapping
+from typing import Any
+
+import structlog
+
+_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\b(?:\d[ -]?){13,19}\b"), "[card]"),
+    (re.compile(r"\b\d{2}-\d{2}-\d{2}\s*,?\s*\d{8}\b"), "[account]"),
+    (re.compile(r"\b\d{6}\s+\d{8}\b"), "[account]"),
+    (re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"), "[email]"),
+    (re.compile(r"(?:\+44\s?7\d{3}|\b07\d{3})\s?\d{3}\s?\d{3}\b"), "[phone]"),
+)
+
+
+def redact_text(text: str) -> str:
+    """Replace personal data in free text with placeholders."""
+    for pattern, placeholder in _PATTERNS:
+        text = pattern.sub(placeholder, text)
+    return text
+
+
+def _redact(value: Any) -> Any:
+    if isinstance(value, str):
+        return redact_text(value)
+    if isinstance(value, dict):
+        return {k: _redact(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_redact(v) for v in value]
+    return value
+
+
+def redact_processor(
+    _logger: Any, _method: str, event_dict: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    for key, value in list(event_dict.items()):
+        event_dict[key] = _redact(value)
+    return event_dict
+
+
+def configure_logging(fmt: str = "console", level: str = "warning") -> None:
+    """Configure structlog once per process (called by the CLI and the agent's start-up)."""
+    renderer: Any = (
+        structlog.processors.JSONRenderer()
+        if fmt == "json"
+        else structlog.dev.ConsoleRenderer(colors=False)
+    )
+    structlog.configure(
+        processors=[
+            structlog.contextvars.merge_contextvars,
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            redact_processor,
+            renderer,
+        ],
+        wrapper_class=structlog.make_filtering_bound_logger(
+            logging.getLevelNamesMapping()[level.upper()]
+        ),
+        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        cache_logger_on_first_use=False,
+    )

@@ -1,0 +1,86 @@
+"""The one settings object. Read from ``RESOLVE_*`` environment variables (and ``.env``).
+
+Defaults are the offline path: no model, the in-process mock bank, SQLite checkpoints under
+``RESOLVE_DATA_DIR``. Provider keys are read under their usual names.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="RESOLVE_", env_file=".env", extra="ignore", frozen=True
+    )
+
+    data_dir: Path = Field(
+        default=Path(".data"),
+        description="Where checkpoints, indexes, trained models and the audit log are kept.",
+    )
+    project_root: Path = Field(
+        default=PROJECT_ROOT, description="Folder holding policies/, prompts/ and fixtures/."
+    )
+    model: str | None = Field(default=None, description="Planner model; unset means offline.")
+    openai_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("RESOLVE_OPENAI_API_KEY", "OPENAI_API_KEY")
+    )
+    anthropic_api_key: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("RESOLVE_ANTHROPIC_API_KEY", "ANTHROPIC_API_KEY"),
+    )
+
+    bank_url: str | None = Field(
+        default=None, description="Banking API base URL; unset runs the mock bank in-process."
+    )
+    bank_seed: str = Field(default="default", description="Mock bank seed under fixtures/bank/.")
+    bank_timeout_s: float = Field(default=5.0, gt=0)
+    bank_attempts: int = Field(default=3, ge=1, le=10)
+    bank_backoff_base_s: float = Field(default=0.2, ge=0)
+    bank_backoff_max_s: float = Field(default=2.0, ge=0)
+
+    checkpointer: Literal["sqlite", "memory"] = "sqlite"
+    checkpoint_path: Path | None = Field(
+        default=None, description="SQLite checkpoint file; default <data_dir>/checkpoints.sqlite."
+    )
+
+    max_message_chars: int = Field(default=4000, ge=100)
+    clarify_threshold: float = Field(default=0.5, ge=0, le=1)
+    clarify_margin: float = Field(default=0.08, ge=0, le=1)
+    max_clarifications: int = Field(default=1, ge=0)
+    max_plan_steps: int = Field(default=10, ge=2)
+    grounding_threshold: float = Field(default=0.35, ge=0)
+    clock: datetime | None = Field(
+        default=None, description="Fixed 'now' for deterministic runs; unset uses the real time."
+    )
+
+    log_format: Literal["console", "json"] = "console"
+    log_level: Literal["debug", "info", "warning", "error"] = "warning"
+
+    @field_validator("data_dir", "project_root", mode="after")
+    @classmethod
+    def _absolute(cls, value: Path) -> Path:
+        return value.expanduser().resolve()
+
+    @property
+    def checkpoint_file(self) -> Path:
+        return self.checkpoint_path or self.data_dir / "checkpoints.sqlite"
+
+    @property
+    def policies_dir(self) -> Path:
+        return self.project_root / "policies"
+
+    @property
+    def prompts_dir(self) -> Path:
+        return self.project_root / "prompts"
+
+    @property
+    def fixtures_dir(self) -> Path:
+        return self.project_root / "fixtures"

@@ -1,0 +1,32 @@
+"""Closed vocabularies of the agent, defined once and imported everywhere."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Queue = Literal[
+    "general", "cards", "payments", "disputes", "fincrime", "vulnerable_customers", "complaints"
+]
+QUEUES: tuple[Queue, ...] = (
+    "general", "cards", "payments", "disputes", "fincrime", "vulnerable_customers", "complaints"
+)
+Priority = Literal["urgent", "high", "normal", "low"]
+PRIORITY_RANK: dict[Priority, int] = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
+
+ConversationStatus = Literal["awaiting_customer", "resolved", "handed_off"]
+Role = Literal["customer", "agent", "cop", "system"]
+
+RiskKind = Literal[
+    "scam",
+    "bereavement",
+    "financial_difficulty",
+    "vulnerability",
+    "complaint",
+    "human_request",
+    "abuse",
+    "prompt_injection",
+]
+
+Handling = Literal["procedure", "answer", "escalate", "smalltalk"]
+Verdict = Literal["allow", "confirm", "step_up", "block", "escalate"]
+Route = Literal["resolve", "clarify", "escalate"]

@@ -1,13 +1,13 @@
 """Errors raised by the agent's public API; all derive from :class:`tools.errors.ResolveError`.
 
-    ResolveError (tools.errors)
-    ├── ConfigurationError / DataFileError / BankError / UnknownToolError   (tools.errors)
-    ├── AgentClosedError          the agent is used outside ``async with`` or after closing
-    ├── UnknownCustomerError      the bank has no such customer
-    ├── UnknownConversationError  no conversation with that id has been stored
-    ├── ConversationOwnershipError a conversation id is reused for another customer
-    └── InvalidRequestError       an API argument is malformed (not the message text: bad
-                                  message text gets a reply, never an exception)
+ResolveError (tools.errors)
+├── ConfigurationError / DataFileError / BankError / UnknownToolError   (tools.errors)
+├── AgentClosedError          the agent is used outside ``async with`` or after closing
+├── UnknownCustomerError      the bank has no such customer
+├── UnknownConversationError  no conversation with that id has been stored
+├── ConversationOwnershipError a conversation id is reused for another customer
+└── InvalidRequestError       an API argument is malformed (not the message text: bad
+                              message text gets a reply, never an exception)
 """
 
 from __future__ import annotations

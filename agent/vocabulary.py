@@ -8,7 +8,13 @@ Queue = Literal[
     "general", "cards", "payments", "disputes", "fincrime", "vulnerable_customers", "complaints"
 ]
 QUEUES: tuple[Queue, ...] = (
-    "general", "cards", "payments", "disputes", "fincrime", "vulnerable_customers", "complaints"
+    "general",
+    "cards",
+    "payments",
+    "disputes",
+    "fincrime",
+    "vulnerable_customers",
+    "complaints",
 )
 Priority = Literal["urgent", "high", "normal", "low"]
 PRIORITY_RANK: dict[Priority, int] = {"urgent": 0, "high": 1, "normal": 2, "low": 3}

@@ -1,0 +1,382 @@
+"""The async public API for chat channels: ``ResolutionAgent.handle_message``.
+
+One agent per process, used as an async context manager. Conversations are serialised by a
+per-conversation lock (two messages of one conversation never run at once) and run
+concurrently otherwise. State is checkpointed after every graph step, so a restart with the
+same settings resumes every conversation.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from contextlib import AsyncExitStack
+from datetime import UTC, datetime
+from typing import Any, Literal, get_args
+
+import httpx
+import structlog
+from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.checkpoint.memory import InMemorySaver
+from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
+
+from agent.errors import (
+    AgentClosedError,
+    ConversationOwnershipError,
+    InvalidRequestError,
+    UnknownConversationError,
+    UnknownCustomerError,
+)
+from agent.graph import build_graph, checkpoint_serializer
+from agent.handoff import HandoffSummary, build_handoff
+from agent.helpcentre import load_articles
+from agent.logs import configure_logging
+from agent.nodes.deps import Deps
+from agent.planning import OfflinePlanner, Planner
+from agent.policies import load_policies
+from agent.retrieval import LexicalRetriever, Retriever
+from agent.settings import Settings
+from agent.state import Citation, ConversationState, Escalation, Message, Reasoned
+from agent.templates import Templates
+from agent.understanding import IntentClassifier, KeywordIntentClassifier
+from agent.vocabulary import ConversationStatus
+from tools.client import BankClient, RetryPolicy
+from tools.declarations import get_tool
+from tools.mockbank import MockBank, create_app, load_seed
+from tools.vocabulary import IdentityLevel
+
+log = structlog.get_logger("agent.api")
+_ID = re.compile(r"^[A-Za-z0-9_.:\-]{1,128}$")
+
+
+class ActionTaken(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    tool: str
+    args: dict[str, JsonValue]
+    outcome: Literal["succeeded", "failed"]
+    detail: str = ""
+
+
+class Reply(BaseModel):
+    """What the channel shows, and what it needs to know about this turn."""
+
+    model_config = ConfigDict(frozen=True)
+
+    conversation_id: str
+    text: str
+    status: ConversationStatus
+    citations: list[Citation] = Field(default_factory=list)
+    actions: list[ActionTaken] = Field(default_factory=list)
+    handoff: HandoffSummary | None = None
+    intent: str | None = None
+    turn: int = 0
+
+
+class Conversation(BaseModel):
+    """A stored conversation as COps tools and evals read it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    conversation_id: str
+    customer_id: str
+    status: ConversationStatus
+    first_intent: str | None
+    transcript: list[Message]
+    actions: list[ActionTaken]
+    handoff: HandoffSummary | None
+    state: ConversationState
+
+
+class ResolutionAgent:
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        planner: Planner | None = None,
+        classifier: IntentClassifier | None = None,
+        retriever: Retriever | None = None,
+        mock_bank: MockBank | None = None,
+        checkpointer: BaseCheckpointSaver[Any] | None = None,
+    ) -> None:
+        self.settings = settings or Settings()
+        self._planner = planner
+        self._classifier = classifier
+        self._retriever = retriever
+        self._mock_bank = mock_bank
+        self._checkpointer = checkpointer
+        self._stack: AsyncExitStack | None = None
+        self._graph: Any = None
+        self._deps: Deps | None = None
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._known_customers: set[str] = set()
+
+    @property
+    def mock_bank(self) -> MockBank | None:
+        """The in-process mock bank, when no ``bank_url`` is configured."""
+        return self._mock_bank
+
+    async def __aenter__(self) -> ResolutionAgent:
+        s = self.settings
+        configure_logging(s.log_format, s.log_level)
+        stack = AsyncExitStack()
+        try:
+            policies = load_policies(s.policies_dir)
+            templates = Templates(s.prompts_dir)
+            retriever = self._retriever or LexicalRetriever(load_articles(s.fixtures_dir / "help"))
+            transport: httpx.AsyncBaseTransport | None = None
+            base_url = s.bank_url
+            if base_url is None:
+                if self._mock_bank is None:
+                    self._mock_bank = MockBank(load_seed(s.fixtures_dir, s.bank_seed))
+                transport = httpx.ASGITransport(app=create_app(self._mock_bank))
+                base_url = "http://mockbank"
+            bank = BankClient(
+                base_url,
+                transport=transport,
+                timeout_s=s.bank_timeout_s,
+                retry=RetryPolicy(s.bank_attempts, s.bank_backoff_base_s, s.bank_backoff_max_s),
+            )
+            stack.push_async_callback(bank.aclose)
+            checkpointer = self._checkpointer
+            if checkpointer is None:
+                if s.checkpointer == "memory":
+                    checkpointer = InMemorySaver(serde=checkpoint_serializer())
+                else:
+                    s.checkpoint_file.parent.mkdir(parents=True, exist_ok=True)
+                    saver = await stack.enter_async_context(
+                        AsyncSqliteSaver.from_conn_string(str(s.checkpoint_file))
+                    )
+                    saver.serde = checkpoint_serializer()
+                    checkpointer = saver
+            fixed = s.clock
+
+            def clock() -> datetime:
+                return fixed or datetime.now(UTC)
+
+            self._deps = Deps(
+                settings=s,
+                policies=policies,
+                templates=templates,
+                classifier=self._classifier or KeywordIntentClassifier(),
+                retriever=retriever,
+                planner=self._planner or OfflinePlanner(),
+                bank=bank,
+                clock=clock,
+            )
+            self._graph = build_graph(self._deps, checkpointer)
+        except BaseException:
+            await stack.aclose()
+            raise
+        self._stack = stack
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._stack is not None:
+            await self._stack.aclose()
+        self._stack = None
+        self._graph = None
+
+    def _require(self) -> tuple[Any, Deps]:
+        if self._graph is None or self._deps is None:
+            raise AgentClosedError(
+                "the agent is not open; use `async with ResolutionAgent(settings) as agent:`"
+            )
+        return self._graph, self._deps
+
+    async def handle_message(
+        self,
+        conversation_id: str,
+        customer_id: str,
+        text: str,
+        identity: IdentityLevel = "app_authenticated",
+    ) -> Reply:
+        """Handle one customer message and return what to show them."""
+        graph, deps = self._require()
+        _check_id("conversation_id", conversation_id)
+        _check_id("customer_id", customer_id)
+        if identity not in get_args(IdentityLevel):
+            raise InvalidRequestError(
+                f"identity must be one of {get_args(IdentityLevel)}, got {identity!r}"
+            )
+        if not isinstance(text, str):
+            raise InvalidRequestError(f"text must be a str, got {type(text).__name__}")
+        lock = self._locks.setdefault(conversation_id, asyncio.Lock())
+        async with lock:
+            structlog.contextvars.bind_contextvars(conversation_id=conversation_id)
+            try:
+                return await self._run_turn(
+                    graph, deps, conversation_id, customer_id, text, identity
+                )
+            finally:
+                structlog.contextvars.unbind_contextvars("conversation_id")
+
+    async def _run_turn(
+        self,
+        graph: Any,
+        deps: Deps,
+        conversation_id: str,
+        customer_id: str,
+        text: str,
+        identity: IdentityLevel,
+    ) -> Reply:
+        config = {"configurable": {"thread_id": conversation_id}}
+        snapshot = await graph.aget_state(config)
+        if snapshot.values:
+            if snapshot.values.get("customer_id") != customer_id:
+                raise ConversationOwnershipError(conversation_id)
+        else:
+            await self._check_customer(deps, customer_id)
+        started = datetime.now(UTC)
+        try:
+            values = await graph.ainvoke(
+                {
+                    "incoming": text,
+                    "inbound_identity": identity,
+                    "conversation_id": conversation_id,
+                    "customer_id": customer_id,
+                },
+                config,
+            )
+        except Exception as exc:  # a bug must hand off safely, never lose the message
+            log.exception("turn_failed", error=type(exc).__name__)
+            values = await self._recover(
+                graph, deps, config, conversation_id, customer_id, text, repr(exc)
+            )
+        state = ConversationState.model_validate(values)
+        log.info(
+            "turn_done",
+            status=state.status,
+            intent=state.active_intent,
+            duration_ms=round((datetime.now(UTC) - started).total_seconds() * 1000, 1),
+        )
+        return _reply(state)
+
+    async def _check_customer(self, deps: Deps, customer_id: str) -> None:
+        if customer_id in self._known_customers:
+            return
+        result = await deps.bank.call(
+            get_tool("get_customer"), {"customer_id": customer_id}, customer_id=customer_id
+        )
+        if not result.ok and result.failure is not None and result.failure.kind == "not_found":
+            raise UnknownCustomerError(customer_id)
+        if result.ok:
+            self._known_customers.add(customer_id)
+
+    async def _recover(
+        self,
+        graph: Any,
+        deps: Deps,
+        config: Any,
+        conversation_id: str,
+        customer_id: str,
+        text: str,
+        error: str,
+    ) -> dict[str, Any]:
+        snapshot = await graph.aget_state(config)
+        state = ConversationState.model_validate(
+            snapshot.values or {"conversation_id": conversation_id, "customer_id": customer_id}
+        )
+        now = deps.clock()
+        transcript = list(state.transcript)
+        if not transcript or transcript[-1].role != "customer" or transcript[-1].text != text:
+            transcript.append(
+                Message(
+                    role="customer",
+                    text=text[: deps.settings.max_message_chars],
+                    turn=state.turn + 1,
+                    at=now,
+                )
+            )
+        rule = deps.policies.fallback("internal_error")
+        escalation = Escalation(
+            rule_id=rule.id,
+            reason=rule.reason,
+            queue="general",
+            priority=rule.priority,
+            detail=error[:200],
+        )
+        reply_text = deps.templates.render("replies/handoff.j2", queue="general")
+        transcript.append(Message(role="agent", text=reply_text, turn=state.turn + 1, at=now))
+        fired = [
+            *state.fired_rules,
+            Reasoned(rule_id=rule.id, reason=rule.reason, turn=state.turn + 1),
+        ]
+        state = state.model_copy(
+            update={
+                "transcript": transcript,
+                "fired_rules": fired,
+                "status": "handed_off",
+                "turn": max(state.turn, transcript[-1].turn),
+                "escalation": escalation,
+                "pending": None,
+            }
+        )
+        handoff = build_handoff(state, escalation, deps.policies, deps.templates, now=now)
+        from agent.state import ProposeReply
+
+        update = {
+            "transcript": transcript,
+            "fired_rules": fired,
+            "status": "handed_off",
+            "turn": state.turn,
+            "escalation": escalation,
+            "handoff": handoff,
+            "pending": None,
+            "reply": ProposeReply(text=reply_text, status="handed_off"),
+        }
+        await graph.aupdate_state(config, update, as_node="respond")
+        return dict(state.model_copy(update=update))
+
+    async def get_conversation(self, conversation_id: str) -> Conversation:
+        graph, _ = self._require()
+        _check_id("conversation_id", conversation_id)
+        snapshot = await graph.aget_state({"configurable": {"thread_id": conversation_id}})
+        if not snapshot.values:
+            raise UnknownConversationError(conversation_id)
+        state = ConversationState.model_validate(snapshot.values)
+        return Conversation(
+            conversation_id=conversation_id,
+            customer_id=state.customer_id,
+            status=state.status,
+            first_intent=state.first_intent,
+            transcript=state.transcript,
+            actions=[_taken(a) for a in state.actions],
+            handoff=state.handoff,
+            state=state,
+        )
+
+
+def _check_id(name: str, value: object) -> None:
+    if not isinstance(value, str) or not _ID.match(value):
+        raise InvalidRequestError(
+            f"{name} must be 1-128 characters of letters, digits, '_', '.', ':' or '-'; "
+            f"got {value!r}"[:300]
+        )
+
+
+def _taken(record: Any) -> ActionTaken:
+    failure = record.result.failure
+    return ActionTaken(
+        tool=record.call.tool,
+        args=record.call.args,
+        outcome="succeeded" if record.ok else "failed",
+        detail=failure.message if failure else "",
+    )
+
+
+def _reply(state: ConversationState) -> Reply:
+    reply = state.reply
+    assert reply is not None
+    handoff = state.handoff if isinstance(state.handoff, HandoffSummary) else None
+    return Reply(
+        conversation_id=state.conversation_id,
+        text=reply.text,
+        status=state.status,
+        citations=reply.citations,
+        actions=[_taken(a) for a in state.turn_actions()],
+        handoff=handoff if state.status == "handed_off" else None,
+        intent=state.active_intent,
+        turn=state.turn,
+    )

@@ -1,0 +1,120 @@
+"""The conversation graph, wired in exactly one place.
+
+ingest -> input_guard -> understand -> decide --+--> retrieve -> plan <-> action_guard -> act
+                                                |                 |
+                                                |                 +--> output_guard -> respond
+                                                +--> clarify -> output_guard
+                                                +--> escalate -> respond
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
+from langgraph.graph import END, START, StateGraph
+from langgraph.graph.state import CompiledStateGraph
+from pydantic import BaseModel
+
+import agent.handoff_model
+import agent.state
+import tools.models
+from agent.nodes.act import act
+from agent.nodes.action_guard import action_guard
+from agent.nodes.clarify import clarify
+from agent.nodes.decide import decide
+from agent.nodes.deps import Deps
+from agent.nodes.escalate import escalate
+from agent.nodes.ingest import ingest
+from agent.nodes.input_guard import input_guard
+from agent.nodes.output_guard import output_guard
+from agent.nodes.plan import plan
+from agent.nodes.respond import respond
+from agent.nodes.retrieve import retrieve
+from agent.nodes.understand import understand
+from agent.state import ConversationState, ProposeEscalate, ProposeReply, ProposeTool
+
+NodeFn = Callable[[ConversationState, Deps], Awaitable[dict[str, Any]]]
+
+
+def checkpoint_serializer() -> JsonPlusSerializer:
+    """A serializer that revives exactly our own state models from checkpoints, nothing else."""
+    allowed: list[type[BaseModel]] = []
+    for module in (agent.state, agent.handoff_model, tools.models):
+        for _, obj in inspect.getmembers(module, inspect.isclass):
+            if issubclass(obj, BaseModel) and obj.__module__ == module.__name__:
+                allowed.append(obj)
+    return JsonPlusSerializer(allowed_msgpack_modules=allowed)
+
+
+def _bind(fn: NodeFn, deps: Deps) -> Callable[[ConversationState], Awaitable[dict[str, Any]]]:
+    async def node(state: ConversationState) -> dict[str, Any]:
+        return await fn(state, deps)
+
+    node.__name__ = fn.__name__
+    return node
+
+
+def _after_ingest(state: ConversationState) -> str:
+    return "respond" if state.reply is not None else "input_guard"
+
+
+def _after_decide(state: ConversationState) -> str:
+    assert state.decision is not None
+    return {"escalate": "escalate", "clarify": "clarify"}.get(state.decision.route, "retrieve")
+
+
+def _after_plan(state: ConversationState) -> str:
+    proposal = state.proposal
+    if isinstance(proposal, ProposeTool):
+        return "action_guard"
+    if isinstance(proposal, ProposeReply):
+        return "output_guard"
+    assert isinstance(proposal, ProposeEscalate)
+    return "escalate"
+
+
+def _after_action_guard(state: ConversationState) -> str:
+    assert state.guard is not None
+    return "act" if state.guard.verdict == "allow" else "plan"
+
+
+def build_graph(
+    deps: Deps, checkpointer: BaseCheckpointSaver[Any]
+) -> CompiledStateGraph[ConversationState, None, ConversationState, ConversationState]:
+    builder: StateGraph[ConversationState, None, ConversationState, ConversationState] = StateGraph(
+        ConversationState
+    )
+    nodes: dict[str, NodeFn] = {
+        "ingest": ingest,
+        "input_guard": input_guard,
+        "understand": understand,
+        "decide": decide,
+        "clarify": clarify,
+        "retrieve": retrieve,
+        "plan": plan,
+        "action_guard": action_guard,
+        "act": act,
+        "output_guard": output_guard,
+        "escalate": escalate,
+        "respond": respond,
+    }
+    for name, fn in nodes.items():
+        builder.add_node(name, _bind(fn, deps))
+    builder.add_edge(START, "ingest")
+    builder.add_conditional_edges("ingest", _after_ingest, ["respond", "input_guard"])
+    builder.add_edge("input_guard", "understand")
+    builder.add_edge("understand", "decide")
+    builder.add_conditional_edges("decide", _after_decide, ["escalate", "clarify", "retrieve"])
+    builder.add_edge("clarify", "output_guard")
+    builder.add_edge("retrieve", "plan")
+    builder.add_conditional_edges("plan", _after_plan, ["action_guard", "output_guard", "escalate"])
+    builder.add_conditional_edges("action_guard", _after_action_guard, ["act", "plan"])
+    builder.add_edge("act", "plan")
+    builder.add_edge("output_guard", "respond")
+    builder.add_edge("escalate", "respond")
+    builder.add_edge("respond", END)
+    return builder.compile(checkpointer=checkpointer)

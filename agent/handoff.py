@@ -1,0 +1,93 @@
+"""The handoff summary a COp reads: built from the state, so every action listed happened.
+
+Nothing here is written by a model. Actions come from the executed-action records with their
+real outcomes; reasons from the rules that fired; open items from what the agent was still
+waiting for. Card numbers never appear: tool records only hold the last four digits.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from agent.handoff_model import (
+    HandoffAction,
+    HandoffReason,
+    HandoffSummary,
+    TranscriptLine,
+)
+from agent.policies import Policies
+from agent.state import ConversationState, Escalation
+from agent.templates import Templates
+
+__all__ = ["HandoffAction", "HandoffReason", "HandoffSummary", "TranscriptLine", "build_handoff"]
+
+
+def _action_summary(args: dict[str, object]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in args.items() if k != "customer_id") or "(no arguments)"
+
+
+def build_handoff(
+    state: ConversationState,
+    escalation: Escalation,
+    policies: Policies,
+    templates: Templates,
+    *,
+    now: datetime,
+) -> HandoffSummary:
+    intent_policy = policies.intent(state.active_intent) if state.active_intent else None
+    actions = [
+        HandoffAction(
+            tool=a.call.tool,
+            summary=_action_summary(dict(a.call.args)),
+            outcome="succeeded" if a.ok else "failed",
+            detail="" if a.ok or a.result.failure is None else a.result.failure.message,
+            turn=a.turn,
+        )
+        for a in state.actions
+    ]
+    open_items: list[str] = []
+    if state.pending is not None:
+        what = (
+            "confirm" if state.pending.kind == "confirmation" else "pass step-up verification for"
+        )
+        open_items.append(
+            f"Customer had not yet {what} {state.pending.call.tool} "
+            f"({_action_summary(dict(state.pending.call.args))})."
+        )
+    for a in state.actions:
+        if not a.ok:
+            open_items.append(
+                f"{a.call.tool} did not succeed; check it before telling the "
+                "customer anything about it."
+            )
+    reasons = [
+        HandoffReason(rule_id=r.rule_id, reason=r.reason)
+        for r in state.fired_rules
+        if r.rule_id.startswith("ESC-")
+    ]
+    main = HandoffReason(
+        rule_id=escalation.rule_id, reason=escalation.reason, detail=escalation.detail
+    )
+    if all(r.rule_id != main.rule_id for r in reasons):
+        reasons.insert(0, main)
+    topic = intent_policy.description.rstrip(".") if intent_policy else "an unclear request"
+    headline = f"{escalation.reason.replace('_', ' ').capitalize()}: {topic.lower()}"
+    sla = policies.escalation.sla_minutes[escalation.priority]
+    summary = HandoffSummary(
+        conversation_id=state.conversation_id,
+        customer_id=state.customer_id,
+        headline=headline,
+        queue=escalation.queue,
+        priority=escalation.priority,
+        sla_deadline=now + timedelta(minutes=sla),
+        reasons=reasons,
+        skills=intent_policy.skills if intent_policy else [],
+        intent=state.active_intent,
+        intent_confidence=state.intent_confidence,
+        identity=state.identity,
+        actions=actions,
+        open_items=open_items,
+        next_steps=intent_policy.next_steps if intent_policy else [],
+        transcript=[TranscriptLine(role=m.role, text=m.text, at=m.at) for m in state.transcript],
+    )
+    return summary.model_copy(update={"markdown": templates.render("handoff.md.j2", s=summary)})

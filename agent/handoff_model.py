@@ -1,0 +1,63 @@
+"""The handoff summary's schema (versioned): what a COp reads when taking over."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from agent.vocabulary import Priority, Queue, Role
+from tools.vocabulary import IdentityLevel
+
+SCHEMA_VERSION = 1
+
+
+class HandoffReason(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    rule_id: str
+    reason: str
+    detail: str = ""
+
+
+class HandoffAction(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    tool: str
+    summary: str
+    outcome: Literal["succeeded", "failed"]
+    detail: str = ""
+    turn: int
+
+
+class TranscriptLine(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    role: Role
+    text: str
+    at: datetime
+
+
+class HandoffSummary(BaseModel):
+    """What a COp needs to take over without re-asking the customer anything."""
+
+    model_config = ConfigDict(frozen=True)
+
+    schema_version: int = SCHEMA_VERSION
+    conversation_id: str
+    customer_id: str
+    headline: str
+    queue: Queue
+    priority: Priority
+    sla_deadline: datetime
+    reasons: list[HandoffReason]
+    skills: list[str] = Field(default_factory=list)
+    intent: str | None
+    intent_confidence: float
+    identity: IdentityLevel
+    actions: list[HandoffAction]
+    open_items: list[str]
+    next_steps: list[str]
+    transcript: list[TranscriptLine]
+    markdown: str = ""

@@ -1,0 +1,79 @@
+"""act: run an allowed tool call against the bank, once, and record what happened.
+
+The idempotency key is derived from the conversation and the action's position in it, so if
+the same step is replayed from a checkpoint the bank recognises it and does nothing twice.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+
+from agent.nodes.deps import Deps
+from agent.state import ActionRecord, ConversationState, ProposeTool
+from tools.declarations import get_tool
+
+log = structlog.get_logger("agent.act")
+
+_OWNED_BY_RESULT: dict[str, list[tuple[str | None, str]]] = {
+    "list_accounts": [("accounts", "accounts")],
+    "list_cards": [("cards", "cards")],
+    "list_transactions": [("transactions", "transactions")],
+    "get_transaction": [(None, "transactions")],
+    "list_payments": [("payments", "payments")],
+    "list_direct_debits": [("direct_debits", "direct_debits")],
+    "cancel_card": [("replacement", "cards")],
+}
+
+
+def observe_owned(
+    owned: dict[str, list[str]], tool: str, data: dict[str, Any] | None
+) -> dict[str, list[str]]:
+    """Ids the bank returned for this customer become ids the guard lets tools act on."""
+    if not data:
+        return owned
+    merged = {k: list(v) for k, v in owned.items()}
+    for key, collection in _OWNED_BY_RESULT.get(tool, []):
+        value = data if key is None else data.get(key)
+        rows = value if isinstance(value, list) else [value]
+        for row in rows:
+            if isinstance(row, dict) and isinstance(row.get("id"), str):
+                ids = merged.setdefault(collection, [])
+                if row["id"] not in ids:
+                    ids.append(row["id"])
+    return merged
+
+
+async def act(state: ConversationState, deps: Deps) -> dict[str, Any]:
+    proposal = state.proposal
+    assert isinstance(proposal, ProposeTool)
+    call = proposal.call
+    spec = get_tool(call.tool)
+    args = spec.args_model.model_validate(call.args).model_dump(exclude_none=True)
+    key = f"{state.conversation_id}:{len(state.actions)}:{call.fingerprint()}"
+    result = await deps.bank.call(
+        spec,
+        args,
+        customer_id=state.customer_id,
+        idempotency_key=key if spec.effect == "write" else None,
+    )
+    log.info(
+        "tool_called",
+        tool=call.tool,
+        ok=result.ok,
+        attempts=result.attempts,
+        elapsed_ms=round(result.elapsed_ms, 1),
+    )
+    record = ActionRecord(call=call, turn=state.turn, result=result)
+    update: dict[str, Any] = {
+        "actions": [*state.actions, record],
+        "guard": None,
+        "owned": observe_owned(state.owned, call.tool, result.data),
+    }
+    if state.pending is not None and state.pending.call == call:
+        update["pending"] = None
+    if call.tool == "check_verification" and result.ok and (result.data or {}).get("verified"):
+        update["verified"] = True
+        update["identity"] = "step_up"
+    return update

@@ -1,0 +1,25 @@
+"""action_guard: only what the policies allow runs; questions and step-up become pending."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agent.guards.action import check_action
+from agent.nodes.deps import Deps
+from agent.state import ConversationState, PendingAction, ProposeTool, Reasoned
+
+
+async def action_guard(state: ConversationState, deps: Deps) -> dict[str, Any]:
+    proposal = state.proposal
+    assert isinstance(proposal, ProposeTool)
+    decision = check_action(state, proposal.call, deps.policies)
+    update: dict[str, Any] = {"guard": decision, "guard_log": [*state.guard_log, decision]}
+    if decision.verdict in ("confirm", "step_up"):
+        kind = "confirmation" if decision.verdict == "confirm" else "step_up"
+        update["pending"] = PendingAction(call=proposal.call, kind=kind, asked_turn=state.turn)
+    if decision.verdict != "allow":
+        update["fired_rules"] = [
+            *state.fired_rules,
+            Reasoned(rule_id=decision.rule_id, reason=decision.reason, turn=state.turn),
+        ]
+    return update

@@ -1,0 +1,98 @@
+"""decide: resolve, clarify (at most once) or escalate, with the rule id that decided it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agent.nodes.deps import Deps
+from agent.state import ConversationState, Decision, Escalation, Reasoned
+from agent.vocabulary import PRIORITY_RANK
+
+
+def _topic(state: ConversationState, deps: Deps) -> str:
+    return deps.policies.intent(state.active_intent).topic_queue
+
+
+async def decide(state: ConversationState, deps: Deps) -> dict[str, Any]:
+    policies = deps.policies
+    understanding = state.understanding
+    assert understanding is not None  # understand always runs first
+    fired: list[Reasoned] = []
+    escalations: list[Escalation] = []
+
+    if state.injection_attempts >= 2:
+        rule = policies.fallback("injection")
+        escalations.append(
+            Escalation(
+                rule_id=rule.id,
+                reason=rule.reason,
+                queue=rule.queue if rule.queue != "topic" else "general",
+                priority=rule.priority,
+            )
+        )
+    kinds = {s.kind for s in understanding.signals}
+    for signal_rule in policies.escalation.signal_rules:
+        if signal_rule.signal in kinds:
+            queue = signal_rule.queue if signal_rule.queue != "topic" else _topic(state, deps)
+            escalations.append(
+                Escalation(
+                    rule_id=signal_rule.id,
+                    reason=signal_rule.reason,
+                    queue=queue,
+                    priority=signal_rule.priority,
+                )
+            )  # type: ignore[arg-type]
+    intent_policy = policies.intent(state.active_intent)
+    if not escalations and not understanding.continuation and intent_policy.handling == "escalate":
+        rule = policies.fallback("intent")
+        escalations.append(
+            Escalation(
+                rule_id=f"{rule.id}-{(state.active_intent or '').upper()}",
+                reason=rule.reason,
+                queue=intent_policy.topic_queue,
+                priority=intent_policy.priority,
+            )
+        )
+    if escalations:
+        chosen = min(escalations, key=lambda e: PRIORITY_RANK[e.priority])
+        fired = [Reasoned(rule_id=e.rule_id, reason=e.reason, turn=state.turn) for e in escalations]
+        return {
+            "decision": Decision(route="escalate", rule_id=chosen.rule_id, reason=chosen.reason),
+            "escalation": chosen,
+            "fired_rules": [*state.fired_rules, *fired],
+        }
+
+    prediction = understanding.prediction
+    if not understanding.continuation and intent_policy.handling != "smalltalk":
+        runner_up = prediction.alternatives[0].score if prediction.alternatives else 0.0
+        unsure = (
+            state.intent_confidence < deps.settings.clarify_threshold
+            or prediction.confidence - runner_up < deps.settings.clarify_margin
+        )
+        if unsure:
+            if state.clarifications < deps.settings.max_clarifications:
+                return {
+                    "decision": Decision(
+                        route="clarify", rule_id="DEC-CLARIFY", reason="intent confidence is low"
+                    )
+                }
+            rule = policies.fallback("low_confidence")
+            escalation = Escalation(
+                rule_id=rule.id,
+                reason=rule.reason,
+                queue=rule.queue if rule.queue != "topic" else "general",
+                priority=rule.priority,
+            )
+            return {
+                "decision": Decision(route="escalate", rule_id=rule.id, reason=rule.reason),
+                "escalation": escalation,
+                "fired_rules": [
+                    *state.fired_rules,
+                    Reasoned(rule_id=rule.id, reason=rule.reason, turn=state.turn),
+                ],
+            }
+    return {
+        "decision": Decision(
+            route="resolve", rule_id="DEC-RESOLVE", reason="understood well enough to act"
+        )
+    }

@@ -1,0 +1,35 @@
+"""What the nodes need, created once per agent and passed in explicitly (no globals)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from agent.planning.base import Planner, PlanningContext
+from agent.policies import Policies
+from agent.retrieval.base import Retriever
+from agent.settings import Settings
+from agent.templates import Templates
+from agent.understanding.base import IntentClassifier
+from tools.client import BankClient
+
+
+@dataclass(frozen=True, slots=True)
+class Deps:
+    settings: Settings
+    policies: Policies
+    templates: Templates
+    classifier: IntentClassifier
+    retriever: Retriever
+    planner: Planner
+    bank: BankClient
+    clock: Callable[[], datetime]
+
+    def planning(self) -> PlanningContext:
+        return PlanningContext(
+            policies=self.policies,
+            templates=self.templates,
+            now=self.clock(),
+            grounding_threshold=self.settings.grounding_threshold,
+        )

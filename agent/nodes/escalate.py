@@ -1,0 +1,41 @@
+"""escalate: build the handoff summary from the state and tell the customer who takes over."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agent.handoff import build_handoff
+from agent.nodes.deps import Deps
+from agent.state import ConversationState, ProposeEscalate, ProposeReply, Reasoned
+
+
+async def escalate(state: ConversationState, deps: Deps) -> dict[str, Any]:
+    escalation = state.escalation
+    if isinstance(state.proposal, ProposeEscalate):
+        escalation = state.proposal.escalation
+    if escalation is None:
+        rule = deps.policies.fallback("internal_error")
+        from agent.state import Escalation
+
+        escalation = Escalation(
+            rule_id=rule.id,
+            reason=rule.reason,
+            queue="general",
+            priority=rule.priority,
+            detail="escalation without a reason",
+        )
+    fired = state.fired_rules
+    if all(r.rule_id != escalation.rule_id for r in fired):
+        fired = [
+            *fired,
+            Reasoned(rule_id=escalation.rule_id, reason=escalation.reason, turn=state.turn),
+        ]
+    text = deps.templates.render("replies/handoff.j2", queue=escalation.queue)
+    interim = state.model_copy(update={"fired_rules": fired})
+    handoff = build_handoff(interim, escalation, deps.policies, deps.templates, now=deps.clock())
+    return {
+        "escalation": escalation,
+        "fired_rules": fired,
+        "handoff": handoff,
+        "reply": ProposeReply(text=text, status="handed_off"),
+    }

@@ -1,0 +1,75 @@
+"""ingest: validate and normalise the message, append it to the transcript, reset the turn.
+
+Nothing a customer sends can crash the graph: control characters and broken Unicode are
+cleaned, an empty message gets a prompt, an oversized one is kept (truncated, flagged) and
+answered with a request for something shorter. After a handoff the message is only recorded.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from agent.nodes.deps import Deps
+from agent.state import ConversationState, Message, ProposeReply
+from tools.vocabulary import IDENTITY_RANK
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def clean_text(text: str) -> str:
+    text = text.encode("utf-8", "replace").decode("utf-8")
+    return _CONTROL.sub("", text).replace("\r\n", "\n").strip()
+
+
+async def ingest(state: ConversationState, deps: Deps) -> dict[str, Any]:
+    now = deps.clock()
+    turn = state.turn + 1
+    text = clean_text(state.incoming)
+    identity = state.inbound_identity
+    if state.verified and IDENTITY_RANK[identity] >= IDENTITY_RANK["app_authenticated"]:
+        identity = "step_up"
+    update: dict[str, Any] = {
+        "turn": turn,
+        "now": now,
+        "identity": identity,
+        "incoming": text,
+        "understanding": None,
+        "decision": None,
+        "retrieved": [],
+        "proposal": None,
+        "guard": None,
+        "plan_steps": 0,
+        "turn_action_start": len(state.actions),
+        "reply": None,
+        "escalation": None,
+        "input_flags": [],
+    }
+    limit = deps.settings.max_message_chars
+    if state.status == "handed_off":
+        message = Message(
+            role="customer", text=text[:limit], turn=turn, at=now, flags=["after_handoff"]
+        )
+        update["transcript"] = [*state.transcript, message]
+        update["reply"] = ProposeReply(
+            text=deps.templates.render("replies/after_handoff.j2"), status="handed_off"
+        )
+        return update
+    if not text:
+        update["reply"] = ProposeReply(
+            text=deps.templates.render("replies/message_empty.j2"), status="awaiting_customer"
+        )
+        return update
+    flags: list[str] = []
+    if len(text) > limit:
+        flags.append("truncated")
+        update["reply"] = ProposeReply(
+            text=deps.templates.render(
+                "replies/message_too_long.j2", length=len(text), limit=limit
+            ),
+            status="awaiting_customer",
+        )
+    message = Message(role="customer", text=text[:limit], turn=turn, at=now, flags=flags)
+    update["transcript"] = [*state.transcript, message]
+    update["incoming"] = text[:limit]
+    return update

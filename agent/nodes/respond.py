@@ -1,0 +1,25 @@
+"""respond: the reply joins the transcript and sets the conversation's status."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agent.nodes.deps import Deps
+from agent.state import ConversationState, Message
+
+
+async def respond(state: ConversationState, deps: Deps) -> dict[str, Any]:
+    reply = state.reply
+    assert reply is not None
+    update: dict[str, Any] = {"status": reply.status}
+    after_handoff = bool(state.transcript) and "after_handoff" in state.transcript[-1].flags
+    if not after_handoff:
+        update["transcript"] = [
+            *state.transcript,
+            Message(role="agent", text=reply.text, turn=state.turn, at=deps.clock()),
+        ]
+    update["slot"] = reply.slot
+    if reply.status != "awaiting_customer":
+        update["pending"] = None
+        update["slot"] = None
+    return update

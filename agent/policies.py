@@ -1,0 +1,171 @@
+"""The one loader of ``policies/``: intents, tool rules, escalation rules and output rules.
+
+Every file is validated with pydantic at start-up; a mistake stops start-up with the file, the
+key and what is allowed, because a guard running on a half-read policy is worse than no agent.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from agent.vocabulary import Handling, Priority, Queue, RiskKind
+from tools.declarations import TOOLS_BY_NAME
+from tools.errors import DataFileError
+from tools.vocabulary import IdentityLevel
+
+QueueRef = Queue | Literal["topic"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class IntentPolicy(_Strict):
+    description: str
+    handling: Handling
+    procedure: str | None = None
+    topic_queue: Queue
+    priority: Priority
+    skills: list[str] = Field(default_factory=list)
+    next_steps: list[str] = Field(default_factory=list)
+
+
+class IntentsFile(_Strict):
+    version: Literal[1]
+    intents: dict[str, IntentPolicy]
+
+
+class ToolPolicy(_Strict):
+    identity: IdentityLevel
+    confirm: bool = False
+    intents: list[str] | None = None
+    max_amount_pence: int | None = Field(default=None, ge=0)
+
+
+class ToolsFile(_Strict):
+    version: Literal[1]
+    tools: dict[str, ToolPolicy]
+
+
+class SignalRule(_Strict):
+    id: str
+    signal: RiskKind
+    queue: QueueRef
+    priority: Priority
+    reason: str
+
+
+class FallbackRule(_Strict):
+    id: str
+    queue: QueueRef
+    priority: Priority
+    reason: str
+
+
+FallbackName = Literal[
+    "intent",
+    "low_confidence",
+    "tool_failure",
+    "tool_rejected",
+    "guard_block",
+    "limit",
+    "verification",
+    "injection",
+    "planner_loop",
+    "no_answer",
+    "internal_error",
+    "closed_customer",
+]
+
+
+class EscalationFile(_Strict):
+    version: Literal[1]
+    signal_rules: list[SignalRule]
+    fallbacks: dict[FallbackName, FallbackRule]
+    sla_minutes: dict[Priority, int]
+
+
+class OutputFile(_Strict):
+    version: Literal[1]
+    help_centre_host: str
+    promise_phrases: list[str]
+    promise_backed_by: list[str]
+    advice_phrases: list[str]
+    secret_words: list[str]
+
+
+class Policies(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    intents: dict[str, IntentPolicy]
+    tools: dict[str, ToolPolicy]
+    escalation: EscalationFile
+    output: OutputFile
+
+    def intent(self, name: str | None) -> IntentPolicy:
+        return self.intents.get(name or "out_of_scope") or self.intents["out_of_scope"]
+
+    def fallback(self, name: FallbackName) -> FallbackRule:
+        return self.escalation.fallbacks[name]
+
+
+def _load(path: Path, model: type[Any]) -> Any:
+    if not path.exists():
+        raise DataFileError(path, "policy file is missing")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise DataFileError(path, f"not valid YAML: {exc}") from exc
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(p) for p in first["loc"])
+        allowed = first.get("ctx", {}).get("expected")
+        hint = f"; allowed: {allowed}" if allowed else ""
+        raise DataFileError(path, f"{first['msg']}{hint}", key=key) from exc
+
+
+def load_policies(folder: Path) -> Policies:
+    """Read and cross-check every policy file in ``folder``."""
+    intents: IntentsFile = _load(folder / "intents.yaml", IntentsFile)
+    tools: ToolsFile = _load(folder / "tools.yaml", ToolsFile)
+    escalation: EscalationFile = _load(folder / "escalation.yaml", EscalationFile)
+    output: OutputFile = _load(folder / "output.yaml", OutputFile)
+
+    missing = sorted(set(TOOLS_BY_NAME) - set(tools.tools))
+    if missing:
+        raise DataFileError(
+            folder / "tools.yaml", f"no policy for declared tools {missing}", key="tools"
+        )
+    unknown = sorted(set(tools.tools) - set(TOOLS_BY_NAME))
+    if unknown:
+        raise DataFileError(
+            folder / "tools.yaml",
+            f"unknown tools {unknown}; declared: {sorted(TOOLS_BY_NAME)}",
+            key="tools",
+        )
+    for name, tool in tools.tools.items():
+        for intent in tool.intents or []:
+            if intent not in intents.intents:
+                raise DataFileError(
+                    folder / "tools.yaml", f"unknown intent {intent!r}", key=f"tools.{name}.intents"
+                )
+    for name, intent_policy in intents.intents.items():
+        if (intent_policy.handling == "procedure") != (intent_policy.procedure is not None):
+            raise DataFileError(
+                folder / "intents.yaml",
+                "a procedure is named exactly when handling is 'procedure'",
+                key=f"intents.{name}.procedure",
+            )
+    if "out_of_scope" not in intents.intents:
+        raise DataFileError(
+            folder / "intents.yaml", "the out_of_scope intent is required", key="intents"
+        )
+    return Policies(
+        intents=intents.intents, tools=tools.tools, escalation=escalation, output=output
+    )

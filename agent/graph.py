@@ -103,7 +103,7 @@ def build_graph(
         "respond": respond,
     }
     for name, fn in nodes.items():
-        builder.add_node(name, _bind(fn, deps))
+        builder.add_node(name, _bind(fn, deps))  # type: ignore[call-overload]
     builder.add_edge(START, "ingest")
     builder.add_conditional_edges("ingest", _after_ingest, ["respond", "input_guard"])
     builder.add_edge("input_guard", "understand")

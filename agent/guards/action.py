@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from agent.policies import Policies
 from agent.state import ConversationState, GuardDecision, ToolCall
+from agent.vocabulary import Verdict
 from tools.declarations import TOOLS_BY_NAME
 from tools.vocabulary import ID_ARGUMENT_COLLECTION, IDENTITY_RANK
 
@@ -24,7 +25,7 @@ def _decision(
         verdict=verdict,
         rule_id=rule,
         reason=reason,
-        turn=state.turn,  # type: ignore[arg-type]
+        turn=state.turn,
         call=call,
     )
 
@@ -129,8 +130,9 @@ def _amount_of(state: ConversationState, call: ToolCall) -> int | None:
         return None
     for record in reversed(state.actions):
         data = record.result.data or {}
-        rows = data.get("transactions") if isinstance(data.get("transactions"), list) else [data]
-        for row in rows or []:
+        listed = data.get("transactions")
+        rows: list[object] = list(listed) if isinstance(listed, list) else [data]
+        for row in rows:
             if isinstance(row, dict) and row.get("id") == txn_id:
                 amount = row.get("amount")
                 return abs(amount) if isinstance(amount, int) else None

@@ -6,10 +6,10 @@ from typing import Any
 
 from agent.nodes.deps import Deps
 from agent.state import ConversationState, Decision, Escalation, Reasoned
-from agent.vocabulary import PRIORITY_RANK
+from agent.vocabulary import PRIORITY_RANK, Queue
 
 
-def _topic(state: ConversationState, deps: Deps) -> str:
+def _topic(state: ConversationState, deps: Deps) -> Queue:
     return deps.policies.intent(state.active_intent).topic_queue
 
 
@@ -41,7 +41,7 @@ async def decide(state: ConversationState, deps: Deps) -> dict[str, Any]:
                     queue=queue,
                     priority=signal_rule.priority,
                 )
-            )  # type: ignore[arg-type]
+            )
     intent_policy = policies.intent(state.active_intent)
     if not escalations and not understanding.continuation and intent_policy.handling == "escalate":
         rule = policies.fallback("intent")

@@ -2,8 +2,8 @@
 
 Each intent has weighted cue patterns; the score of an intent is the sum of the weights of
 its cues found in the message, turned into a confidence with a softmax against a fixed
-"nothing matched" score (only intents with a cue compete), so a message with no cue at all comes out as ``out_of_scope`` with
-low confidence and gets clarified rather than guessed.
+"nothing matched" score (only intents with a cue compete), so a message with no cue at all
+comes out as ``out_of_scope`` and is answered as such rather than guessed.
 """
 
 from __future__ import annotations

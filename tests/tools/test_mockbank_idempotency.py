@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import httpx
-import pytest
 
 from tools.mockbank import MockBank, apply_patch
 
@@ -90,14 +89,9 @@ async def test_reads_ignore_the_key(http: httpx.AsyncClient, bank: MockBank) -> 
     assert bank.idempotency == {}
 
 
-# ---- suspected defects (strict xfail: they start failing once the bug is fixed) -------------
+# ---- regressions: keys are scoped to the caller; dispute ids never collide -------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG tools/mockbank/app.py run(): the idempotency fingerprint is method+path+body "
-    "only, so another customer reusing a key replays the first customer's answer",
-)
 async def test_a_key_reused_by_another_customer_does_not_replay_the_first_customers_answer(
     http: httpx.AsyncClient,
 ) -> None:
@@ -110,11 +104,6 @@ async def test_a_key_reused_by_another_customer_does_not_replay_the_first_custom
     assert "4821" not in theirs.text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG tools/mockbank/bank.py raise_dispute(): the new id is "
-    "dsp_{len(disputes)+1:04d}, which overwrites an existing dispute when ids have a gap",
-)
 async def test_raising_a_dispute_never_overwrites_an_existing_one(
     http: httpx.AsyncClient, bank: MockBank
 ) -> None:

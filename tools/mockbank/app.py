@@ -65,8 +65,13 @@ def create_app(bank: MockBank) -> FastAPI:
                 )
         fingerprint = ""
         if key is not None:
+            caller = request.headers.get(CUSTOMER_HEADER, "")
             fingerprint = hashlib.sha256(
-                request.method.encode() + request.url.path.encode() + await request.body()
+                caller.encode()
+                + b"\n"
+                + request.method.encode()
+                + request.url.path.encode()
+                + await request.body()
             ).hexdigest()
             seen = bank.idempotency.get(key)
             if seen is not None:

@@ -44,6 +44,7 @@ from tools.models import (
 from tools.vocabulary import CancelReason, DisputeReason, PaymentStatus, TransactionStatus
 
 MAX_VERIFICATION_ATTEMPTS = 3
+MAX_VERIFICATION_STARTS = 3
 
 
 class BankApiError(Exception):
@@ -62,6 +63,7 @@ class MockBank:
         self.calls: Counter[str] = Counter()
         self.idempotency: dict[str, tuple[str, int, bytes]] = {}
         self._verification_attempts: Counter[str] = Counter()
+        self._verification_starts: Counter[str] = Counter()
         self._verified: set[str] = set()
         self._pending_codes: set[str] = set()
 
@@ -237,8 +239,11 @@ class MockBank:
                 "under_review",
             ):
                 raise BankApiError(409, f"dispute {existing.id} is already open for this payment")
+        number = len(self.state.disputes) + 1
+        while f"dsp_{number:04d}" in self.state.disputes:
+            number += 1
         dispute = DisputeRecord(
-            id=f"dsp_{len(self.state.disputes) + 1:04d}",
+            id=f"dsp_{number:04d}",
             transaction_id=transaction_id,
             reason=reason,
             status="open",
@@ -299,6 +304,9 @@ class MockBank:
     # ---- step-up verification --------------------------------------------------------------
     def start_verification(self, caller: str, customer_id: str) -> VerificationStarted:
         self._check_caller(caller, customer_id)
+        self._verification_starts[customer_id] += 1
+        if self._verification_starts[customer_id] > MAX_VERIFICATION_STARTS:
+            raise BankApiError(409, "too many verification attempts today; a colleague must help")
         self._pending_codes.add(customer_id)
         self._verification_attempts[customer_id] = 0
         return VerificationStarted(customer_id=customer_id, channel="sms", expires_in_s=600)

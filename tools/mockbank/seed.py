@@ -92,7 +92,11 @@ def load_seed(fixtures_root: Path, name: str = "default") -> BankState:
 def apply_patch(
     state: BankState, patch: Mapping[str, Sequence[Mapping[str, Any]]], *, source: str
 ) -> None:
-    """Add records, or merge given fields into existing ones, by id; then re-check references."""
+    """Add records, or merge given fields into existing ones, by id; then re-check references.
+
+    The patch is applied to a copy first, so a patch that fails leaves ``state`` untouched.
+    """
+    trial = state.model_copy(deep=True)
     for collection, rows in patch.items():
         if collection not in RECORD_TYPES:
             raise DataFileError(
@@ -100,8 +104,10 @@ def apply_patch(
                 f"unknown collection {collection!r}; known: {sorted(RECORD_TYPES)}",
                 key=f"bank_patch.{collection}",
             )
-        _merge_rows(state, collection, list(rows), source=source)
-    check_references(state, source=source)
+        _merge_rows(trial, collection, list(rows), source=source)
+    check_references(trial, source=source)
+    for name in RECORD_TYPES:
+        setattr(state, name, getattr(trial, name))
 
 
 def _merge_rows(state: BankState, collection: str, rows: list[Any], *, source: Path | str) -> None:

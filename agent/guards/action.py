@@ -19,7 +19,7 @@ from tools.vocabulary import ID_ARGUMENT_COLLECTION, IDENTITY_RANK
 
 
 def _decision(
-    state: ConversationState, call: ToolCall, verdict: str, rule: str, reason: str
+    state: ConversationState, call: ToolCall, verdict: Verdict, rule: str, reason: str
 ) -> GuardDecision:
     return GuardDecision(
         verdict=verdict,

@@ -96,7 +96,21 @@ def mockbank(
     uvicorn.run(create_app(bank), host="127.0.0.1", port=port, log_level="warning")
 
 
+def _load_plugins() -> None:
+    """Commands from other packages (``resolve.commands`` entry points), e.g. ``resolve eval``.
+
+    Entry points keep the import direction of the house: the agent never imports ``evals``;
+    the evals package registers its commands here.
+    """
+    from importlib.metadata import entry_points
+
+    for entry in entry_points(group="resolve.commands"):
+        register = entry.load()
+        register(app)
+
+
 def main() -> None:
+    _load_plugins()
     try:
         app()
     except ResolveError as exc:

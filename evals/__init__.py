@@ -1,0 +1,1 @@
+"""The offline eval suite: scenario loader, runner, metrics and reports. Nothing imports it."""

@@ -12,8 +12,9 @@ import typer
 from agent.errors import ResolveError
 from agent.settings import Settings
 
-app = typer.Typer(no_args_is_help=True, add_completion=False,
-                  help="Kestrel resolution agent: offline by default.")
+app = typer.Typer(
+    no_args_is_help=True, add_completion=False, help="Kestrel resolution agent: offline by default."
+)
 
 
 def _settings(**overrides: object) -> Settings:
@@ -65,14 +66,16 @@ def chat(
                     return
                 if text.strip().lower() in ("quit", "exit"):
                     return
-                reply = await agent.handle_message(conversation_id, customer, text,
-                                                   identity=identity)  # type: ignore[arg-type]
+                reply = await agent.handle_message(
+                    conversation_id, customer, text, identity=identity
+                )  # type: ignore[arg-type]
                 typer.echo(f"agent> {reply.text}")
                 for action in reply.actions:
                     typer.echo(f"       · {action.tool} -> {action.outcome}")
                 if reply.handoff is not None:
-                    typer.echo(f"       [handed off to {reply.handoff.queue}, "
-                               f"{reply.handoff.priority}]")
+                    typer.echo(
+                        f"       [handed off to {reply.handoff.queue}, {reply.handoff.priority}]"
+                    )
 
     try:
         asyncio.run(loop())

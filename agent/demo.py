@@ -24,21 +24,40 @@ class Script:
 
 
 SCRIPTS: tuple[Script, ...] = (
-    Script("Lost card: frozen at once", "cus_1001",
-           ("I can't find my card anywhere, I think I left it on the bus this morning",)),
-    Script("Confirmation across two messages: cancel and replace", "cus_1001",
-           ("someone nicked my purse with my card in it", "yes please")),
-    Script("Step-up verification, then PIN unblocked", "cus_1003",
-           ("my pin is blocked, I put the wrong one in three times", "731640")),
-    Script("A declined card payment explained", "cus_1001",
-           ("why was my card declined at ASOS?",)),
-    Script("Charged twice: a dispute raised after a yes", "cus_1001",
-           ("Netflix has charged me twice this month", "yes")),
-    Script("Scam reported: handed to the fraud team", "cus_1008",
-           ("A man rang saying he was from Kestrel's fraud team and told me to move my savings "
-            "to a safe account. I've already sent £2,000.",)),
-    Script("Scheduled payment cancelled", "cus_1001",
-           ("please cancel my rent payment to Harbour Lettings", "yes")),
+    Script(
+        "Lost card: frozen at once",
+        "cus_1001",
+        ("I can't find my card anywhere, I think I left it on the bus this morning",),
+    ),
+    Script(
+        "Confirmation across two messages: cancel and replace",
+        "cus_1001",
+        ("someone nicked my purse with my card in it", "yes please"),
+    ),
+    Script(
+        "Step-up verification, then PIN unblocked",
+        "cus_1003",
+        ("my pin is blocked, I put the wrong one in three times", "731640"),
+    ),
+    Script("A declined card payment explained", "cus_1001", ("why was my card declined at ASOS?",)),
+    Script(
+        "Charged twice: a dispute raised after a yes",
+        "cus_1001",
+        ("Netflix has charged me twice this month", "yes"),
+    ),
+    Script(
+        "Scam reported: handed to the fraud team",
+        "cus_1008",
+        (
+            "A man rang saying he was from Kestrel's fraud team and told me to move my savings "
+            "to a safe account. I've already sent £2,000.",
+        ),
+    ),
+    Script(
+        "Scheduled payment cancelled",
+        "cus_1001",
+        ("please cancel my rent payment to Harbour Lettings", "yes"),
+    ),
     Script("A late card delivery", "cus_1004", ("my new card still hasn't arrived",)),
 )
 
@@ -51,8 +70,9 @@ async def run_demo(settings: Settings, echo: Callable[[str], None]) -> int:
             conversation_id = f"demo-{run_id}-{number}"
             echo(f"\n=== {number}. {script.title}  ({script.customer_id}, {conversation_id})")
             for text in script.messages:
-                reply = await agent.handle_message(conversation_id, script.customer_id, text,
-                                                   identity=script.identity)
+                reply = await agent.handle_message(
+                    conversation_id, script.customer_id, text, identity=script.identity
+                )
                 echo(f"  customer: {text}")
                 echo(f"  agent:    {reply.text}")
                 for action in reply.actions:

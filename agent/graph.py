@@ -10,9 +10,11 @@ ingest -> input_guard -> understand -> decide --+--> retrieve -> plan <-> action
 from __future__ import annotations
 
 import inspect
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import structlog
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from langgraph.graph import END, START, StateGraph
@@ -37,6 +39,8 @@ from agent.nodes.retrieve import retrieve
 from agent.nodes.understand import understand
 from agent.state import ConversationState, ProposeEscalate, ProposeReply, ProposeTool
 
+log = structlog.get_logger("agent.graph")
+
 NodeFn = Callable[[ConversationState, Deps], Awaitable[dict[str, Any]]]
 
 
@@ -51,8 +55,18 @@ def checkpoint_serializer() -> JsonPlusSerializer:
 
 
 def _bind(fn: NodeFn, deps: Deps) -> Callable[[ConversationState], Awaitable[dict[str, Any]]]:
+    name = fn.__name__
+
     async def node(state: ConversationState) -> dict[str, Any]:
-        return await fn(state, deps)
+        started = time.perf_counter()
+        with structlog.contextvars.bound_contextvars(node=name):
+            update = await fn(state, deps)
+            log.debug(
+                "node_done",
+                turn=state.turn,
+                duration_ms=round((time.perf_counter() - started) * 1000, 2),
+            )
+        return update
 
     node.__name__ = fn.__name__
     return node

@@ -21,6 +21,7 @@ from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
+from agent.audit import AuditEvent, AuditLog
 from agent.errors import (
     AgentClosedError,
     ConversationOwnershipError,
@@ -150,6 +151,9 @@ class ResolutionAgent:
                     )
                     saver.serde = checkpoint_serializer()
                     checkpointer = saver
+            audit = AuditLog(None if s.checkpointer == "memory" else s.data_dir / "audit.sqlite")
+            await audit.open()
+            stack.push_async_callback(audit.close)
             fixed = s.clock
 
             def clock() -> datetime:
@@ -164,6 +168,7 @@ class ResolutionAgent:
                 planner=self._planner or OfflinePlanner(),
                 bank=bank,
                 clock=clock,
+                audit=audit,
             )
             self._graph = build_graph(self._deps, checkpointer)
         except BaseException:
@@ -328,6 +333,15 @@ class ResolutionAgent:
         }
         await graph.aupdate_state(config, update, as_node="respond")
         return dict(state.model_copy(update=update))
+
+    async def audit_events(self, conversation_id: str) -> list[AuditEvent]:
+        """Every audit event of a conversation, in order (guard decisions, tool calls ...)."""
+        _, deps = self._require()
+        _check_id("conversation_id", conversation_id)
+        events = await deps.audit.events(conversation_id)
+        if not events:
+            await self.get_conversation(conversation_id)  # raises if it does not exist
+        return events
 
     async def get_conversation(self, conversation_id: str) -> Conversation:
         graph, _ = self._require()

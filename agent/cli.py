@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import sys
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
 from agent.errors import ResolveError
 from agent.settings import Settings
+
+IdentityChoice = Literal["none", "app_authenticated", "step_up"]
 
 app = typer.Typer(
     no_args_is_help=True, add_completion=False, help="Kestrel resolution agent: offline by default."
@@ -47,7 +49,7 @@ def demo() -> None:
 def chat(
     customer: Annotated[str, typer.Option("--customer", help="Customer id, e.g. cus_1001.")],
     conversation: Annotated[str | None, typer.Option(help="Resume this conversation id.")] = None,
-    identity: Annotated[str, typer.Option(help="none | app_authenticated | step_up")] = (
+    identity: Annotated[IdentityChoice, typer.Option(help="What the channel vouches for.")] = (
         "app_authenticated"
     ),
 ) -> None:
@@ -68,7 +70,7 @@ def chat(
                     return
                 reply = await agent.handle_message(
                     conversation_id, customer, text, identity=identity
-                )  # type: ignore[arg-type]
+                )
                 typer.echo(f"agent> {reply.text}")
                 for action in reply.actions:
                     typer.echo(f"       · {action.tool} -> {action.outcome}")
@@ -79,6 +81,25 @@ def chat(
 
     try:
         asyncio.run(loop())
+    except ResolveError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+
+
+@app.command()
+def audit(
+    conversation_id: Annotated[str, typer.Argument(help="The conversation to export.")],
+) -> None:
+    """Export a conversation's audit trail as JSON lines (guard decisions, tool calls ...)."""
+    from agent.api import ResolutionAgent
+
+    async def export() -> None:
+        async with ResolutionAgent(_settings()) as agent:
+            for event in await agent.audit_events(conversation_id):
+                typer.echo(event.model_dump_json())
+
+    try:
+        asyncio.run(export())
     except ResolveError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from exc

@@ -10,6 +10,7 @@ from typing import Any
 
 import structlog
 
+from agent.guards.input import scan_input
 from agent.nodes.deps import Deps
 from agent.state import ActionRecord, ConversationState, ProposeTool
 from tools.declarations import get_tool
@@ -45,6 +46,24 @@ def observe_owned(
     return merged
 
 
+_FREE_TEXT_FIELDS = ("merchant", "payee_name", "payee_reference", "reference", "name")
+
+
+def _free_text(data: Any) -> list[tuple[str, str]]:
+    """Third-party text inside a bank answer, as (field, text) pairs."""
+    found: list[tuple[str, str]] = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key in _FREE_TEXT_FIELDS and isinstance(value, str):
+                found.append((key, value))
+            else:
+                found.extend(_free_text(value))
+    elif isinstance(data, list):
+        for item in data:
+            found.extend(_free_text(item))
+    return found
+
+
 async def act(state: ConversationState, deps: Deps) -> dict[str, Any]:
     proposal = state.proposal
     assert isinstance(proposal, ProposeTool)
@@ -65,6 +84,30 @@ async def act(state: ConversationState, deps: Deps) -> dict[str, Any]:
         attempts=result.attempts,
         elapsed_ms=round(result.elapsed_ms, 1),
     )
+    failure = result.failure
+    await deps.record(
+        state.conversation_id,
+        state.turn,
+        "tool_call",
+        "TOOL-OK" if result.ok else f"TOOL-{failure.kind.upper() if failure else 'FAILED'}",
+        tool=call.tool,
+        args=dict(call.args),
+        ok=result.ok,
+        attempts=result.attempts,
+        idempotency_key=key if spec.effect == "write" else None,
+        failure=failure.message if failure else None,
+    )
+    for field, text in _free_text(result.data):
+        # Merchant names and payee references come from outside the bank: data, never orders.
+        if "prompt_injection" in scan_input(text):
+            await deps.record(
+                state.conversation_id,
+                state.turn,
+                "input",
+                "IN-INJECTION-TOOL",
+                tool=call.tool,
+                field=field,
+            )
     record = ActionRecord(call=call, turn=state.turn, result=result)
     update: dict[str, Any] = {
         "actions": [*state.actions, record],

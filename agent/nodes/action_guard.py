@@ -13,6 +13,16 @@ async def action_guard(state: ConversationState, deps: Deps) -> dict[str, Any]:
     proposal = state.proposal
     assert isinstance(proposal, ProposeTool)
     decision = check_action(state, proposal.call, deps.policies)
+    await deps.record(
+        state.conversation_id,
+        state.turn,
+        "guard",
+        decision.rule_id,
+        verdict=decision.verdict,
+        tool=proposal.call.tool,
+        args=dict(proposal.call.args),
+        reason=decision.reason,
+    )
     update: dict[str, Any] = {"guard": decision, "guard_log": [*state.guard_log, decision]}
     if decision.verdict in ("confirm", "step_up"):
         kind = "confirmation" if decision.verdict == "confirm" else "step_up"

@@ -6,6 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from pydantic import JsonValue
+
+from agent.audit import AuditEvent, AuditLog, EventKind
 from agent.planning.base import Planner, PlanningContext
 from agent.policies import Policies
 from agent.retrieval.base import Retriever
@@ -25,6 +28,7 @@ class Deps:
     planner: Planner
     bank: BankClient
     clock: Callable[[], datetime]
+    audit: AuditLog
 
     def planning(self) -> PlanningContext:
         return PlanningContext(
@@ -32,4 +36,24 @@ class Deps:
             templates=self.templates,
             now=self.clock(),
             grounding_threshold=self.settings.grounding_threshold,
+        )
+
+    async def record(
+        self,
+        conversation_id: str,
+        turn: int,
+        kind: EventKind,
+        rule_id: str,
+        **detail: JsonValue,
+    ) -> None:
+        """Append one audit event (guard decision, tool call, reply incident, escalation)."""
+        await self.audit.append(
+            AuditEvent(
+                conversation_id=conversation_id,
+                turn=turn,
+                at=self.clock(),
+                kind=kind,
+                rule_id=rule_id,
+                detail=detail,
+            )
         )

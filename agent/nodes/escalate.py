@@ -30,6 +30,15 @@ async def escalate(state: ConversationState, deps: Deps) -> dict[str, Any]:
             *fired,
             Reasoned(rule_id=escalation.rule_id, reason=escalation.reason, turn=state.turn),
         ]
+    await deps.record(
+        state.conversation_id,
+        state.turn,
+        "escalation",
+        escalation.rule_id,
+        queue=escalation.queue,
+        priority=escalation.priority,
+        reason=escalation.reason,
+    )
     text = deps.templates.render("replies/handoff.j2", queue=escalation.queue)
     interim = state.model_copy(update={"fired_rules": fired})
     handoff = build_handoff(interim, escalation, deps.policies, deps.templates, now=deps.clock())

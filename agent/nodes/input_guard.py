@@ -13,6 +13,14 @@ async def input_guard(state: ConversationState, deps: Deps) -> dict[str, Any]:
     flags = scan_input(state.incoming)
     update: dict[str, Any] = {"input_flags": flags}
     if "prompt_injection" in flags:
+        await deps.record(
+            state.conversation_id,
+            state.turn,
+            "input",
+            "IN-INJECTION",
+            flags=list(flags),
+            attempts=state.injection_attempts + 1,
+        )
         update["injection_attempts"] = state.injection_attempts + 1
         update["fired_rules"] = [
             *state.fired_rules,

@@ -22,12 +22,28 @@ async def output_guard(state: ConversationState, deps: Deps) -> dict[str, Any]:
             "reply": proposal.model_copy(update={"citations": verdict.citations})
         }
         if verdict.rule_id != "OUT-OK":
+            await deps.record(
+                state.conversation_id,
+                state.turn,
+                "output",
+                verdict.rule_id,
+                action="citations_filtered",
+                reason=verdict.reason,
+            )
             update["fired_rules"] = [
                 *state.fired_rules,
                 Reasoned(rule_id=verdict.rule_id, reason=verdict.reason, turn=state.turn),
             ]
         return update
     log.warning("reply_replaced", rule_id=verdict.rule_id)
+    await deps.record(
+        state.conversation_id,
+        state.turn,
+        "output",
+        verdict.rule_id,
+        action="replaced",
+        reason=verdict.reason,
+    )
     safe = ProposeReply(
         text=deps.templates.render("replies/safe_reply.j2"), status="awaiting_customer"
     )

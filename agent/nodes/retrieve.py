@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from agent.guards.input import scan_input
 from agent.nodes.deps import Deps
 from agent.state import ConversationState
 
@@ -11,4 +12,17 @@ from agent.state import ConversationState
 async def retrieve(state: ConversationState, deps: Deps) -> dict[str, Any]:
     query = state.episode_text[-600:] or state.incoming
     passages = await deps.retriever.search(query, intent=state.active_intent, k=3)
-    return {"retrieved": passages}
+    clean = []
+    for passage in passages:
+        # Help text is data: a passage carrying instructions is neither shown nor cited.
+        if "prompt_injection" in scan_input(f"{passage.section} {passage.snippet}"):
+            await deps.record(
+                state.conversation_id,
+                state.turn,
+                "input",
+                "IN-INJECTION-ARTICLE",
+                article_id=passage.article_id,
+            )
+            continue
+        clean.append(passage)
+    return {"retrieved": clean}

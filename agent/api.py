@@ -22,8 +22,10 @@ from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 from agent.audit import AuditEvent, AuditLog
+from agent.cases import Case, CaseStore
 from agent.errors import (
     AgentClosedError,
+    CaseConflictError,
     ConversationOwnershipError,
     InvalidRequestError,
     UnknownConversationError,
@@ -34,6 +36,7 @@ from agent.handoff import HandoffSummary, build_handoff
 from agent.helpcentre import load_articles
 from agent.logs import configure_logging
 from agent.nodes.deps import Deps
+from agent.nodes.escalate import open_case
 from agent.planning import OfflinePlanner, Planner
 from agent.policies import load_policies
 from agent.retrieval import LexicalRetriever, Retriever
@@ -41,7 +44,7 @@ from agent.settings import Settings
 from agent.state import Citation, ConversationState, Escalation, Message, Reasoned
 from agent.templates import Templates
 from agent.understanding import IntentClassifier, KeywordIntentClassifier
-from agent.vocabulary import ConversationStatus
+from agent.vocabulary import ConversationStatus, ResolutionCode
 from tools.client import BankClient, RetryPolicy
 from tools.declarations import get_tool
 from tools.mockbank import MockBank, create_app, load_seed
@@ -154,6 +157,9 @@ class ResolutionAgent:
             audit = AuditLog(None if s.checkpointer == "memory" else s.data_dir / "audit.sqlite")
             await audit.open()
             stack.push_async_callback(audit.close)
+            cases = CaseStore(None if s.checkpointer == "memory" else s.data_dir / "cases.sqlite")
+            await cases.open()
+            stack.push_async_callback(cases.close)
             fixed = s.clock
 
             def clock() -> datetime:
@@ -169,6 +175,7 @@ class ResolutionAgent:
                 bank=bank,
                 clock=clock,
                 audit=audit,
+                cases=cases,
             )
             self._graph = build_graph(self._deps, checkpointer)
         except BaseException:
@@ -332,6 +339,7 @@ class ResolutionAgent:
             "reply": ProposeReply(text=reply_text, status="handed_off"),
         }
         await graph.aupdate_state(config, update, as_node="respond")
+        await open_case(deps, handoff)
         return dict(state.model_copy(update=update))
 
     async def audit_events(self, conversation_id: str) -> list[AuditEvent]:
@@ -342,6 +350,107 @@ class ResolutionAgent:
         if not events:
             await self.get_conversation(conversation_id)  # raises if it does not exist
         return events
+
+    # ---- COps: the queue, claim, reply, close -------------------------------------------
+    async def list_cases(
+        self, *, queue: str | None = None, skill: str | None = None, include_closed: bool = False
+    ) -> list[Case]:
+        """Open cases, most urgent first (priority, then SLA deadline)."""
+        _, deps = self._require()
+        statuses: tuple[Literal["queued", "claimed", "closed"], ...] = (
+            ("queued", "claimed", "closed") if include_closed else ("queued", "claimed")
+        )
+        return await deps.cases.list(queue=queue, skill=skill, statuses=statuses)
+
+    async def get_case(self, conversation_id: str) -> Case:
+        _, deps = self._require()
+        _check_id("conversation_id", conversation_id)
+        case = await deps.cases.get(conversation_id)
+        if case is None:
+            raise UnknownConversationError(conversation_id)
+        return case
+
+    async def claim_case(self, conversation_id: str, cop_id: str) -> Case:
+        """A COp takes the case; nobody else can reply or close it until it is closed."""
+        _, deps = self._require()
+        _check_id("cop_id", cop_id)
+        async with self._locks.setdefault(conversation_id, asyncio.Lock()):
+            case = await self.get_case(conversation_id)
+            if case.status == "closed":
+                raise CaseConflictError(f"case {conversation_id} is closed")
+            if case.owner not in (None, cop_id):
+                raise CaseConflictError(f"case {conversation_id} is claimed by {case.owner}")
+            updated = case.model_copy(
+                update={"status": "claimed", "owner": cop_id, "updated_at": _now(deps)}
+            )
+            await deps.cases.save(updated)
+            return updated
+
+    async def cop_reply(self, conversation_id: str, cop_id: str, text: str) -> Case:
+        """A COp's message to the customer, added to the conversation's transcript."""
+        graph, deps = self._require()
+        if not isinstance(text, str) or not text.strip():
+            raise InvalidRequestError("a COp reply needs some text")
+        async with self._locks.setdefault(conversation_id, asyncio.Lock()):
+            case = await self.get_case(conversation_id)
+            if case.status != "claimed" or case.owner != cop_id:
+                raise CaseConflictError(
+                    f"case {conversation_id} must be claimed by {cop_id} before replying"
+                )
+            config = {"configurable": {"thread_id": conversation_id}}
+            snapshot = await graph.aget_state(config)
+            state = ConversationState.model_validate(snapshot.values)
+            message = Message(
+                role="cop",
+                text=text.strip()[: deps.settings.max_message_chars],
+                turn=state.turn,
+                at=_now(deps),
+                flags=[f"cop:{cop_id}"],
+            )
+            await graph.aupdate_state(
+                config, {"transcript": [*state.transcript, message]}, as_node="respond"
+            )
+            updated = case.model_copy(update={"updated_at": _now(deps)})
+            await deps.cases.save(updated)
+            return updated
+
+    async def close_case(
+        self, conversation_id: str, cop_id: str, resolution_code: ResolutionCode
+    ) -> Case:
+        """Close the case; the conversation is resolved and the agent may answer again."""
+        graph, deps = self._require()
+        if resolution_code not in get_args(ResolutionCode):
+            raise InvalidRequestError(
+                f"resolution_code must be one of {get_args(ResolutionCode)}, got "
+                f"{resolution_code!r}"
+            )
+        async with self._locks.setdefault(conversation_id, asyncio.Lock()):
+            case = await self.get_case(conversation_id)
+            if case.status != "claimed" or case.owner != cop_id:
+                raise CaseConflictError(
+                    f"case {conversation_id} must be claimed by {cop_id} before closing"
+                )
+            config = {"configurable": {"thread_id": conversation_id}}
+            await graph.aupdate_state(
+                config, {"status": "resolved", "pending": None, "slot": None}, as_node="respond"
+            )
+            updated = case.model_copy(
+                update={
+                    "status": "closed",
+                    "resolution_code": resolution_code,
+                    "updated_at": _now(deps),
+                }
+            )
+            await deps.cases.save(updated)
+            await deps.record(
+                conversation_id,
+                0,
+                "escalation",
+                "CASE-CLOSED",
+                cop=cop_id,
+                resolution_code=resolution_code,
+            )
+            return updated
 
     async def get_conversation(self, conversation_id: str) -> Conversation:
         graph, _ = self._require()
@@ -360,6 +469,10 @@ class ResolutionAgent:
             handoff=state.handoff,
             state=state,
         )
+
+
+def _now(deps: Deps) -> datetime:
+    return deps.clock()
 
 
 def _check_id(name: str, value: object) -> None:

@@ -51,6 +51,10 @@ class ConversationOwnershipError(ResolveError):
         )
 
 
+class CaseConflictError(ResolveError):
+    """The case is not in a state that allows this (claimed by someone else, already closed)."""
+
+
 class InvalidRequestError(ResolveError):
     """An argument of an API call is malformed; the message says which and what is allowed."""
 
@@ -58,6 +62,7 @@ class InvalidRequestError(ResolveError):
 __all__ = [
     "AgentClosedError",
     "BankError",
+    "CaseConflictError",
     "ConfigurationError",
     "ConversationOwnershipError",
     "DataFileError",

@@ -36,3 +36,12 @@ RiskKind = Literal[
 Handling = Literal["procedure", "answer", "escalate", "smalltalk"]
 Verdict = Literal["allow", "confirm", "step_up", "block", "escalate"]
 Route = Literal["resolve", "clarify", "escalate"]
+
+ResolutionCode = Literal[
+    "resolved",
+    "refunded",
+    "no_action_needed",
+    "referred_elsewhere",
+    "customer_unreachable",
+    "duplicate",
+]

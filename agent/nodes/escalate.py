@@ -4,9 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from agent.handoff import build_handoff
+from agent.cases import Case
+from agent.handoff import HandoffSummary, build_handoff
 from agent.nodes.deps import Deps
 from agent.state import ConversationState, ProposeEscalate, ProposeReply, Reasoned
+
+
+async def open_case(deps: Deps, handoff: HandoffSummary) -> None:
+    """From here on the queue owns the conversation."""
+    now = deps.clock()
+    await deps.cases.save(
+        Case(
+            conversation_id=handoff.conversation_id,
+            customer_id=handoff.customer_id,
+            queue=handoff.queue,
+            priority=handoff.priority,
+            sla_deadline=handoff.sla_deadline,
+            status="queued",
+            opened_at=now,
+            updated_at=now,
+            summary=handoff,
+        )
+    )
 
 
 async def escalate(state: ConversationState, deps: Deps) -> dict[str, Any]:
@@ -42,6 +61,7 @@ async def escalate(state: ConversationState, deps: Deps) -> dict[str, Any]:
     text = deps.templates.render("replies/handoff.j2", queue=escalation.queue)
     interim = state.model_copy(update={"fired_rules": fired})
     handoff = build_handoff(interim, escalation, deps.policies, deps.templates, now=deps.clock())
+    await open_case(deps, handoff)
     return {
         "escalation": escalation,
         "fired_rules": fired,

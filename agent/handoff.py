@@ -7,23 +7,73 @@ waiting for. Card numbers never appear: tool records only hold the last four dig
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 from agent.handoff_model import (
+    CitedArticle,
     HandoffAction,
+    HandoffEntities,
     HandoffReason,
     HandoffSummary,
+    Sentiment,
     TranscriptLine,
 )
 from agent.policies import Policies
 from agent.state import ConversationState, Escalation
-from agent.templates import Templates
+from agent.templates import Templates, money
+from agent.understanding.entities import extract_entities
 
-__all__ = ["HandoffAction", "HandoffReason", "HandoffSummary", "TranscriptLine", "build_handoff"]
+__all__ = [
+    "CitedArticle",
+    "HandoffAction",
+    "HandoffEntities",
+    "HandoffReason",
+    "HandoffSummary",
+    "TranscriptLine",
+    "build_handoff",
+]
 
 
 def _action_summary(args: dict[str, object]) -> str:
     return ", ".join(f"{k}={v}" for k, v in args.items() if k != "customer_id") or "(no arguments)"
+
+
+_DISTRESS = re.compile(
+    r"\b(panick\w*|desperate|scared|terrified|crying|can'?t cope|"
+    r"beside myself|frightened|worried sick)\b",
+    re.I,
+)
+_FRUSTRATION = re.compile(
+    r"(!{2,}|\b(ridiculous|useless|joke|fed up|sick of|furious|"
+    r"unacceptable|disgrace\w*|waste of time)\b)",
+    re.I,
+)
+
+
+def customer_sentiment(state: ConversationState) -> Sentiment:
+    """A coarse read of how the customer is, from their words and the risk signals."""
+    text = " ".join(m.text for m in state.transcript if m.role == "customer")
+    flags = set(state.risk_flags)
+    if flags & {"scam", "bereavement", "vulnerability", "financial_difficulty"} or _DISTRESS.search(
+        text
+    ):
+        return "distressed"
+    letters = [c for c in text if c.isalpha()]
+    shouting = len(letters) > 20 and sum(c.isupper() for c in letters) / len(letters) > 0.6
+    if flags & {"complaint", "abuse"} or shouting or _FRUSTRATION.search(text):
+        return "frustrated"
+    return "calm"
+
+
+def _entities(state: ConversationState, now: datetime) -> HandoffEntities:
+    text = " ".join(m.text for m in state.transcript if m.role == "customer")
+    found = extract_entities(text, now=now)
+    return HandoffEntities(
+        amounts=[money(a.pence, a.currency) for a in found.amounts],
+        dates=found.dates,
+        card_last4=found.card_last4,
+    )
 
 
 def build_handoff(
@@ -88,6 +138,12 @@ def build_handoff(
         actions=actions,
         open_items=open_items,
         next_steps=intent_policy.next_steps if intent_policy else [],
+        risk_flags=list(state.risk_flags),
+        sentiment=customer_sentiment(state),
+        entities=_entities(state, now),
+        cited_articles=[
+            CitedArticle(article_id=c.article_id, title=c.title, url=c.url) for c in state.cited
+        ],
         transcript=[TranscriptLine(role=m.role, text=m.text, at=m.at) for m in state.transcript],
     )
     return summary.model_copy(update={"markdown": templates.render("handoff.md.j2", s=summary)})

@@ -39,6 +39,27 @@ class TranscriptLine(BaseModel):
     at: datetime
 
 
+class CitedArticle(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    article_id: str
+    title: str
+    url: str
+
+
+class HandoffEntities(BaseModel):
+    """What the customer already told us, so the COp never has to ask again."""
+
+    model_config = ConfigDict(frozen=True)
+
+    amounts: list[str] = Field(default_factory=list)
+    dates: list[str] = Field(default_factory=list)
+    card_last4: list[str] = Field(default_factory=list)
+
+
+Sentiment = Literal["calm", "frustrated", "distressed"]
+
+
 class HandoffSummary(BaseModel):
     """What a COp needs to take over without re-asking the customer anything."""
 
@@ -59,5 +80,9 @@ class HandoffSummary(BaseModel):
     actions: list[HandoffAction]
     open_items: list[str]
     next_steps: list[str]
+    risk_flags: list[str] = Field(default_factory=list)
+    sentiment: Sentiment = "calm"
+    entities: HandoffEntities = Field(default_factory=HandoffEntities)
+    cited_articles: list[CitedArticle] = Field(default_factory=list)
     transcript: list[TranscriptLine]
     markdown: str = ""

@@ -196,6 +196,8 @@ class ConversationState(BaseModel):
     episode_text: str = ""
     clarifications: int = 0
     injection_attempts: int = 0
+    risk_flags: list[str] = Field(default_factory=list)
+    cited: list[Citation] = Field(default_factory=list)
 
     # turn-scoped
     input_flags: list[str] = Field(default_factory=list)

@@ -19,6 +19,8 @@ async def respond(state: ConversationState, deps: Deps) -> dict[str, Any]:
             Message(role="agent", text=reply.text, turn=state.turn, at=deps.clock()),
         ]
     update["slot"] = reply.slot
+    known = {c.article_id for c in state.cited}
+    update["cited"] = [*state.cited, *[c for c in reply.citations if c.article_id not in known]]
     if reply.status != "awaiting_customer":
         update["pending"] = None
         update["slot"] = None

@@ -68,6 +68,11 @@ async def understand(state: ConversationState, deps: Deps) -> dict[str, Any]:
     intent = update.get("active_intent", state.active_intent)
     if state.first_intent is None and intent not in (None, "greeting"):
         update["first_intent"] = intent
+    flags = [*state.risk_flags]
+    for kind in [sig.kind for sig in signals] + [f for f in state.input_flags]:
+        if kind not in flags:
+            flags.append(kind)
+    update["risk_flags"] = flags
     update["understanding"] = Understanding(
         prediction=prediction,
         entities=entities,

@@ -52,7 +52,11 @@ class OfflinePlanner:
                 return Say(
                     f"confirm/{guard.call.tool}.j2",
                     "awaiting_customer",
-                    {"args": guard.call.args, "record": _record(state, guard.call.args)},
+                    {
+                        "args": guard.call.args,
+                        "record": _record(state, guard.call.args),
+                        "done_now": [a.call.tool for a in turn_actions if a.ok],
+                    },
                     slot="confirmation",
                 )
             if guard.verdict == "step_up":

@@ -37,7 +37,7 @@ class Templates:
             loader=jinja2.FileSystemLoader(str(folder)),
             undefined=jinja2.StrictUndefined,
             autoescape=jinja2.select_autoescape(
-                enabled_extensions=("html",), default_for_string=False
+                enabled_extensions=("html", "html.j2"), default_for_string=False
             ),
             trim_blocks=True,
             lstrip_blocks=True,

@@ -1,0 +1,131 @@
+"""The console in a real browser (Debian's headless Chromium): queue, open, claim, reply, close.
+
+The console is served by uvicorn on a free 127.0.0.1 port in the test's own event loop, over
+the same open agent the test used to hand the cases off, so the test can check the store
+after the browser is done. No Chromium is a failure, never a skip: CI must run these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Browser, async_playwright, expect
+
+from agent.api import ResolutionAgent
+from agent.console import create_console_app
+from tests.console.helpers import (
+    CHROMIUM,
+    COMPLAINT_ID,
+    MISSING_CHROMIUM,
+    SCAM_ID,
+    launch_chromium,
+    serve,
+)
+
+REPLY = "This is Alice from the fraud team. Please do not move any money; I'm calling you now."
+
+
+def require_chromium(path: Path = CHROMIUM) -> None:
+    if not path.exists():
+        pytest.fail(MISSING_CHROMIUM, pytrace=False)
+
+
+def test_missing_chromium_fails_with_how_to_install(tmp_path: Path) -> None:
+    with pytest.raises(pytest.fail.Exception, match="apt-get install -y chromium"):
+        require_chromium(tmp_path / "chromium")
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    require_chromium()
+    async with async_playwright() as playwright:
+        launched = await launch_chromium(playwright)
+        try:
+            yield launched
+        finally:
+            await launched.close()
+
+
+@pytest.fixture
+async def base_url(agent: ResolutionAgent) -> AsyncIterator[str]:
+    async with serve(create_console_app(agent)) as url:
+        yield url
+
+
+@pytest.mark.slow
+async def test_cop_works_a_case_end_to_end(
+    browser: Browser, base_url: str, agent: ResolutionAgent
+) -> None:
+    page = await browser.new_page()
+    await page.goto(base_url + "/")
+    rows = page.locator("tr.case")
+    await expect(rows).to_have_count(2)
+    await expect(rows.nth(0)).to_have_attribute("data-conversation", SCAM_ID)
+    await expect(rows.nth(0).locator(".priority")).to_have_text("urgent")
+    await expect(rows.nth(1)).to_have_attribute("data-conversation", COMPLAINT_ID)
+
+    await page.select_option("select[name=queue]", "complaints")
+    await page.click("text=Filter")
+    await expect(rows).to_have_count(1)
+    await expect(rows.nth(0)).to_have_attribute("data-conversation", COMPLAINT_ID)
+    await page.click("text=clear")
+    await expect(rows).to_have_count(2)
+
+    await rows.nth(0).locator("a.open-case").click()
+    await expect(page).to_have_url(f"{base_url}/cases/{SCAM_ID}")
+    await expect(page.locator("h2.headline")).to_contain_text("Scam or fraud reported")
+
+    await page.fill("form.claim input[name=cop_id]", "cop_alice")
+    await page.click("form.claim button")
+    await expect(page.locator(".notice")).to_have_text("You have claimed this case.")
+    await expect(page.locator(".case-status")).to_have_text("claimed")
+    await expect(page.locator("form.reply input[name=cop_id]")).to_have_value("cop_alice")
+
+    await page.fill("form.reply textarea[name=text]", REPLY)
+    await page.click("form.reply button")
+    await expect(page.locator(".notice")).to_have_text("Your reply was added to the conversation.")
+    await expect(page.locator("ol.live li.role-cop .text")).to_have_text(REPLY)
+
+    await page.select_option("form.close select[name=resolution_code]", "referred_elsewhere")
+    await page.click("form.close button")
+    await expect(page.locator(".case-status")).to_have_text("closed")
+    await expect(page.locator(".resolution")).to_have_text("referred elsewhere")
+
+    await page.click("text=← Queue")
+    await expect(rows).to_have_count(1)
+
+    case = await agent.get_case(SCAM_ID)
+    assert (case.status, case.owner, case.resolution_code) == (
+        "closed",
+        "cop_alice",
+        "referred_elsewhere",
+    )
+    cop_lines = [m for m in (await agent.get_conversation(SCAM_ID)).transcript if m.role == "cop"]
+    assert [m.text for m in cop_lines] == [REPLY]
+
+
+@pytest.mark.slow
+async def test_claiming_someone_elses_case_shows_409(
+    browser: Browser, base_url: str, agent: ResolutionAgent
+) -> None:
+    await agent.claim_case(COMPLAINT_ID, "cop_alice")
+    page = await browser.new_page()
+    await page.goto(f"{base_url}/cases/{COMPLAINT_ID}")
+    await page.fill("form.claim input[name=cop_id]", "cop_bob")
+    response_status: list[int] = []
+    page.on("response", lambda r: response_status.append(r.status))
+    await page.click("form.claim button")
+    await expect(page.locator("h1")).to_have_text("This case cannot be changed by you now")
+    await expect(page.locator(".error .message")).to_contain_text("claimed by cop_alice")
+    assert 409 in response_status
+    assert (await agent.get_case(COMPLAINT_ID)).owner == "cop_alice"
+
+
+@pytest.mark.slow
+async def test_unknown_case_shows_404(browser: Browser, base_url: str) -> None:
+    page = await browser.new_page()
+    response = await page.goto(f"{base_url}/cases/conv-nope")
+    assert response is not None and response.status == 404
+    await expect(page.locator("h1")).to_have_text("No such case")

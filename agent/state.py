@@ -190,6 +190,7 @@ class ConversationState(BaseModel):
 
     # the current problem ("episode"): intent and where its actions start
     active_intent: str | None = None
+    topic_intent: str | None = None
     first_intent: str | None = None
     intent_confidence: float = 0.0
     episode_start: int = 0

@@ -34,6 +34,7 @@ log = structlog.get_logger("tools.client")
 
 CUSTOMER_HEADER = "X-Customer-Id"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
+STEP_UP_HEADER = "X-Step-Up"
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,13 +89,20 @@ class BankClient:
         *,
         customer_id: str,
         idempotency_key: str | None = None,
+        step_up: bool = False,
     ) -> ToolResult:
-        """Run ``spec`` with already-validated ``args`` on behalf of ``customer_id``."""
+        """Run ``spec`` with already-validated ``args`` on behalf of ``customer_id``.
+
+        ``step_up`` tells the bank that the channel has verified the customer strongly (the
+        bank then accepts calls that otherwise need its own one-time-code check).
+        """
         if spec.effect == "write" and not idempotency_key:
             raise BankError(f"{spec.name} changes bank state and needs an idempotency key")
         if self._client.is_closed:
             raise BankError("the bank client is closed; create a new agent or client")
         request = self._build_request(spec, args, customer_id, idempotency_key)
+        if step_up:
+            request.headers[STEP_UP_HEADER] = "verified"
         started = time.perf_counter()
         attempts = 0
         retrying = AsyncRetrying(

@@ -76,6 +76,7 @@ async def act(state: ConversationState, deps: Deps) -> dict[str, Any]:
         args,
         customer_id=state.customer_id,
         idempotency_key=key if spec.effect == "write" else None,
+        step_up=state.identity == "step_up",
     )
     log.info(
         "tool_called",

@@ -2,10 +2,35 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from agent.nodes.deps import Deps
 from agent.state import ConversationState, ProposeReply
+
+
+def _as_question(description: str) -> str:
+    """'Customer's card is lost.' -> 'your card is lost', for a question to the customer."""
+    text = description.rstrip(".")
+    text = re.sub(r"^(The )?[Cc]ustomer's ", "your ", text)
+    text = re.sub(
+        r"^(The )?[Cc]ustomer (is |has |wants |asks |needs )?",
+        lambda m: (
+            "you "
+            + (
+                {
+                    "is ": "are ",
+                    "has ": "have ",
+                    "wants ": "want ",
+                    "asks ": "ask ",
+                    "needs ": "need ",
+                }.get(m.group(2) or "", "")
+            )
+        ),
+        text,
+    )
+    text = re.sub(r"\btheir\b", "your", text)
+    return text[0].lower() + text[1:] if text else text
 
 
 async def clarify(state: ConversationState, deps: Deps) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from agent.vocabulary import PRIORITY_RANK, Queue
 
 
 def _topic(state: ConversationState, deps: Deps) -> Queue:
-    return deps.policies.intent(state.active_intent).topic_queue
+    return deps.policies.intent(state.topic_intent or state.active_intent).topic_queue
 
 
 async def decide(state: ConversationState, deps: Deps) -> dict[str, Any]:

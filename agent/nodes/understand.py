@@ -66,6 +66,9 @@ async def understand(state: ConversationState, deps: Deps) -> dict[str, Any]:
             declined=[],
         )
     intent = update.get("active_intent", state.active_intent)
+    if intent is not None and deps.policies.intent(intent).handling in ("procedure", "answer"):
+        # The topic a person would pick up, kept when the customer then asks for a human.
+        update["topic_intent"] = intent
     if state.first_intent is None and intent not in (None, "greeting"):
         update["first_intent"] = intent
     flags = [*state.risk_flags]

@@ -174,6 +174,13 @@ def card_delivery(v: View) -> Step:
     if delivery is None:
         return Call("get_card_delivery", {"card_id": picked.id})
     info = delivery.delivery
+    if info is not None and info.status == "delivered":
+        return Say(
+            "replies/card_marked_delivered.j2",
+            "resolved",
+            {"card": picked.model_dump(), "delivery": info.model_dump()},
+            cite=("card-delivery-times",),
+        )
     late = bool(info and info.expected_by and info.expected_by < v.now.date())
     follow_up = (info.expected_by + timedelta(days=3)) if info and info.expected_by else None
     return Say(
@@ -222,7 +229,16 @@ def card_payment_status(v: View) -> Step:
         return txns
     wanted = "declined" if v.intent == "declined_card_payment" else "pending"
     candidates = [t for t in txns if t.status == wanted and t.card_id is not None]
-    named = _mentioned(v, candidates) or _mentioned(v, [t for t in txns if t.card_id])
+    named = _mentioned(v, candidates)
+    elsewhere = _mentioned(v, [t for t in txns if t.card_id])
+    if not named and elsewhere:
+        # The payment they name exists but is not declined/pending: say what it really is.
+        return Say(
+            "replies/card_payment_other_status.j2",
+            "resolved",
+            {"txn": elsewhere[0].model_dump(), "asked": wanted},
+            cite=("card-payment-pending",),
+        )
     chosen = named[0] if named else (candidates[0] if candidates else None)
     cite = ("card-payment-declined",) if wanted == "declined" else ("card-payment-pending",)
     if chosen is None:
@@ -308,19 +324,22 @@ def transfer_status(v: View) -> Step:
     pool = named or [p for p in payments if p.status in wanted]
     if not pool:
         return Say("replies/no_matching_transfer.j2", "resolved", cite=("transfer-timing",))
-    chosen = (
-        sorted(
-            pool, key=lambda p: (p.sent_at is None, p.sent_at or p.scheduled_for), reverse=False
-        )[0]
-        if len(pool) > 1 and not named
-        else pool[0]
-    )
+    chosen = min(pool, key=lambda p: _transfer_rank(p, v))
     cite = {"failed": ("transfer-failed",), "scheduled": ("transfer-pending",)}.get(
         chosen.status, ("transfer-timing",)
     )
     return Say(
         "replies/transfer_explained.j2", "resolved", {"payment": chosen.model_dump()}, cite=cite
     )
+
+
+def _transfer_rank(payment: Payment, v: View) -> tuple[int, float]:
+    """Most relevant first: a scheduled payment soonest due, else the most recently sent."""
+    now = v.now.date()
+    if payment.status == "scheduled" and payment.scheduled_for is not None:
+        return (0, abs((payment.scheduled_for - now).days))
+    moment = payment.sent_at.date() if payment.sent_at else payment.scheduled_for
+    return (1, abs((now - moment).days) if moment else 10_000)
 
 
 def cancel_payment(v: View) -> Step:
@@ -375,6 +394,10 @@ def direct_debit(v: View) -> Step:
         )
     active = [d for d in debits if d.status == "active"]
     named = [d for d in active if name_mentioned(d.merchant, v.words)]
+    if not active:
+        return Say(
+            "replies/ask_direct_debit.j2", "resolved", {"debits": []}, cite=("direct-debits",)
+        )
     if len(named) != 1:
         return Say(
             "replies/ask_direct_debit.j2",

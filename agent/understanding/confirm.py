@@ -10,7 +10,8 @@ import re
 from typing import Literal
 
 _YES = re.compile(
-    r"^\s*(yes|yeah|yep|yup|ya|yea|y|ok|okay|sure|please do|go ahead|do it|correct|that'?s right|"
+    r"^\s*(yes|yeah|yep|yup|ya|yea|ye|yh|aye|y|ok|okay|sure|please do|go ahead|do it|correct|"
+    r"that'?s right|"
     r"confirm(ed)?|absolutely|definitely|yes please|please)\b",
     re.I,
 )

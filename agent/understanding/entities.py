@@ -17,7 +17,7 @@ _AMOUNT = re.compile(
     re.I,
 )
 _LAST4 = re.compile(r"(?:ending|ends|end|last (?:four|4)(?: digits)?|card)\D{0,12}(\d{4})\b", re.I)
-_CODE = re.compile(r"(?<![\d£€$.,])(\d{6})(?![\d.,])")
+_CODE = re.compile(r"(?<![\d£€$.,])(\d{3}[ -]?\d{3})(?![\d.,])")
 _WORD = re.compile(r"[a-z][a-z'&*]+")
 
 
@@ -43,6 +43,7 @@ def extract_entities(text: str, *, now: datetime) -> Entities:
     if "today" in lowered:
         dates.append(now.date().isoformat())
     last4 = list(dict.fromkeys(_LAST4.findall(text)))
-    codes = [c for c in _CODE.findall(text) if c not in last4]
+    codes = [re.sub(r"\D", "", c) for c in _CODE.findall(text)]
+    codes = [c for c in codes if c not in last4]
     words = _WORD.findall(lowered)
     return Entities(amounts=amounts, dates=dates, card_last4=last4, codes=codes, words=words)

@@ -18,7 +18,7 @@ from fastapi import Body, FastAPI, Header, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from tools.client import CUSTOMER_HEADER, IDEMPOTENCY_HEADER
+from tools.client import CUSTOMER_HEADER, IDEMPOTENCY_HEADER, STEP_UP_HEADER
 from tools.mockbank.bank import BankApiError, MockBank, dump
 from tools.mockbank.faults import FaultRule
 from tools.vocabulary import CancelReason, DisputeReason, PaymentStatus, TransactionStatus
@@ -138,7 +138,10 @@ def create_app(bank: MockBank) -> FastAPI:
     async def unblock_pin(
         card_id: str, request: Request, caller: Caller, key: IdemKey = None
     ) -> Response:
-        return await run("unblock_pin", request, key, lambda: bank.unblock_pin(caller, card_id))
+        step_up = request.headers.get(STEP_UP_HEADER) == "verified"
+        return await run(
+            "unblock_pin", request, key, lambda: bank.unblock_pin(caller, card_id, step_up=step_up)
+        )
 
     @app.get("/accounts/{account_id}/transactions", name="list_transactions")
     async def list_transactions(

@@ -23,8 +23,7 @@ MESSAGE = "I've lost my card, I think I left it on the bus"
 
 
 async def measure(checkpointer: str, turns: int, data_dir: Path) -> list[float]:
-    settings = Settings(data_dir=data_dir, checkpointer=checkpointer,
-                        clock=DEFAULT_CLOCK)
+    settings = Settings(data_dir=data_dir, checkpointer=checkpointer, clock=DEFAULT_CLOCK)
     timings: list[float] = []
     async with ResolutionAgent(settings) as agent:
         bank = agent.mock_bank
@@ -56,8 +55,10 @@ def main() -> None:
     print(f"{'checkpointer':<14}{'median ms':>11}{'p95 ms':>10}")
     print(f"{'memory':<14}{m_med:>11.2f}{p95(memory):>10.2f}")
     print(f"{'sqlite':<14}{s_med:>11.2f}{p95(sqlite):>10.2f}")
-    print(f"sqlite / memory median ratio: {s_med / m_med:.2f}x "
-          f"(persistence adds {s_med - m_med:.2f} ms per turn)")
+    print(
+        f"sqlite / memory median ratio: {s_med / m_med:.2f}x "
+        f"(persistence adds {s_med - m_med:.2f} ms per turn)"
+    )
 
 
 if __name__ == "__main__":

@@ -1,0 +1,70 @@
+"""The routing package's public face, and the imports it is allowed."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import agent.routing
+
+PACKAGE = Path(agent.routing.__file__).parent
+ALLOWED_AGENT_MODULES = {"agent.vocabulary", "agent.handoff_model"}
+
+
+def test_public_names_are_pinned() -> None:
+    assert agent.routing.__all__ == [
+        "POLICY_NAMES",
+        "Assignment",
+        "Case",
+        "CaseId",
+        "ClassTables",
+        "Cop",
+        "CopArrays",
+        "CopId",
+        "CostWeights",
+        "DecisionRound",
+        "FifoPolicy",
+        "GreedyPolicy",
+        "HandleTimes",
+        "InvariantError",
+        "OptimalPolicy",
+        "Outcome",
+        "Policy",
+        "PolicyMetrics",
+        "PolicyResult",
+        "Roster",
+        "RosterFileError",
+        "RoutingError",
+        "RoutingService",
+        "Shift",
+        "SimulationReport",
+        "Simulator",
+        "Suggestion",
+        "UnknownCaseError",
+        "UnknownCopError",
+        "UnknownPolicyError",
+        "Workload",
+        "WorkloadConfig",
+        "cases_from_handoffs",
+        "check_assignment",
+        "generate_workload",
+        "load_cases",
+        "load_roster",
+        "make_policy",
+        "run_simulation",
+        "write_report",
+    ]
+
+
+def test_routing_imports_nothing_of_the_agent_but_vocabulary_and_handoff_model() -> None:
+    imported: set[str] = set()
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                imported.add(node.module)
+            elif isinstance(node, ast.Import):
+                imported.update(alias.name for alias in node.names)
+    agent_modules = {m for m in imported if m == "agent" or m.startswith("agent.")}
+    outside = {m for m in agent_modules if not m.startswith("agent.routing")}
+
+    assert outside <= ALLOWED_AGENT_MODULES

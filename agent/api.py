@@ -35,9 +35,11 @@ from agent.graph import build_graph, checkpoint_serializer
 from agent.handoff import HandoffSummary, build_handoff
 from agent.helpcentre import load_articles
 from agent.logs import configure_logging
+from agent.models import RetryPolicy as ModelRetryPolicy
 from agent.nodes.deps import Deps
 from agent.nodes.escalate import open_case
-from agent.planning import OfflinePlanner, Planner
+from agent.planning import Planner
+from agent.planning.llm import LLMOptions, LLMPlanner, LLMPlannerConfig, Usage, build_planner
 from agent.policies import load_policies
 from agent.retrieval import LexicalRetriever, Retriever
 from agent.settings import Settings
@@ -76,6 +78,9 @@ class Reply(BaseModel):
     handoff: HandoffSummary | None = None
     intent: str | None = None
     turn: int = 0
+    usage: Usage | None = Field(
+        default=None, description="Model calls, tokens, cost and latency of this turn (LLM)."
+    )
 
 
 class Conversation(BaseModel):
@@ -115,6 +120,7 @@ class ResolutionAgent:
         self._deps: Deps | None = None
         self._locks: dict[str, asyncio.Lock] = {}
         self._known_customers: set[str] = set()
+        self._active_planner: Planner | None = None
 
     @property
     def mock_bank(self) -> MockBank | None:
@@ -160,6 +166,30 @@ class ResolutionAgent:
             cases = CaseStore(None if s.checkpointer == "memory" else s.data_dir / "cases.sqlite")
             await cases.open()
             stack.push_async_callback(cases.close)
+            planner = self._planner
+            if planner is None:
+                planner = build_planner(
+                    LLMOptions(
+                        model=s.planner_model(),
+                        fallback_model=s.fallback_model,
+                        openai_api_key=s.openai_api_key,
+                        anthropic_api_key=s.anthropic_api_key,
+                        openai_compatible_api_key=s.openai_compatible_api_key,
+                        timeout_s=s.model_timeout_s,
+                        retry=ModelRetryPolicy(
+                            attempts=s.model_attempts, deadline_s=s.model_deadline_s
+                        ),
+                        planner=LLMPlannerConfig(
+                            max_calls_per_turn=s.llm_max_calls_per_turn,
+                            max_tokens_per_conversation=s.llm_max_tokens_per_conversation,
+                            fast_path=s.llm_fast_path,
+                            prices=s.llm_prices,
+                        ),
+                    )
+                )
+                if isinstance(planner, LLMPlanner):
+                    stack.push_async_callback(planner.aclose)
+            self._active_planner = planner
             fixed = s.clock
 
             def clock() -> datetime:
@@ -171,7 +201,7 @@ class ResolutionAgent:
                 templates=templates,
                 classifier=self._classifier or KeywordIntentClassifier(),
                 retriever=retriever,
-                planner=self._planner or OfflinePlanner(),
+                planner=planner,
                 bank=bank,
                 clock=clock,
                 audit=audit,
@@ -263,7 +293,11 @@ class ResolutionAgent:
             intent=state.active_intent,
             duration_ms=round((datetime.now(UTC) - started).total_seconds() * 1000, 1),
         )
-        return _reply(state)
+        reply = _reply(state)
+        if isinstance(self._active_planner, LLMPlanner):
+            usage = self._active_planner.turn_usage(conversation_id, state.turn)
+            reply = reply.model_copy(update={"usage": usage})
+        return reply
 
     async def _check_customer(self, deps: Deps, customer_id: str) -> None:
         if customer_id in self._known_customers:

@@ -14,6 +14,8 @@ from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_OPENAI_MODEL = "openai:gpt-4.1-mini"
+DEFAULT_ANTHROPIC_MODEL = "anthropic:claude-sonnet-4-6"
 
 
 class Settings(BaseSettings):
@@ -28,7 +30,26 @@ class Settings(BaseSettings):
     project_root: Path = Field(
         default=PROJECT_ROOT, description="Folder holding policies/, prompts/ and fixtures/."
     )
-    model: str | None = Field(default=None, description="Planner model; unset means offline.")
+    model: str | None = Field(
+        default=None,
+        description="Planner model, e.g. openai:gpt-4.1-mini, anthropic:claude-sonnet-4-6, "
+        "openai-compatible:MODEL@URL, or 'offline'. Unset: a provider key picks that provider's "
+        "default model; no key means offline.",
+    )
+    fallback_model: str | None = Field(default=None, description="Second model in the chain.")
+    openai_compatible_api_key: SecretStr | None = None
+    model_timeout_s: float = Field(default=30.0, gt=0)
+    model_attempts: int = Field(default=3, ge=1, le=10)
+    model_deadline_s: float = Field(default=60.0, gt=0)
+    llm_max_calls_per_turn: int = Field(default=8, ge=1)
+    llm_max_tokens_per_conversation: int = Field(default=100_000, ge=1000)
+    llm_fast_path: bool = Field(
+        default=True, description="Skip the model for confident intents the offline planner owns."
+    )
+    llm_prices: dict[str, tuple[float, float]] = Field(
+        default_factory=dict,
+        description="Model spec -> (USD per 1M input tokens, per 1M output tokens).",
+    )
     openai_api_key: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("RESOLVE_OPENAI_API_KEY", "OPENAI_API_KEY")
     )
@@ -68,6 +89,16 @@ class Settings(BaseSettings):
     @classmethod
     def _absolute(cls, value: Path) -> Path:
         return value.expanduser().resolve()
+
+    def planner_model(self) -> str | None:
+        """The model spec the planner uses, or None for the offline planner."""
+        if self.model is not None:
+            return None if self.model.strip().lower() == "offline" else self.model
+        if self.openai_api_key is not None:
+            return DEFAULT_OPENAI_MODEL
+        if self.anthropic_api_key is not None:
+            return DEFAULT_ANTHROPIC_MODEL
+        return None
 
     @property
     def checkpoint_file(self) -> Path:

@@ -35,7 +35,7 @@ async def understand(state: ConversationState, deps: Deps) -> dict[str, Any]:
             update["pending"] = None
     elif pending is not None and pending.kind == "step_up":
         continuation = bool(entities.codes) or prediction.intent in ("out_of_scope",)
-    elif state.slot in ("card", "transaction", "payment", "direct_debit", "code"):
+    elif state.slot in ("card", "transaction", "payment", "direct_debit", "code", "question"):
         new_problem = (
             prediction.confidence >= _STRONG
             and prediction.intent != state.active_intent

@@ -1,0 +1,104 @@
+"""One async model interface over OpenAI, Anthropic and OpenAI-compatible servers.
+
+Planners speak the neutral types here (:class:`ModelRequest`, :class:`ModelResponse`,
+stream events) and never an SDK's; adapters on the official SDKs translate. Build one with
+:func:`build_model` from a spec string such as ``openai:gpt-4.1-mini``.
+"""
+
+from agent.models._anthropic import AnthropicModel
+from agent.models._base import Model
+from agent.models._errors import (
+    ModelConnectionError,
+    ModelError,
+    ModelRateLimitedError,
+    ModelRequestError,
+    ModelResponseError,
+    ModelServerError,
+    ModelTransientError,
+    ModelUnavailableError,
+)
+from agent.models._factory import ProviderKeys, build_model, missing_key
+from agent.models._messages import (
+    AssistantMessage,
+    ChatMessage,
+    FinishReason,
+    ModelRequest,
+    ModelResponse,
+    RequestMeta,
+    SchemaSource,
+    TokenUsage,
+    ToolCallPart,
+    ToolDefinition,
+    ToolResultMessage,
+    UserMessage,
+)
+from agent.models._openai import OpenAIChatModel
+from agent.models._retry import RetryingModel, RetryPolicy
+from agent.models._scripted import (
+    ScriptedModel,
+    ScriptStep,
+    UnexpectedModelCall,
+    call,
+    text_response,
+    tool_response,
+)
+from agent.models._spec import PROVIDERS, ModelSpec, Provider, parse_model_spec
+from agent.models._status import retry_after_seconds
+from agent.models._stream import (
+    StreamAccumulator,
+    StreamDone,
+    StreamEvent,
+    TextDelta,
+    ToolCallDelta,
+    ToolCallStarted,
+    collect,
+)
+
+__all__ = [
+    "PROVIDERS",
+    "AnthropicModel",
+    "AssistantMessage",
+    "ChatMessage",
+    "FinishReason",
+    "Model",
+    "ModelConnectionError",
+    "ModelError",
+    "ModelRateLimitedError",
+    "ModelRequest",
+    "ModelRequestError",
+    "ModelResponse",
+    "ModelResponseError",
+    "ModelServerError",
+    "ModelSpec",
+    "ModelTransientError",
+    "ModelUnavailableError",
+    "OpenAIChatModel",
+    "Provider",
+    "ProviderKeys",
+    "RequestMeta",
+    "RetryPolicy",
+    "RetryingModel",
+    "SchemaSource",
+    "ScriptStep",
+    "ScriptedModel",
+    "StreamAccumulator",
+    "StreamDone",
+    "StreamEvent",
+    "TextDelta",
+    "TokenUsage",
+    "ToolCallDelta",
+    "ToolCallPart",
+    "ToolCallStarted",
+    "ToolDefinition",
+    "ToolResultMessage",
+    "UnexpectedModelCall",
+    "UserMessage",
+    "build_model",
+    "call",
+    "collect",
+    "missing_key",
+    "parse_model_spec",
+    "retry_after_seconds",
+    "text_response",
+    "tool_response",
+]

@@ -1,0 +1,42 @@
+"""The LLM planner: OpenAI, Anthropic or an OpenAI-compatible server behind the Planner API.
+
+    planner = LLMPlanner(build_model("openai:gpt-4.1-mini", keys), fallbacks=[...])
+    agent = ResolutionAgent(settings, planner=planner)
+
+Accounting is read back with :meth:`LLMPlanner.usage` / :meth:`LLMPlanner.turn_usage`.
+"""
+
+from agent.planning.llm._config import LLMPlannerConfig
+from agent.planning.llm._escalations import HANDOFF_RULE
+from agent.planning.llm._factory import LLMOptions, build_planner
+from agent.planning.llm._planner import LLMPlanner
+from agent.planning.llm._prompt import PromptContext, policy_summary, prompt_context
+from agent.planning.llm._tools import (
+    ESCALATE_TOOL,
+    ESCALATE_TOOL_NAME,
+    offered_specs,
+    tool_definitions,
+)
+from agent.planning.llm._usage import ConversationUsage, PriceTable, Usage
+from agent.planning.llm.streaming import AgentEvent, agent_events, events_of
+
+__all__ = [
+    "ESCALATE_TOOL",
+    "ESCALATE_TOOL_NAME",
+    "HANDOFF_RULE",
+    "AgentEvent",
+    "ConversationUsage",
+    "LLMOptions",
+    "LLMPlanner",
+    "LLMPlannerConfig",
+    "PriceTable",
+    "PromptContext",
+    "Usage",
+    "agent_events",
+    "build_planner",
+    "events_of",
+    "offered_specs",
+    "policy_summary",
+    "prompt_context",
+    "tool_definitions",
+]

@@ -1,0 +1,64 @@
+"""The planner's own escalations, with rule ids of their own.
+
+Queue and priority come from an existing fallback rule of ``policies/escalation.yaml`` (so a
+policy change moves them too); the rule id and reason say exactly what happened.
+
+    ESC-LLM-BUDGET-CALLS   the turn used max_calls_per_turn model calls        (planner_loop)
+    ESC-LLM-BUDGET-TOKENS  the conversation used its token budget              (planner_loop)
+    ESC-LLM-UNAVAILABLE    every model failed; offline cannot take over        (tool_failure)
+    ESC-LLM-UNUSABLE       refusal, garbage, or invalid calls twice; offline
+                           cannot take over                                    (planner_loop)
+    ESC-LLM-HANDOFF        the model called escalate_to_human        (the intent's own policy)
+
+In brackets: the fallback rule whose queue and priority are used.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from agent.planning.base import PlanningContext
+from agent.policies import FallbackName
+from agent.state import ConversationState, Escalation, ProposeEscalate
+
+Cause = Literal["budget_calls", "budget_tokens", "unavailable", "unusable"]
+
+_RULES: dict[Cause, tuple[str, str, FallbackName]] = {
+    "budget_calls": ("ESC-LLM-BUDGET-CALLS", "model_call_budget_exceeded", "planner_loop"),
+    "budget_tokens": ("ESC-LLM-BUDGET-TOKENS", "token_budget_exceeded", "planner_loop"),
+    "unavailable": ("ESC-LLM-UNAVAILABLE", "model_unavailable", "tool_failure"),
+    "unusable": ("ESC-LLM-UNUSABLE", "model_answer_unusable", "planner_loop"),
+}
+
+HANDOFF_RULE = "ESC-LLM-HANDOFF"
+
+
+def escalate(
+    cause: Cause, state: ConversationState, ctx: PlanningContext, detail: str
+) -> ProposeEscalate:
+    rule_id, reason, base = _RULES[cause]
+    rule = ctx.policies.fallback(base)
+    queue = (
+        rule.queue
+        if rule.queue != "topic"
+        else ctx.policies.intent(state.active_intent).topic_queue
+    )
+    return ProposeEscalate(
+        escalation=Escalation(
+            rule_id=rule_id, reason=reason, queue=queue, priority=rule.priority, detail=detail[:300]
+        )
+    )
+
+
+def model_handoff(state: ConversationState, ctx: PlanningContext, reason: str) -> ProposeEscalate:
+    """The model asked for a person: the intent's own queue and priority."""
+    intent = ctx.policies.intent(state.active_intent)
+    return ProposeEscalate(
+        escalation=Escalation(
+            rule_id=HANDOFF_RULE,
+            reason="model_requested_a_person",
+            queue=intent.topic_queue,
+            priority=intent.priority,
+            detail=reason[:300],
+        )
+    )

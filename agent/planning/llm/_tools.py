@@ -1,0 +1,97 @@
+"""The tools offered to the model: the declared bank tools, plus ``escalate_to_human``.
+
+Bank tool schemas come from :mod:`tools.declarations` (``openai_schema()`` and
+``anthropic_schema()``), never from a copy. ``escalate_to_human`` is the planner's own
+pseudo-tool: it never reaches the bank, it becomes a :class:`ProposeEscalate`.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from agent.models import ToolDefinition
+from agent.policies import Policies
+from tools.declarations import TOOLS, ToolSpec
+
+ESCALATE_TOOL_NAME = "escalate_to_human"
+
+
+class EscalateArgs(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    reason: str = Field(
+        min_length=3,
+        max_length=300,
+        description="Why a person must take over, in one sentence for the support colleague.",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PseudoTool:
+    """A planner-only tool: a name, a description and an argument model."""
+
+    name: str
+    description: str
+    args_model: type[BaseModel]
+
+    def json_schema(self) -> dict[str, Any]:
+        schema: dict[str, Any] = _without_titles(self.args_model.model_json_schema())
+        return schema
+
+    def openai_schema(self) -> dict[str, Any]:
+        return {
+            "type": "function",
+            "function": {
+                "name": self.name,
+                "description": self.description,
+                "parameters": self.json_schema(),
+            },
+        }
+
+    def anthropic_schema(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "description": self.description,
+            "input_schema": self.json_schema(),
+        }
+
+
+def _without_titles(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: _without_titles(v) for k, v in node.items() if k != "title"}
+    if isinstance(node, list):
+        return [_without_titles(v) for v in node]
+    return node
+
+
+ESCALATE_TOOL = PseudoTool(
+    ESCALATE_TOOL_NAME,
+    "Hand the conversation to a human support colleague. Use it when the customer asks for a "
+    "person, when a policy says a person decides, or when you cannot help safely.",
+    EscalateArgs,
+)
+
+
+def offered_specs(policies: Policies, intent: str | None) -> list[ToolSpec]:
+    """The bank tools the policies let this intent use (the guard checks again anyway)."""
+    offered = []
+    for spec in TOOLS:
+        allowed = policies.tools[spec.name].intents
+        if allowed is None or (intent is not None and intent in allowed):
+            offered.append(spec)
+    return offered
+
+
+@functools.cache
+def _definition(source: ToolSpec | PseudoTool) -> ToolDefinition:
+    # Declarations are frozen, so their schemas are generated once per process, not per call.
+    return ToolDefinition.of(source)
+
+
+def tool_definitions(specs: list[ToolSpec]) -> list[ToolDefinition]:
+    """The model's tool list: the offered bank tools, then ``escalate_to_human``."""
+    return [*(_definition(spec) for spec in specs), _definition(ESCALATE_TOOL)]

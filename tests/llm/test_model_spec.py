@@ -1,0 +1,126 @@
+"""Model spec strings and building models from them, with errors that say what to write."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import SecretStr
+
+from agent.models import (
+    AnthropicModel,
+    ModelSpec,
+    OpenAIChatModel,
+    ProviderKeys,
+    build_model,
+    parse_model_spec,
+)
+from agent.planning import OfflinePlanner
+from agent.planning.llm import LLMOptions, LLMPlanner, build_planner
+from tools.errors import ConfigurationError
+
+
+@pytest.mark.parametrize(
+    ("text", "spec"),
+    [
+        ("openai:gpt-4.1-mini", ModelSpec(provider="openai", model="gpt-4.1-mini")),
+        (
+            "anthropic:claude-sonnet-4-5",
+            ModelSpec(provider="anthropic", model="claude-sonnet-4-5"),
+        ),
+        (
+            "openai-compatible:llama3.1:8b@http://localhost:11434/v1/",
+            ModelSpec(
+                provider="openai-compatible",
+                model="llama3.1:8b",
+                base_url="http://localhost:11434/v1",
+            ),
+        ),
+        (
+            "openai-compatible:Qwen/Qwen2.5-7B-Instruct@https://vllm.internal/v1",
+            ModelSpec(
+                provider="openai-compatible",
+                model="Qwen/Qwen2.5-7B-Instruct",
+                base_url="https://vllm.internal/v1",
+            ),
+        ),
+    ],
+)
+def test_specs_parse(text: str, spec: ModelSpec) -> None:
+    assert parse_model_spec(text) == spec
+
+
+def test_a_spec_prints_as_it_is_written() -> None:
+    text = "openai-compatible:llama3.1:8b@http://localhost:11434/v1"
+    assert str(parse_model_spec(text)) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("gpt-4.1-mini", "names no provider"),
+        ("azure:gpt-4o", "unknown provider 'azure'"),
+        ("openai:", "names no model"),
+        ("anthropic: claude", "names no model"),
+        ("openai:gpt-4o@http://x", "only for openai-compatible"),
+        ("openai-compatible:llama3", "needs MODEL@URL"),
+        ("openai-compatible:@http://localhost:8000/v1", "needs MODEL@URL"),
+        ("openai-compatible:llama3@localhost:8000", "is not an http(s) URL"),
+    ],
+)
+def test_bad_specs_say_what_is_wrong(text: str, says: str) -> None:
+    with pytest.raises(ConfigurationError, match=says.replace("(", r"\(").replace(")", r"\)")):
+        parse_model_spec(text)
+
+
+async def test_models_are_built_on_the_official_sdks_with_their_retries_off() -> None:
+    keys = ProviderKeys(openai=SecretStr("sk-1"), anthropic=SecretStr("sk-2"))
+    built = [
+        build_model("openai:gpt-4.1-mini", keys),
+        build_model("anthropic:claude-sonnet-4-6", keys),
+        build_model("openai-compatible:llama3@http://localhost:8000/v1", keys),
+    ]
+    try:
+        assert isinstance(built[0], OpenAIChatModel)
+        assert isinstance(built[1], AnthropicModel)
+        assert isinstance(built[2], OpenAIChatModel)
+        assert [m.name for m in built] == [
+            "openai:gpt-4.1-mini",
+            "anthropic:claude-sonnet-4-6",
+            "openai-compatible:llama3@http://localhost:8000/v1",
+        ]
+        assert all(m._client.max_retries == 0 for m in built)  # type: ignore[attr-defined]
+    finally:
+        for model in built:
+            await model.aclose()
+
+
+def test_a_missing_key_is_a_configuration_error_naming_the_setting() -> None:
+    with pytest.raises(ConfigurationError, match="ANTHROPIC_API_KEY"):
+        build_model("anthropic:claude-sonnet-4-6", ProviderKeys())
+
+
+def test_no_model_or_no_key_means_the_offline_planner() -> None:
+    assert isinstance(build_planner(LLMOptions()), OfflinePlanner)
+    assert isinstance(build_planner(LLMOptions(model="openai:gpt-4.1-mini")), OfflinePlanner)
+
+
+async def test_a_model_with_its_key_means_the_llm_planner_with_its_fallback() -> None:
+    planner = build_planner(
+        LLMOptions(
+            model="anthropic:claude-sonnet-4-6",
+            fallback_model="openai-compatible:llama3@http://localhost:8000/v1",
+            anthropic_api_key=SecretStr("sk-2"),
+        )
+    )
+    assert isinstance(planner, LLMPlanner)
+    try:
+        assert planner.models == [
+            "anthropic:claude-sonnet-4-6",
+            "openai-compatible:llama3@http://localhost:8000/v1",
+        ]
+    finally:
+        await planner.aclose()
+
+
+def test_a_malformed_model_setting_stops_start_up() -> None:
+    with pytest.raises(ConfigurationError):
+        build_planner(LLMOptions(model="gpt-4.1-mini"))

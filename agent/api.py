@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 from datetime import UTC, datetime
 from typing import Any, Literal, get_args
@@ -39,7 +40,15 @@ from agent.models import RetryPolicy as ModelRetryPolicy
 from agent.nodes.deps import Deps
 from agent.nodes.escalate import open_case
 from agent.planning import Planner
-from agent.planning.llm import LLMOptions, LLMPlanner, LLMPlannerConfig, Usage, build_planner
+from agent.planning.llm import (
+    AgentEvent,
+    LLMOptions,
+    LLMPlanner,
+    LLMPlannerConfig,
+    Usage,
+    agent_events,
+    build_planner,
+)
 from agent.policies import load_policies
 from agent.retrieval import LexicalRetriever, Retriever
 from agent.settings import Settings
@@ -227,6 +236,18 @@ class ResolutionAgent:
             )
         return self._graph, self._deps
 
+    def _validate(
+        self, conversation_id: str, customer_id: str, text: object, identity: object
+    ) -> None:
+        _check_id("conversation_id", conversation_id)
+        _check_id("customer_id", customer_id)
+        if identity not in get_args(IdentityLevel):
+            raise InvalidRequestError(
+                f"identity must be one of {get_args(IdentityLevel)}, got {identity!r}"
+            )
+        if not isinstance(text, str):
+            raise InvalidRequestError(f"text must be a str, got {type(text).__name__}")
+
     async def handle_message(
         self,
         conversation_id: str,
@@ -236,66 +257,79 @@ class ResolutionAgent:
     ) -> Reply:
         """Handle one customer message and return what to show them."""
         graph, deps = self._require()
-        _check_id("conversation_id", conversation_id)
-        _check_id("customer_id", customer_id)
-        if identity not in get_args(IdentityLevel):
-            raise InvalidRequestError(
-                f"identity must be one of {get_args(IdentityLevel)}, got {identity!r}"
-            )
-        if not isinstance(text, str):
-            raise InvalidRequestError(f"text must be a str, got {type(text).__name__}")
+        self._validate(conversation_id, customer_id, text, identity)
         lock = self._locks.setdefault(conversation_id, asyncio.Lock())
         async with lock:
             structlog.contextvars.bind_contextvars(conversation_id=conversation_id)
             try:
-                return await self._run_turn(
-                    graph, deps, conversation_id, customer_id, text, identity
-                )
+                await self._admit(graph, deps, conversation_id, customer_id)
+                config = _config(conversation_id)
+                try:
+                    values = await graph.ainvoke(
+                        _inputs(conversation_id, customer_id, text, identity), config
+                    )
+                except Exception as exc:  # a bug must hand off safely, never lose the message
+                    log.exception("turn_failed", error=type(exc).__name__)
+                    values = await self._recover(
+                        graph, deps, config, conversation_id, customer_id, text, repr(exc)
+                    )
+                return self._finish(values)
             finally:
                 structlog.contextvars.unbind_contextvars("conversation_id")
 
-    async def _run_turn(
+    async def stream(
         self,
-        graph: Any,
-        deps: Deps,
         conversation_id: str,
         customer_id: str,
         text: str,
-        identity: IdentityLevel,
-    ) -> Reply:
-        config = {"configurable": {"thread_id": conversation_id}}
-        snapshot = await graph.aget_state(config)
+        identity: IdentityLevel = "app_authenticated",
+    ) -> AsyncIterator[AgentEvent | Reply]:
+        """Like :meth:`handle_message`, yielding events as they happen, then the final Reply.
+
+        Events: reply text as it arrives (a preview: the output guard may still replace it),
+        tool started, tool finished, tool held by a guard, handed off. The last item is the
+        authoritative :class:`Reply`.
+        """
+        graph, deps = self._require()
+        self._validate(conversation_id, customer_id, text, identity)
+        lock = self._locks.setdefault(conversation_id, asyncio.Lock())
+        async with lock:
+            structlog.contextvars.bind_contextvars(conversation_id=conversation_id)
+            try:
+                await self._admit(graph, deps, conversation_id, customer_id)
+                config = _config(conversation_id)
+                try:
+                    chunks = graph.astream(
+                        _inputs(conversation_id, customer_id, text, identity),
+                        config,
+                        stream_mode=["updates", "custom"],
+                    )
+                    async for event in agent_events(chunks):
+                        yield event
+                    values = (await graph.aget_state(config)).values
+                except Exception as exc:
+                    log.exception("turn_failed", error=type(exc).__name__)
+                    values = await self._recover(
+                        graph, deps, config, conversation_id, customer_id, text, repr(exc)
+                    )
+                yield self._finish(values)
+            finally:
+                structlog.contextvars.unbind_contextvars("conversation_id")
+
+    async def _admit(self, graph: Any, deps: Deps, conversation_id: str, customer_id: str) -> None:
+        snapshot = await graph.aget_state(_config(conversation_id))
         if snapshot.values:
             if snapshot.values.get("customer_id") != customer_id:
                 raise ConversationOwnershipError(conversation_id)
         else:
             await self._check_customer(deps, customer_id)
-        started = datetime.now(UTC)
-        try:
-            values = await graph.ainvoke(
-                {
-                    "incoming": text,
-                    "inbound_identity": identity,
-                    "conversation_id": conversation_id,
-                    "customer_id": customer_id,
-                },
-                config,
-            )
-        except Exception as exc:  # a bug must hand off safely, never lose the message
-            log.exception("turn_failed", error=type(exc).__name__)
-            values = await self._recover(
-                graph, deps, config, conversation_id, customer_id, text, repr(exc)
-            )
+
+    def _finish(self, values: Any) -> Reply:
         state = ConversationState.model_validate(values)
-        log.info(
-            "turn_done",
-            status=state.status,
-            intent=state.active_intent,
-            duration_ms=round((datetime.now(UTC) - started).total_seconds() * 1000, 1),
-        )
+        log.info("turn_done", status=state.status, intent=state.active_intent, turn=state.turn)
         reply = _reply(state)
         if isinstance(self._active_planner, LLMPlanner):
-            usage = self._active_planner.turn_usage(conversation_id, state.turn)
+            usage = self._active_planner.turn_usage(state.conversation_id, state.turn)
             reply = reply.model_copy(update={"usage": usage})
         return reply
 
@@ -503,6 +537,21 @@ class ResolutionAgent:
             handoff=state.handoff,
             state=state,
         )
+
+
+def _config(conversation_id: str) -> Any:
+    return {"configurable": {"thread_id": conversation_id}}
+
+
+def _inputs(
+    conversation_id: str, customer_id: str, text: str, identity: IdentityLevel
+) -> dict[str, Any]:
+    return {
+        "incoming": text,
+        "inbound_identity": identity,
+        "conversation_id": conversation_id,
+        "customer_id": customer_id,
+    }
 
 
 def _now(deps: Deps) -> datetime:

@@ -14,10 +14,11 @@ from typing import Any
 
 import structlog
 
+# Account patterns first: a sort code with its account number is also 14 digits long.
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"\b(?:\d[ -]?){13,19}\b"), "[card]"),
     (re.compile(r"\b\d{2}-\d{2}-\d{2}\s*,?\s*\d{8}\b"), "[account]"),
     (re.compile(r"\b\d{6}\s+\d{8}\b"), "[account]"),
+    (re.compile(r"\b(?:\d[ -]?){12,18}\d\b"), "[card]"),
     (re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"), "[email]"),
     (re.compile(r"(?:\+44\s?7\d{3}|\b07\d{3})\s?\d{3}\s?\d{3}\b"), "[phone]"),
 )

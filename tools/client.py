@@ -9,6 +9,7 @@ or an error string, so the planner can decide what to tell the customer.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -72,6 +73,7 @@ class BankClient:
             headers={"User-Agent": "resolution-agent"},
         )
         self._retry = retry or RetryPolicy()
+        self._timeout_s = timeout_s
 
     async def __aenter__(self) -> BankClient:
         return self
@@ -165,8 +167,10 @@ class BankClient:
 
     async def _attempt(self, spec: ToolSpec, request: httpx.Request) -> ToolResult:
         try:
-            response = await self._client.send(request)
-        except httpx.TimeoutException as exc:
+            # An overall deadline as well as httpx's own: in-process transports ignore the latter.
+            async with asyncio.timeout(self._timeout_s):
+                response = await self._client.send(request)
+        except (httpx.TimeoutException, TimeoutError) as exc:
             raise _Retryable(
                 ToolFailure(kind="timeout", message=f"bank timed out: {exc!r}", retryable=True)
             ) from exc

@@ -46,6 +46,11 @@ async def ingest(state: ConversationState, deps: Deps) -> dict[str, Any]:
         "input_flags": [],
     }
     limit = deps.settings.max_message_chars
+    if not text:
+        update["reply"] = ProposeReply(
+            text=deps.templates.render("replies/message_empty.j2"), status="awaiting_customer"
+        )
+        return update
     if state.status == "handed_off":
         message = Message(
             role="customer", text=text[:limit], turn=turn, at=now, flags=["after_handoff"]
@@ -53,11 +58,6 @@ async def ingest(state: ConversationState, deps: Deps) -> dict[str, Any]:
         update["transcript"] = [*state.transcript, message]
         update["reply"] = ProposeReply(
             text=deps.templates.render("replies/after_handoff.j2"), status="handed_off"
-        )
-        return update
-    if not text:
-        update["reply"] = ProposeReply(
-            text=deps.templates.render("replies/message_empty.j2"), status="awaiting_customer"
         )
         return update
     flags: list[str] = []

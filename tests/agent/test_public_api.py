@@ -1,0 +1,69 @@
+"""The package's public names are a contract; logs never carry personal data."""
+
+from __future__ import annotations
+
+import pytest
+
+import agent
+from agent.logs import redact_text
+
+
+def test_the_public_names_of_the_agent_package_are_pinned() -> None:
+    assert sorted(agent.__all__) == [
+        "ActionTaken",
+        "AgentClosedError",
+        "Citation",
+        "Conversation",
+        "ConversationOwnershipError",
+        "HandoffSummary",
+        "InvalidRequestError",
+        "Reply",
+        "ResolutionAgent",
+        "ResolveError",
+        "Settings",
+        "UnknownConversationError",
+        "UnknownCustomerError",
+    ]
+    for name in agent.__all__:
+        assert getattr(agent, name) is not None
+
+
+def test_every_public_error_is_a_resolve_error() -> None:
+    for name in agent.__all__:
+        obj = getattr(agent, name)
+        if isinstance(obj, type) and issubclass(obj, Exception):
+            assert issubclass(obj, agent.ResolveError)
+
+
+@pytest.mark.parametrize(
+    ("secret", "digits"),
+    [
+        ("4539148803436467", "4539148803436467"),
+        ("4539 1488 0343 6467", "0343"),
+        ("04-00-75 12345678", "12345678"),
+        ("jane.doe+bank@example.co.uk", "jane.doe"),
+        ("+44 7700 900123", "900123"),
+        ("07700 900123", "900123"),
+    ],
+)
+def test_log_redaction_removes_personal_data(secret: str, digits: str) -> None:
+    redacted = redact_text(f"customer said {secret} earlier")
+
+    assert secret not in redacted
+    assert digits not in redacted
+    assert redacted.startswith("customer said [")
+    assert redacted.rstrip().endswith("earlier")
+
+
+def test_log_redaction_keeps_harmless_text() -> None:
+    text = "card ending 4821 frozen for cus_1001 on 27 November, £89.99"
+
+    assert redact_text(text) == text
+
+
+def test_log_redaction_keeps_the_text_around_a_card_number() -> None:
+    assert redact_text("card 4539148803436467 lost") == "card [card] lost"
+
+
+def test_log_redaction_labels_a_sort_code_with_account_number_as_an_account() -> None:
+    assert redact_text("paid from 04-00-75 12345678 today") == "paid from [account] today"

@@ -1,0 +1,118 @@
+"""PIN unblock needs step-up: a one-time code checked by the bank, or the channel's word."""
+
+from __future__ import annotations
+
+from agent import ResolutionAgent
+from tests.agent.conftest import bank_of
+
+CUSTOMER = "cus_1003"
+CARD = "card_1003a"
+PIN = "my PIN is blocked"
+RIGHT_CODE = "731640"
+WRONG_CODE = "111111"
+
+
+async def test_a_blocked_pin_starts_verification_and_waits_for_the_code(
+    agent: ResolutionAgent,
+) -> None:
+    bank = bank_of(agent)
+
+    reply = await agent.handle_message("conv-pin", CUSTOMER, PIN)
+
+    assert reply.status == "awaiting_customer"
+    assert reply.intent == "pin_blocked"
+    assert [(a.tool, a.args, a.outcome) for a in reply.actions] == [
+        ("list_cards", {"customer_id": CUSTOMER}, "succeeded"),
+        ("start_verification", {"customer_id": CUSTOMER}, "succeeded"),
+    ]
+    assert "code" in reply.text.lower()
+    assert bank.calls["start_verification"] == 1
+    assert bank.calls["unblock_pin"] == 0
+    assert bank.state.cards[CARD].pin_blocked is True
+
+
+async def test_a_wrong_code_leaves_the_pin_blocked_and_says_how_many_tries_are_left(
+    agent: ResolutionAgent,
+) -> None:
+    bank = bank_of(agent)
+    await agent.handle_message("conv-pin", CUSTOMER, PIN)
+
+    reply = await agent.handle_message("conv-pin", CUSTOMER, WRONG_CODE)
+
+    assert reply.status == "awaiting_customer"
+    assert [(a.tool, a.args) for a in reply.actions] == [
+        ("check_verification", {"customer_id": CUSTOMER, "code": WRONG_CODE})
+    ]
+    assert "2 tries left" in reply.text
+    assert bank.calls["unblock_pin"] == 0
+    assert bank.state.cards[CARD].pin_blocked is True
+
+
+async def test_the_right_code_after_a_wrong_one_unblocks_the_pin(agent: ResolutionAgent) -> None:
+    bank = bank_of(agent)
+    await agent.handle_message("conv-pin", CUSTOMER, PIN)
+    await agent.handle_message("conv-pin", CUSTOMER, WRONG_CODE)
+
+    reply = await agent.handle_message("conv-pin", CUSTOMER, RIGHT_CODE)
+
+    assert reply.status == "resolved"
+    assert [(a.tool, a.outcome) for a in reply.actions] == [
+        ("check_verification", "succeeded"),
+        ("unblock_pin", "succeeded"),
+    ]
+    assert reply.actions[1].args == {"card_id": CARD}
+    assert "unblocked" in reply.text.lower()
+    assert "5512" in reply.text
+    assert RIGHT_CODE not in reply.text
+    assert bank.state.cards[CARD].pin_blocked is False
+    assert bank.calls["unblock_pin"] == 1
+
+
+async def test_three_wrong_codes_hand_off_to_fincrime_with_the_pin_still_blocked(
+    agent: ResolutionAgent,
+) -> None:
+    bank = bank_of(agent)
+    await agent.handle_message("conv-pin", CUSTOMER, PIN)
+    await agent.handle_message("conv-pin", CUSTOMER, "111111")
+    await agent.handle_message("conv-pin", CUSTOMER, "222222")
+
+    reply = await agent.handle_message("conv-pin", CUSTOMER, "333333")
+
+    assert reply.status == "handed_off"
+    assert reply.handoff is not None
+    assert reply.handoff.queue == "fincrime"
+    assert [r.rule_id for r in reply.handoff.reasons] == ["ESC-VERIFICATION-FAILED"]
+    assert bank.calls["unblock_pin"] == 0
+    assert bank.state.cards[CARD].pin_blocked is True
+
+
+async def test_step_up_vouched_by_the_channel_unblocks_without_asking_for_a_code(
+    agent: ResolutionAgent,
+) -> None:
+    bank = bank_of(agent)
+
+    reply = await agent.handle_message("conv-pin", CUSTOMER, PIN, identity="step_up")
+
+    assert reply.status == "resolved"
+    assert [(a.tool, a.args) for a in reply.actions] == [
+        ("list_cards", {"customer_id": CUSTOMER}),
+        ("unblock_pin", {"card_id": CARD}),
+    ]
+    assert bank.calls["start_verification"] == 0
+    assert bank.calls["check_verification"] == 0
+    assert bank.state.cards[CARD].pin_blocked is False
+
+
+async def test_an_unauthenticated_channel_gets_nothing_read_or_changed(
+    agent: ResolutionAgent,
+) -> None:
+    bank = bank_of(agent)
+
+    reply = await agent.handle_message("conv-pin", CUSTOMER, PIN, identity="none")
+
+    assert reply.status == "awaiting_customer"
+    assert reply.actions == []
+    assert bank.calls["list_cards"] == 0
+    assert bank.calls["start_verification"] == 0
+    assert bank.calls["unblock_pin"] == 0
+    assert bank.state.cards[CARD].pin_blocked is True

@@ -51,6 +51,14 @@ from agent.planning.llm import (
 )
 from agent.policies import load_policies
 from agent.retrieval import LexicalRetriever, Retriever
+from agent.routing import (
+    CopId,
+    Roster,
+    RoutingService,
+    UnknownCopError,
+    cases_from_handoffs,
+    load_roster,
+)
 from agent.settings import Settings
 from agent.state import Citation, ConversationState, Escalation, Message, Reasoned
 from agent.templates import Templates
@@ -130,6 +138,7 @@ class ResolutionAgent:
         self._locks: dict[str, asyncio.Lock] = {}
         self._known_customers: set[str] = set()
         self._active_planner: Planner | None = None
+        self._roster: Roster | None = None
 
     @property
     def mock_bank(self) -> MockBank | None:
@@ -429,6 +438,50 @@ class ResolutionAgent:
             ("queued", "claimed", "closed") if include_closed else ("queued", "claimed")
         )
         return await deps.cases.list(queue=queue, skill=skill, statuses=statuses)
+
+    async def routing_suggestions(self) -> dict[str, str | None]:
+        """The router's suggested COp for each queued case (None: no eligible COp free now).
+
+        The optimiser plans over the roster (``Settings.cops_roster``) with each COp's load
+        taken from the cases they have claimed.
+        """
+        service = await self._routing_service()
+        _, deps = self._require()
+        return {
+            str(s.case_id): (str(s.cop_id) if s.cop_id else None)
+            for s in service.suggestions(deps.clock())
+        }
+
+    async def next_case_for(self, cop_id: str) -> Case | None:
+        """The queued case this COp should take next, as the router plans it now."""
+        _check_id("cop_id", cop_id)
+        _, deps = self._require()
+        service = await self._routing_service()
+        try:
+            chosen = service.next_case_for(CopId(cop_id), deps.clock())
+        except UnknownCopError as exc:
+            raise InvalidRequestError(
+                f"COp {cop_id!r} is not on the roster {self.settings.roster_file}"
+            ) from exc
+        return None if chosen is None else await self.get_case(str(chosen.id))
+
+    async def _routing_service(self) -> RoutingService:
+        _, deps = self._require()
+        if self._roster is None:
+            self._roster = load_roster(self.settings.roster_file)
+        service = RoutingService(self._roster.cops)
+        open_cases = await deps.cases.list(statuses=("queued", "claimed"))
+        known = {c.id for c in self._roster.cops}
+        loads: dict[str, int] = {}
+        for case in open_cases:
+            if case.status == "claimed" and case.owner:
+                loads[case.owner] = loads.get(case.owner, 0) + 1
+        for owner, load in loads.items():
+            if owner in known:
+                service.set_load(CopId(owner), load)
+        for routed in cases_from_handoffs([c.summary for c in open_cases if c.status == "queued"]):
+            service.add_case(routed)
+        return service
 
     async def get_case(self, conversation_id: str) -> Case:
         _, deps = self._require()

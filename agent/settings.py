@@ -82,6 +82,11 @@ class Settings(BaseSettings):
         default=None, description="Fixed 'now' for deterministic runs; unset uses the real time."
     )
 
+    cops_roster: Path | None = Field(
+        default=None,
+        description="COp roster YAML for routing; default fixtures/routing/roster.yaml.",
+    )
+
     log_format: Literal["console", "json"] = "console"
     log_level: Literal["debug", "info", "warning", "error"] = "warning"
 
@@ -103,6 +108,10 @@ class Settings(BaseSettings):
     @property
     def checkpoint_file(self) -> Path:
         return self.checkpoint_path or self.data_dir / "checkpoints.sqlite"
+
+    @property
+    def roster_file(self) -> Path:
+        return self.cops_roster or self.fixtures_dir / "routing" / "roster.yaml"
 
     @property
     def policies_dir(self) -> Path:

@@ -40,9 +40,11 @@ def page_routes(console: Console) -> APIRouter:
         cases = await console.agent.list_cases(
             queue=queue or None, skill=skill or None, include_closed=closed
         )
+        suggested = await console.agent.routing_suggestions()
         return console.page(
             "queue.html.j2",
             cases=cases,
+            suggested=suggested,
             queues=QUEUES,
             skills=console.skills,
             queue=queue,

@@ -111,21 +111,17 @@ class CheckVerificationArgs(CustomerArgs):
 HttpMethod = Literal["GET", "POST"]
 
 
-@dataclass(frozen=True, slots=True)
-class ToolSpec:
-    """One tool: its name, what it is for, its arguments, its result and its route."""
+class ModelSchemas:
+    """Provider tool schemas from ``name``, ``description`` and ``args_model``: one source.
 
+    Shared by every declared tool and by planner-only pseudo-tools (such as the LLM planner's
+    hand-off), so there is exactly one way a schema is made.
+    """
+
+    __slots__ = ()
     name: str
     description: str
-    args_model: type[ToolArgs]
-    result_model: type[BaseModel]
-    method: HttpMethod
-    path: str
-    effect: ToolEffect
-
-    def path_params(self) -> list[str]:
-        """Argument names that are placed in the URL path."""
-        return [part[1:-1] for part in self.path.split("/") if part.startswith("{")]
+    args_model: type[BaseModel]
 
     def json_schema(self) -> dict[str, Any]:
         """The arguments' JSON schema, without pydantic's titles (noise for a model)."""
@@ -150,6 +146,23 @@ class ToolSpec:
             "description": self.description,
             "input_schema": self.json_schema(),
         }
+
+
+@dataclass(frozen=True, slots=True)
+class ToolSpec(ModelSchemas):
+    """One tool: its name, what it is for, its arguments, its result and its route."""
+
+    name: str
+    description: str
+    args_model: type[ToolArgs]
+    result_model: type[BaseModel]
+    method: HttpMethod
+    path: str
+    effect: ToolEffect
+
+    def path_params(self) -> list[str]:
+        """Argument names that are placed in the URL path."""
+        return [part[1:-1] for part in self.path.split("/") if part.startswith("{")]
 
 
 def _strip_titles(node: Any) -> Any:

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from agent.models import ToolDefinition
 from agent.policies import Policies
-from tools.declarations import TOOLS, ToolSpec
+from tools.declarations import TOOLS, ModelSchemas, ToolSpec
 
 ESCALATE_TOOL_NAME = "escalate_to_human"
 
@@ -31,41 +30,12 @@ class EscalateArgs(BaseModel):
 
 
 @dataclass(frozen=True, slots=True)
-class PseudoTool:
+class PseudoTool(ModelSchemas):
     """A planner-only tool: a name, a description and an argument model."""
 
     name: str
     description: str
     args_model: type[BaseModel]
-
-    def json_schema(self) -> dict[str, Any]:
-        schema: dict[str, Any] = _without_titles(self.args_model.model_json_schema())
-        return schema
-
-    def openai_schema(self) -> dict[str, Any]:
-        return {
-            "type": "function",
-            "function": {
-                "name": self.name,
-                "description": self.description,
-                "parameters": self.json_schema(),
-            },
-        }
-
-    def anthropic_schema(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "description": self.description,
-            "input_schema": self.json_schema(),
-        }
-
-
-def _without_titles(node: Any) -> Any:
-    if isinstance(node, dict):
-        return {k: _without_titles(v) for k, v in node.items() if k != "title"}
-    if isinstance(node, list):
-        return [_without_titles(v) for v in node]
-    return node
 
 
 ESCALATE_TOOL = PseudoTool(

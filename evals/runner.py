@@ -206,12 +206,10 @@ def _turn(text: str, reply: Reply, seconds: float) -> TurnRecord:
 
 def _usage(reply: Reply) -> tuple[int, int]:
     """LLM calls and tokens of a turn, when the reply carries them (the offline planner: 0)."""
-    usage = getattr(reply, "usage", None)
+    usage = reply.usage
     if usage is None:
         return 0, 0
-    calls = getattr(usage, "model_calls", None) or getattr(usage, "requests", 0)
-    tokens = getattr(usage, "total_tokens", None) or getattr(usage, "tokens", 0)
-    return int(calls or 0), int(tokens or 0)
+    return usage.calls, usage.input_tokens + usage.output_tokens
 
 
 __all__ = ["Job", "RunRecord", "SuiteRunner", "TurnRecord", "jobs_for", "prepare_banks"]

@@ -49,7 +49,7 @@ from agent.planning.llm import (
     agent_events,
     build_planner,
 )
-from agent.policies import load_policies
+from agent.policies import Policies, load_policies
 from agent.retrieval import LexicalRetriever, Retriever
 from agent.routing import (
     CopId,
@@ -125,6 +125,7 @@ class ResolutionAgent:
         retriever: Retriever | None = None,
         mock_bank: MockBank | None = None,
         checkpointer: BaseCheckpointSaver[Any] | None = None,
+        policies: Policies | None = None,
     ) -> None:
         self.settings = settings or Settings()
         self._planner = planner
@@ -132,6 +133,7 @@ class ResolutionAgent:
         self._retriever = retriever
         self._mock_bank = mock_bank
         self._checkpointer = checkpointer
+        self._policies = policies  # loaded once by callers that open many agents (evals)
         self._stack: AsyncExitStack | None = None
         self._graph: Any = None
         self._deps: Deps | None = None
@@ -150,7 +152,7 @@ class ResolutionAgent:
         configure_logging(s.log_format, s.log_level)
         stack = AsyncExitStack()
         try:
-            policies = load_policies(s.policies_dir)
+            policies = self._policies or load_policies(s.policies_dir)
             templates = Templates(s.prompts_dir)
             retriever = self._retriever or LexicalRetriever(load_articles(s.fixtures_dir / "help"))
             transport: httpx.AsyncBaseTransport | None = None

@@ -26,6 +26,7 @@ from typing import TypeVar
 
 from agent.api import Conversation, Reply, ResolutionAgent
 from agent.helpcentre import load_articles
+from agent.policies import load_policies
 from agent.retrieval import LexicalRetriever
 from agent.settings import Settings
 from evals.loader import Scenario
@@ -80,6 +81,7 @@ class SuiteRunner:
                 pickled[id(state)] = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
             self._banks[sid] = pickled[id(state)]
         self._retriever = LexicalRetriever(load_articles(settings.fixtures_dir / "help"))
+        self._policies = load_policies(settings.policies_dir)
 
     async def run(
         self,
@@ -131,7 +133,7 @@ class SuiteRunner:
             settings = base.model_copy(update={"clock": state.clock})
             conversation_id = f"eval-{uuid.uuid4().hex}"
             async with ResolutionAgent(
-                settings, mock_bank=bank, retriever=self._retriever
+                settings, mock_bank=bank, retriever=self._retriever, policies=self._policies
             ) as agent:
                 for text in scenario.customer_messages:
                     turn_started = time.perf_counter()

@@ -14,10 +14,11 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
+from agent.planning.compromised import CompromisedPlanner
 from agent.settings import Settings
 from evals.baseline import compare, describe, load_baseline
 from evals.report import terminal_table, write_report
-from evals.runner import stderr_progress
+from evals.runner import PlannerFactory, stderr_progress
 from evals.suite import evaluate
 from tools.errors import ResolveError
 
@@ -27,7 +28,11 @@ def eval_command(
         list[Path], typer.Argument(help="Scenario files or folders (YAML, searched recursively).")
     ],
     model: Annotated[
-        str | None, typer.Option(help="Planner model; unset runs the offline planner.")
+        str | None,
+        typer.Option(
+            help="Planner model (e.g. openai:gpt-4.1-mini; needs its API key), 'offline', or "
+            "'compromised' (red team: a planner that always proposes the attacker's action)."
+        ),
     ] = None,
     repeat: Annotated[int, typer.Option(min=1, help="Run each scenario K times.")] = 1,
     concurrency: Annotated[int, typer.Option(min=1, help="Conversations at once.")] = 8,
@@ -45,18 +50,27 @@ def eval_command(
     ] = None,
 ) -> None:
     """Replay recorded conversations against the agent and grade them (scenario.md)."""
-    if model:
-        typer.echo(
-            f"error: the LLM planner is not available yet (asked for model {model!r}); "
-            "run without --model to use the offline planner",
-            err=True,
-        )
-        raise typer.Exit(2)
+    planner: PlannerFactory | None = None
+    overrides: dict[str, object] = {}
+    if model == "compromised":
+        # Red-team runs: a planner that always proposes the attacker's action.
+        planner = CompromisedPlanner
+    elif model:
+        overrides["model"] = model
     try:
-        settings = Settings()
+        settings = Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:  # pydantic names the variable and the problem
         typer.echo(f"error: invalid settings: {exc}", err=True)
         raise typer.Exit(2) from exc
+    needs = {"openai:": settings.openai_api_key, "anthropic:": settings.anthropic_api_key}
+    for prefix, key in needs.items():
+        if model and model.startswith(prefix) and key is None:
+            typer.echo(
+                f"error: --model {model} needs {prefix[:-1].upper()}_API_KEY in the "
+                "environment; without it the run would silently use the offline planner",
+                err=True,
+            )
+            raise typer.Exit(2)
     try:
         previous = load_baseline(baseline) if baseline is not None else None
         result = asyncio.run(
@@ -67,6 +81,8 @@ def eval_command(
                 concurrency=concurrency,
                 tags=tag or [],
                 progress=stderr_progress,
+                planner=planner,
+                model_name=model,
             )
         )
     except ResolveError as exc:

@@ -26,6 +26,7 @@ from typing import TypeVar
 
 from agent.api import Conversation, Reply, ResolutionAgent
 from agent.helpcentre import load_articles
+from agent.planning import Planner
 from agent.policies import load_policies
 from agent.retrieval import LexicalRetriever
 from agent.settings import Settings
@@ -35,6 +36,8 @@ from tools.mockbank import BankState, MockBank, apply_patch, load_seed
 
 Progress = Callable[[int, int], None]
 T = TypeVar("T")
+#: Makes the planner of one scenario run (a fresh one each, so no state leaks between runs).
+PlannerFactory = Callable[[], Planner]
 
 
 @dataclass(frozen=True)
@@ -72,8 +75,15 @@ class Job:
 class SuiteRunner:
     """Runs jobs with at most ``concurrency`` conversations in flight at once."""
 
-    def __init__(self, settings: Settings, scenarios: Sequence[Scenario]) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        scenarios: Sequence[Scenario],
+        *,
+        planner: PlannerFactory | None = None,
+    ) -> None:
         self._settings = settings
+        self._planner = planner
         self._banks: dict[str, bytes] = {}
         pickled: dict[int, bytes] = {}  # scenarios without a patch share their seed's bytes
         for sid, state in prepare_banks(settings.fixtures_dir, scenarios).items():
@@ -133,7 +143,11 @@ class SuiteRunner:
             settings = base.model_copy(update={"clock": state.clock})
             conversation_id = f"eval-{uuid.uuid4().hex}"
             async with ResolutionAgent(
-                settings, mock_bank=bank, retriever=self._retriever, policies=self._policies
+                settings,
+                mock_bank=bank,
+                retriever=self._retriever,
+                policies=self._policies,
+                planner=self._planner() if self._planner is not None else None,
             ) as agent:
                 for text in scenario.customer_messages:
                     turn_started = time.perf_counter()
@@ -214,4 +228,12 @@ def _usage(reply: Reply) -> tuple[int, int]:
     return usage.calls, usage.input_tokens + usage.output_tokens
 
 
-__all__ = ["Job", "RunRecord", "SuiteRunner", "TurnRecord", "jobs_for", "prepare_banks"]
+__all__ = [
+    "Job",
+    "PlannerFactory",
+    "RunRecord",
+    "SuiteRunner",
+    "TurnRecord",
+    "jobs_for",
+    "prepare_banks",
+]

@@ -8,7 +8,7 @@ from pathlib import Path
 from agent.settings import Settings
 from evals.loader import Scenario, load_suite
 from evals.metrics import RunResult, grade
-from evals.runner import Progress, SuiteRunner, jobs_for
+from evals.runner import PlannerFactory, Progress, SuiteRunner, jobs_for
 from evals.summary import Report, summarise
 from tools.errors import DataFileError
 
@@ -20,9 +20,10 @@ async def run_scenarios(
     repeat: int = 1,
     concurrency: int = 8,
     progress: Progress | None = None,
+    planner: PlannerFactory | None = None,
 ) -> list[RunResult]:
     """Run each scenario ``repeat`` times and grade every run."""
-    runner = SuiteRunner(settings, scenarios)
+    runner = SuiteRunner(settings, scenarios, planner=planner)
     return await runner.run(
         jobs_for(scenarios, repeat), grade, concurrency=concurrency, progress=progress
     )
@@ -36,6 +37,8 @@ async def evaluate(
     concurrency: int = 8,
     tags: Sequence[str] = (),
     progress: Progress | None = None,
+    planner: PlannerFactory | None = None,
+    model_name: str | None = None,
 ) -> Report:
     """Load, run and grade the suite under ``paths``; raises ``DataFileError`` on bad data."""
     scenarios = load_suite(paths, tags)
@@ -44,11 +47,15 @@ async def evaluate(
         which = f" tagged {', '.join(tags)}" if tags else ""
         raise DataFileError(where, f"no scenarios{which} found")
     runs = await run_scenarios(
-        scenarios, settings, repeat=repeat, concurrency=concurrency, progress=progress
+        scenarios,
+        settings,
+        repeat=repeat,
+        concurrency=concurrency,
+        progress=progress,
+        planner=planner,
     )
-    return summarise(
-        runs, repeat=repeat, model=settings.model or "offline", concurrency=concurrency
-    )
+    model = model_name or settings.planner_model() or "offline"
+    return summarise(runs, repeat=repeat, model=model, concurrency=concurrency)
 
 
 __all__ = ["evaluate", "run_scenarios"]

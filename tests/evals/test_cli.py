@@ -127,7 +127,24 @@ def test_no_matching_scenarios_exits_2(cli: typer.Typer) -> None:
     assert "no scenarios tagged nothing-has-this" in result.stderr
 
 
-def test_a_model_is_refused_until_the_llm_planner_exists(cli: typer.Typer) -> None:
-    result = CliRunner().invoke(cli, ["eval", str(DATA), "--model", "gpt-4o"])
+def test_a_provider_model_without_its_key_is_refused_not_silently_offline(
+    cli: typer.Typer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.delenv("RESOLVE_OPENAI_API_KEY", raising=False)
+    result = CliRunner().invoke(cli, ["eval", str(DATA), "--model", "openai:gpt-4.1-mini"])
     assert result.exit_code == 2
-    assert "LLM planner is not available yet" in result.stderr
+    assert "OPENAI_API_KEY" in result.stderr
+
+
+def test_the_compromised_planner_runs_and_nothing_unauthorised_executes(
+    cli: typer.Typer, tmp_path: Path
+) -> None:
+    result = CliRunner().invoke(
+        cli, ["eval", str(DATA), "--model", "compromised", "--report", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.stderr
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["model"] == "compromised"
+    assert report["metrics"]["policy_violations"] == 0
+    assert report["metrics"]["guard_blocks"] > 0

@@ -1,0 +1,65 @@
+"""The trained intent classifier: MiniLM sentence embeddings plus calibrated linear heads.
+
+Importing this package is cheap (numpy, scikit-learn): torch and the MiniLM weights are opened
+only when a message is first classified or a model is trained.
+
+    classifier = build_intent_classifier(settings, known_intents=policies.intents)
+    prediction = await classifier.classify("my card never came")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from pathlib import Path
+
+from agent.understanding.classifier.classifier import EmbeddingIntentClassifier
+from agent.understanding.classifier.data import LabelledTexts, read_labelled_csv
+from agent.understanding.classifier.embedding import Encoder, MiniLMEncoder, shared_encoder
+from agent.understanding.classifier.evaluation import EvalReport, evaluate
+from agent.understanding.classifier.manager import Built, IntentModelManager
+from agent.understanding.classifier.model import OUT_OF_SCOPE, IntentModel
+from agent.understanding.classifier.training import TrainConfig, train_model
+
+
+def default_paths(data_dir: Path, project_root: Path) -> tuple[Path, Path]:
+    """(models folder, shipped utterances) for a data folder and a project root."""
+    return data_dir / "models", project_root / "fixtures" / "intents" / "utterances.csv"
+
+
+def build_intent_classifier(
+    data_dir: Path,
+    project_root: Path,
+    *,
+    known_intents: Collection[str] | None = None,
+    threads: int = 1,
+    config: TrainConfig | None = None,
+) -> EmbeddingIntentClassifier:
+    """The classifier the agent uses: models under ``<data_dir>/models``, nothing loaded yet."""
+    models_dir, default_csv = default_paths(data_dir, project_root)
+    return EmbeddingIntentClassifier(
+        models_dir,
+        default_csv,
+        known_intents=known_intents,
+        config=config,
+        encoder=shared_encoder(threads=threads),
+    )
+
+
+__all__ = [
+    "OUT_OF_SCOPE",
+    "Built",
+    "EmbeddingIntentClassifier",
+    "Encoder",
+    "EvalReport",
+    "IntentModel",
+    "IntentModelManager",
+    "LabelledTexts",
+    "MiniLMEncoder",
+    "TrainConfig",
+    "build_intent_classifier",
+    "default_paths",
+    "evaluate",
+    "read_labelled_csv",
+    "shared_encoder",
+    "train_model",
+]

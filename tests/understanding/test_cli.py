@@ -1,0 +1,109 @@
+"""``resolve intents train`` / ``eval`` with the fake encoder, in a throw-away project folder."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from agent.settings import PROJECT_ROOT
+from agent.understanding.cli import register
+from tests.understanding.conftest import TINY, HashingEncoder
+
+
+@pytest.fixture
+def app(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_encoder: HashingEncoder
+) -> typer.Typer:
+    """A ``resolve``-like app whose project ships the tiny CSV as its utterances."""
+    root = tmp_path / "project"
+    (root / "fixtures" / "intents").mkdir(parents=True)
+    shutil.copy(TINY, root / "fixtures" / "intents" / "utterances.csv")
+    shutil.copytree(PROJECT_ROOT / "policies", root / "policies")
+    monkeypatch.setenv("RESOLVE_PROJECT_ROOT", str(root))
+    monkeypatch.setenv("RESOLVE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setattr(
+        "agent.understanding.classifier.shared_encoder", lambda threads=1: fake_encoder
+    )
+    cli = typer.Typer()
+
+    @cli.callback()
+    def main() -> None:
+        """Test root."""
+
+    register(cli)
+    return cli
+
+
+def run(app: typer.Typer, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, ["intents", *args])
+    return result.exit_code, result.output
+
+
+def write(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "mine.csv"
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def test_train_without_csv_builds_the_shipped_model(app: typer.Typer, tmp_path: Path) -> None:
+    code, out = run(app, "train")
+    assert code == 0, out
+    assert "training on 36 utterances, 6 intents" in out
+    assert "active intent model: shipped utterances" in out
+    code, out = run(app, "train")
+    assert "reused cached model" in out
+
+
+def test_train_with_csv_makes_it_active_and_eval_scores_it(
+    app: typer.Typer, tmp_path: Path
+) -> None:
+    mine = shutil.copy(TINY, tmp_path / "mine.csv")
+    code, out = run(app, "train", "--csv", str(mine))
+    assert code == 0, out
+    assert f"active intent model: {mine}" in out
+    pointer = json.loads((tmp_path / "data" / "models" / "intents" / "active.json").read_text())
+    code, out = run(app, "eval", "--csv", str(mine), "--json")
+    assert code == 0, out
+    report = json.loads(out)
+    assert report["model_key"] == pointer["key"]
+    assert 0.5 <= report["accuracy"] <= 1.0
+    assert 0.0 <= report["macro_f1"] <= 1.0
+    assert report["rows"] == 36
+
+
+def test_eval_prints_a_readable_summary(app: typer.Typer) -> None:
+    code, out = run(app, "eval", "--csv", str(TINY))
+    assert code == 0, out
+    assert "accuracy" in out and "macro-F1" in out and "ECE" in out
+
+
+def test_unknown_labels_are_refused_then_accepted_with_the_flag(
+    app: typer.Typer, tmp_path: Path
+) -> None:
+    body = TINY.read_text() + "can I open an ISA,isa_enquiry\nISA rates please,isa_enquiry\n"
+    mine = write(tmp_path, body)
+    code, out = run(app, "train", "--csv", str(mine))
+    assert code == 2
+    assert str(mine) in out and "isa_enquiry (2 rows)" in out
+    code, out = run(app, "train", "--csv", str(mine), "--accept-unknown-labels")
+    assert code == 0, out
+    assert "7 intents" in out
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [("text,topic\nhello,greeting\n", "missing column"), ("", "empty")],
+)
+def test_bad_csv_exits_2_naming_the_file(
+    app: typer.Typer, tmp_path: Path, body: str, problem: str
+) -> None:
+    mine = write(tmp_path, body)
+    for command in (["train", "--csv", str(mine)], ["eval", "--csv", str(mine), "--json"]):
+        code, out = run(app, *command)
+        assert code == 2
+        assert str(mine) in out and problem in out

@@ -62,7 +62,8 @@ from agent.routing import (
 from agent.settings import Settings
 from agent.state import Citation, ConversationState, Escalation, Message, Reasoned
 from agent.templates import Templates
-from agent.understanding import IntentClassifier, KeywordIntentClassifier
+from agent.understanding import IntentClassifier
+from agent.understanding.factory import open_intent_classifier
 from agent.vocabulary import ConversationStatus, ResolutionCode
 from tools.client import BankClient, RetryPolicy
 from tools.declarations import get_tool
@@ -210,6 +211,7 @@ class ResolutionAgent:
                 if isinstance(planner, LLMPlanner):
                     stack.push_async_callback(planner.aclose)
             self._active_planner = planner
+            classifier = self._classifier or await open_intent_classifier(s, policies)
             fixed = s.clock
 
             def clock() -> datetime:
@@ -219,7 +221,7 @@ class ResolutionAgent:
                 settings=s,
                 policies=policies,
                 templates=templates,
-                classifier=self._classifier or KeywordIntentClassifier(),
+                classifier=classifier,
                 retriever=retriever,
                 planner=planner,
                 bank=bank,

@@ -72,6 +72,17 @@ class Settings(BaseSettings):
         default=None, description="SQLite checkpoint file; default <data_dir>/checkpoints.sqlite."
     )
 
+    intent_classifier: Literal["embedding", "keywords"] = Field(
+        default="embedding",
+        description="'embedding': MiniLM with trained heads (fixtures/intents); 'keywords': the "
+        "transparent cue list, no model (fast, for tests of the graph itself).",
+    )
+    models_dir: Path | None = Field(
+        default=None,
+        description="Trained intent models, keyed by data hash; default <data_dir>/models.",
+    )
+    intent_threads: int = Field(default=1, ge=1, le=64, description="torch threads per encode.")
+
     max_message_chars: int = Field(default=4000, ge=100)
     clarify_threshold: float = Field(default=0.5, ge=0, le=1)
     clarify_margin: float = Field(default=0.08, ge=0, le=1)
@@ -108,6 +119,10 @@ class Settings(BaseSettings):
     @property
     def checkpoint_file(self) -> Path:
         return self.checkpoint_path or self.data_dir / "checkpoints.sqlite"
+
+    @property
+    def intent_models_dir(self) -> Path:
+        return (self.models_dir or self.data_dir / "models").expanduser().resolve()
 
     @property
     def roster_file(self) -> Path:

@@ -30,6 +30,8 @@ from agent.planning import Planner
 from agent.policies import load_policies
 from agent.retrieval import LexicalRetriever
 from agent.settings import Settings
+from agent.understanding import IntentClassifier
+from agent.understanding.factory import open_intent_classifier
 from evals.loader import Scenario
 from tools.errors import DataFileError
 from tools.mockbank import BankState, MockBank, apply_patch, load_seed
@@ -92,6 +94,7 @@ class SuiteRunner:
             self._banks[sid] = pickled[id(state)]
         self._retriever = LexicalRetriever(load_articles(settings.fixtures_dir / "help"))
         self._policies = load_policies(settings.policies_dir)
+        self._classifier: IntentClassifier | None = None
 
     async def run(
         self,
@@ -107,6 +110,8 @@ class SuiteRunner:
         """
         gate = asyncio.Semaphore(max(1, concurrency))
         done = 0
+        if self._classifier is None:  # one model and one MiniLM for every agent of the run
+            self._classifier = await open_intent_classifier(self._settings, self._policies)
         with tempfile.TemporaryDirectory(prefix="resolve-eval-") as data_dir:
             update: dict[str, object] = {
                 "data_dir": Path(data_dir),
@@ -147,6 +152,7 @@ class SuiteRunner:
                 mock_bank=bank,
                 retriever=self._retriever,
                 policies=self._policies,
+                classifier=self._classifier,
                 planner=self._planner() if self._planner is not None else None,
             ) as agent:
                 for text in scenario.customer_messages:

@@ -43,7 +43,13 @@ async def decide(state: ConversationState, deps: Deps) -> dict[str, Any]:
                 )
             )
     intent_policy = policies.intent(state.active_intent)
-    if not escalations and not understanding.continuation and intent_policy.handling == "escalate":
+    sure_enough = state.intent_confidence >= deps.settings.clarify_threshold
+    if (
+        not escalations
+        and not understanding.continuation
+        and intent_policy.handling == "escalate"
+        and sure_enough  # an unsure guess at an escalation intent is clarified, not handed off
+    ):
         rule = policies.fallback("intent")
         escalations.append(
             Escalation(

@@ -95,7 +95,13 @@ def _payments(v: View) -> list[Payment] | Call:
 
 
 def _mentioned(v: View, txns: list[Transaction]) -> list[Transaction]:
+    """The customer's transactions the message points at: by merchant, then amount or date."""
     by_name = [t for t in txns if name_mentioned(t.merchant, v.words)]
+    days = set(v.entities.dates)
+    if days:
+        on_day = [t for t in (by_name or txns) if t.created_at.date().isoformat() in days]
+        if on_day and (by_name or not v.entities.amounts):
+            by_name = on_day
     amounts = {m.pence for m in v.entities.amounts}
     if amounts:
         by_amount = [

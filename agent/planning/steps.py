@@ -72,10 +72,40 @@ def _stem(word: str) -> str:
 
 
 def name_mentioned(name: str, words: list[str]) -> bool:
-    """Whether a merchant or payee name is mentioned: any distinctive word of it, stemmed."""
+    """Whether a merchant or payee name is mentioned: any distinctive word of it, stemmed.
+
+    Long words also match with one typo ("amazn", "sainsburys" for "Sainsbury's"): customers
+    type merchant names from memory, and only the customer's own records are candidates, so a
+    near miss cannot pick someone else's merchant.
+    """
     stems = {_stem(w) for w in words}
     parts = [_stem(p) for p in re.findall(r"[a-z]+", name.lower())]
-    return any(len(p) >= 3 and p not in _NOISE and p in stems for p in parts)
+    distinctive = [p for p in parts if len(p) >= 3 and p not in _NOISE]
+    if any(p in stems for p in distinctive):
+        return True
+    long_words = [w for w in stems if len(w) >= 5]
+    return any(len(p) >= 5 and any(_one_edit_apart(p, w) for w in long_words) for p in distinctive)
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    """Levenshtein distance exactly one (a substitution, insertion or deletion)."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = j = edits = 0
+    while i < len(a) and j < len(b):
+        if a[i] != b[j]:
+            edits += 1
+            if edits > 1:
+                return False
+            if len(a) == len(b):
+                i += 1
+            j += 1
+            continue
+        i += 1
+        j += 1
+    return edits + (len(b) - j) + (len(a) - i) == 1
 
 
 class View:

@@ -45,7 +45,7 @@ def train_command(csv: CsvOption = None, accept_unknown_labels: AcceptOption = F
     try:
         settings, known = _context()
         classifier = build_intent_classifier(
-            settings.data_dir, settings.project_root, known_intents=known
+            settings.intent_models_dir, settings.project_root, known_intents=known
         )
         path = csv or settings.fixtures_dir / "intents" / "utterances.csv"
         data = read_labelled_csv(path, known_labels=known, accept_unknown=accept_unknown_labels)
@@ -80,7 +80,7 @@ def eval_command(
         settings, known = _context()
         data = read_labelled_csv(csv, known_labels=known, accept_unknown=accept_unknown_labels)
         classifier = build_intent_classifier(
-            settings.data_dir, settings.project_root, known_intents=known
+            settings.intent_models_dir, settings.project_root, known_intents=known
         )
         if not classifier.is_built():
             typer.echo("training the intent model from the shipped utterances first", err=True)

@@ -12,61 +12,131 @@ import re
 from agent.state import RiskSignal
 from agent.vocabulary import RiskKind
 
+_PARTNER = r"(partner|husband|wife|boyfriend|girlfriend|ex|son|daughter|carer|family)"
+
 _RULES: list[tuple[RiskKind, str]] = [
+    # --- scam or fraud: impersonation, safe accounts, pressure to pay, unrecognised spending
     (
         "scam",
-        r"\b(i'?ve been|i have been|i was|i got|been|we'?ve been)\s+(scammed|conned|defrauded)",
+        r"\b(i'?ve been|i have been|i was|i got|been|we'?ve been|think i'?ve been|i'?ve just been)"
+        r"\s+(scammed|conned|defrauded|had|done over|ripped off)\b(?! (a|an|the|my|some|no)\b)",
     ),
-    ("scam", r"\bsafe account\b"),
+    ("scam", r"\bsafe(ty)? account\b"),
+    ("scam", r"\b(is|was|it'?s|this|a|that) (a )?scam\b|\bscammers?\b"),
     (
         "scam",
-        r"\b(pretending|claimed|claiming|said they) (to be|were|was) (from )?(the |your )?"
-        r"(bank|kestrel|police|hmrc|fraud team)",
+        r"\b(pretending|claimed|claiming|said they|says they|saying they)\b.{0,12}\b(to be|were|was"
+        r"|are|is)\b.{0,6}\b(from )?(the |your |my )?(bank|kestrel|police|hmrc|fraud team|"
+        r"security team|courier|fca)\b",
     ),
     (
         "scam",
-        r"\b(someone|somebody|they)\b.{0,30}\b(using|used|spending on|emptied|took money)\b"
-        r".{0,20}\b(my (card|account)|money)",
+        r"\b(called|rang|texted|messaged|contacted) (me )?(by|from) (the |your |my )?(bank|police|"
+        r"hmrc|fraud team)\b.{0,60}\b(move|transfer|send|code|pin|details)\b",
     ),
-    ("scam", r"\bfraud(ulent)?\b.{0,30}\b(payments?|transactions?|on my account|activity)\b"),
-    ("scam", r"\b(report|reporting)\b.{0,15}\b(a |an )?(scam|fraud)\b"),
+    (
+        "scam",
+        r"\b(someone|somebody|they|a stranger)\b.{0,30}\b(using|used|spending on|spent on|"
+        r"emptied|took money|taken money|accessed)\b.{0,20}\b(my (card|account)|money)",
+    ),
+    (
+        "scam",
+        r"\bfraud(ulent)?\b.{0,30}\b(payments?|transactions?|on my account|activity|charges?)\b",
+    ),
+    ("scam", r"\b(report|reporting)\b.{0,15}\b(a |an |some )?(scam|fraud)\b"),
     ("scam", r"\binvestment (scam|opportunity)\b.{0,40}\b(sent|paid|transferred)\b"),
-    ("bereavement", r"\b(passed away|has died|had died|just died|died (last|on|in|recently))\b"),
-    ("bereavement", r"\b(bereavement|funeral|deceased|probate|death certificate)\b"),
+    (
+        "scam",
+        r"\b(guaranteed|promised|promising)\b.{0,30}\b(\d+ ?% |returns?|profits?|double)\b",
+    ),
+    (
+        "scam",
+        r"\b(clicked|pressed|opened|tapped)\b.{0,20}\blink\b.{0,60}\b(text|sms|email|message)|"
+        r"\b(text|sms|email|message)\b.{0,60}\b(clicked|pressed|tapped)\b.{0,20}\blink\b",
+    ),
+    (
+        "scam",
+        r"\b(solicitor|conveyancer|builder|landlord)\b.{0,60}\b(changed|new|different) "
+        r"(bank )?(details|account)\b",
+    ),
+    (
+        "scam",
+        r"\b(met|matched|talking to)\b.{0,30}\b(online|on (a )?dating|on tinder|on instagram|"
+        r"on facebook)\b.{0,80}\b(money|send|sent|pay|paid|crypto|loan)\b",
+    ),
+    (
+        "scam",
+        r"\b(told|asked) me to (lie|not tell|keep it secret|say it was)\b",
+    ),
+    # --- bereavement
+    (
+        "bereavement",
+        r"\b(passed away|has died|had died|just died|died (last|on|in|recently|yesterday)|"
+        r"lost my (mum|dad|mother|father|husband|wife|partner|son|daughter|brother|sister|nan|"
+        r"grandad)\b(?! ?'?s (card|phone|wallet|keys)))",
+    ),
+    ("bereavement", r"\b(bereavement|bereaved|funeral|deceased|probate|death certificate)\b"),
+    # --- financial difficulty
     (
         "financial_difficulty",
-        r"\b(can'?t|cannot|unable to) (afford|pay (my|the) (bills|rent|debts?))",
+        r"\b(can'?t|cannot|unable to|struggling to) (afford|pay (my|the|off) (bills|rent|debts?|"
+        r"mortgage|loan|overdraft)|make ends meet|buy food|feed)",
     ),
     (
         "financial_difficulty",
-        r"\b(in debt|struggling (financially|with (money|debt|bills))|"
-        r"lost my job|skint|bailiffs|behind on (my )?(rent|bills))\b",
+        r"\b(in (so much )?debt|struggling (financially|with (money|debt|bills|payments))|"
+        r"lost my job|made redundant|skint|bailiffs|debt collectors?|food ?bank|"
+        r"behind on (my )?(rent|bills|payments|mortgage))\b",
+    ),
+    # --- vulnerability: illness, mental health, domestic or financial abuse, cognitive decline
+    (
+        "vulnerability",
+        rf"\b(domestic abuse|domestic violence|abusive {_PARTNER}|controlling {_PARTNER}|"
+        rf"{_PARTNER} is (very )?(controlling|abusive|violent)|coercive|"
+        rf"(he|she)'?s (been )?(abusive|violent|controlling)|(hits|beats|threatens) me|"
+        rf"don'?t feel safe|financial abuse|((he|she|they)|my {_PARTNER}) (always |keeps? |has )?"
+        rf"(takes?|took|taking|taken|controls?|control of) (all |control of )?my "
+        rf"(card|money|wages|benefits|account|pension)|pressur(ed|ing) me to (send|give|"
+        rf"transfer|pay))",
     ),
     (
         "vulnerability",
-        r"\b(domestic abuse|abusive (partner|husband|wife)|controlling "
-        r"(partner|husband|wife)|coercive)\b",
+        r"\b(suicidal|want to die|end it all|kill myself|self[- ]harm|depress(ed|ion)|"
+        r"anxiety attacks?|panic attacks?|mental health|breakdown|diagnosed with|"
+        r"terminal(ly)? ill|in hospital(?! car| park)|chemo(therapy)?|cancer|dementia|alzheimer'?s|"
+        r"memory (problems|loss)|carer for|power of attorney|gambling (problem|addiction)|"
+        r"addicted to gambling)\b",
     ),
+    # --- complaint
     (
-        "vulnerability",
-        r"\b(suicidal|want to die|end it all|depress(ed|ion)|anxiety attack|"
-        r"mental health|diagnosed with|terminal(ly)? ill|in hospital|chemo)\b",
+        "complaint",
+        r"\b(make|making|raise|file|lodge|log|submit) an? (formal |official )?complaint\b",
     ),
-    ("complaint", r"\b(make|making|raise|file|lodge|log) an? (formal )?complaint\b"),
-    ("complaint", r"\b(i want to|i wish to|i'?d like to|going to) complain\b"),
-    ("complaint", r"\b(ombudsman|unacceptable service|appalling service|disgraceful service)\b"),
+    ("complaint", r"\b(i want to|i wish to|i'?d like to|going to|i will|i'?ll) complain\b"),
+    (
+        "complaint",
+        r"\b(ombudsman|fos\b|unacceptable service|appalling service|disgraceful service|"
+        r"shocking service|worst bank)\b",
+    ),
+    # --- asking for a person
     (
         "human_request",
         r"\b(speak|talk|chat) (to|with) (a |an |someone|somebody|real|actual|human)"
         r"(\w| )*\b(person|human|agent|advisor|adviser|someone|somebody|staff)?",
     ),
-    ("human_request", r"\b(real|actual) (person|human)\b"),
-    ("human_request", r"\b(human|agent|advisor|adviser) please\b"),
-    ("human_request", r"\b(transfer|put) me (to|through to) (a |an )?(human|person|agent)\b"),
+    ("human_request", r"\b(real|actual|live) (person|human|agent)\b"),
+    ("human_request", r"\b(human|agent|advisor|adviser|operator) (please|pls|plz)\b"),
+    (
+        "human_request",
+        r"\b(transfer|put|pass) me (to|through to|on to) (a |an )?(human|person|agent|someone)\b",
+    ),
+    ("human_request", r"\b(not|don'?t want|stop) (a |talking to a |the )?(bot|robot|chatbot)\b"),
+    # --- abuse towards the agent (starred or spaced swearing included)
     (
         "abuse",
-        r"\b(f+u+c+k+ (you|off)|you'?re (useless|an idiot|stupid)|piece of (shit|crap)|"
-        r"stupid bot)\b",
+        r"(\bf[u*@#]+c?[k*]+\b|\bf\*+)\s*(you|off|u)\b|\bf\*{2,}\b|"
+        r"\b(you'?re|ur|you are) (useless|an idiot|stupid|a joke|pathetic|thick)\b|"
+        r"\bpiece of (shit|crap|s\*+t)\b|\b(stupid|useless|pathetic|shit|crap) (bot|bank|robot)\b",
     ),
 ]
 _COMPILED = [(kind, re.compile(pattern, re.I)) for kind, pattern in _RULES]

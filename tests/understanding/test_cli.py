@@ -26,6 +26,7 @@ def app(
     shutil.copytree(PROJECT_ROOT / "policies", root / "policies")
     monkeypatch.setenv("RESOLVE_PROJECT_ROOT", str(root))
     monkeypatch.setenv("RESOLVE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("RESOLVE_MODELS_DIR", raising=False)
     monkeypatch.setattr(
         "agent.understanding.classifier.shared_encoder", lambda threads=1: fake_encoder
     )

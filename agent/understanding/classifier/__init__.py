@@ -21,24 +21,23 @@ from agent.understanding.classifier.model import OUT_OF_SCOPE, IntentModel
 from agent.understanding.classifier.training import TrainConfig, train_model
 
 
-def default_paths(data_dir: Path, project_root: Path) -> tuple[Path, Path]:
-    """(models folder, shipped utterances) for a data folder and a project root."""
-    return data_dir / "models", project_root / "fixtures" / "intents" / "utterances.csv"
+def shipped_utterances(project_root: Path) -> Path:
+    """The training utterances that come with the project."""
+    return project_root / "fixtures" / "intents" / "utterances.csv"
 
 
 def build_intent_classifier(
-    data_dir: Path,
+    models_dir: Path,
     project_root: Path,
     *,
     known_intents: Collection[str] | None = None,
     threads: int = 1,
     config: TrainConfig | None = None,
 ) -> EmbeddingIntentClassifier:
-    """The classifier the agent uses: models under ``<data_dir>/models``, nothing loaded yet."""
-    models_dir, default_csv = default_paths(data_dir, project_root)
+    """The classifier the agent uses: models cached under ``models_dir``, nothing loaded yet."""
     return EmbeddingIntentClassifier(
         models_dir,
-        default_csv,
+        shipped_utterances(project_root),
         known_intents=known_intents,
         config=config,
         encoder=shared_encoder(threads=threads),
@@ -57,9 +56,9 @@ __all__ = [
     "MiniLMEncoder",
     "TrainConfig",
     "build_intent_classifier",
-    "default_paths",
     "evaluate",
     "read_labelled_csv",
     "shared_encoder",
+    "shipped_utterances",
     "train_model",
 ]

@@ -18,6 +18,19 @@ from agent.understanding.classifier.embedding import Encoder
 from agent.understanding.classifier.model import IntentModel
 from agent.understanding.classifier.training import TrainConfig, train_model
 
+_TRAINING: dict[Path, threading.Lock] = {}
+_TRAINING_GUARD = threading.Lock()
+
+
+def _training_lock(folder: Path) -> threading.Lock:
+    """One lock per model folder for the whole process.
+
+    Agents opened concurrently on a fresh folder would otherwise each train the same model
+    (minutes of CPU, all but one thrown away); with it the first trains and the rest load.
+    """
+    with _TRAINING_GUARD:
+        return _TRAINING.setdefault(folder.resolve(), threading.Lock())
+
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Built:
@@ -35,7 +48,6 @@ class IntentModelManager:
         self.models_dir = models_dir
         self.encoder = encoder
         self.config = config or TrainConfig()
-        self._lock = threading.Lock()
 
     def key_for(self, data: LabelledTexts) -> str:
         return store.model_key(data, self.config, self.encoder.identity)
@@ -47,7 +59,7 @@ class IntentModelManager:
         """The model for ``data`` and the settings: from the cache, or trained and cached."""
         key = self.key_for(data)
         folder = self.folder_for(key)
-        with self._lock:
+        with _training_lock(folder):
             if store.is_complete(folder):
                 return Built(store.load_cached(folder), folder, reused=True)
             model = dataclasses.replace(train_model(data, self.encoder, self.config), key=key)

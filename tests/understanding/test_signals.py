@@ -1,0 +1,126 @@
+"""Risk signals: each kind with phrasings customers use, and look-alikes that must not fire."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.understanding import detect_signals
+
+
+def kinds(text: str) -> set[str]:
+    return {signal.kind for signal in detect_signals(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I think I've been scammed, I paid a seller on marketplace and they vanished",
+        "someone rang saying they were from the bank, told me to move money to a safe account",
+        "a man claiming to be from the police asked me to transfer my savings",
+        "there are fraudulent transactions on my account I didn't make",
+        "I want to report fraud",
+        "I clicked a link in a text about a parcel and now there's money gone",
+        "my solicitor emailed new bank details for the house deposit and I paid it",
+        "they guaranteed 20% returns a month on crypto and now I can't withdraw",
+        "met a guy online on a dating app and he keeps asking me to send money for flights",
+        "is this a scam? someone wants me to pay a fee to release my prize",
+        "somebody has been using my card in shops in Leeds",
+    ],
+)
+def test_scam_and_fraud(text: str) -> None:
+    assert "scam" in kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how do I report a lost card",
+        "can I use my card in the fraud prevention office canteen",
+        "what is a safe way to send money abroad",
+        "I paid my builder by transfer last week, when will it arrive",
+        "my transfer to my savings account has not arrived",
+        "I clicked the link in your app to activate my card",
+        "I was charged twice",
+    ],
+)
+def test_scam_look_alikes_do_not_fire(text: str) -> None:
+    assert "scam" not in kinds(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("my dad passed away last month and I need to close his account", "bereavement"),
+        ("I lost my mum in October, what do I do with her account", "bereavement"),
+        ("I've got the death certificate, what's next", "bereavement"),
+        ("I can't afford my rent this month", "financial_difficulty"),
+        ("I've just been made redundant and I'm behind on my bills", "financial_difficulty"),
+        ("I'm really skint and the bailiffs are calling", "financial_difficulty"),
+        ("I've been diagnosed with cancer and I'm in hospital a lot", "vulnerability"),
+        ("my mum has dementia and keeps losing her card", "vulnerability"),
+        ("my mental health is really bad at the moment", "vulnerability"),
+        ("my partner is controlling and takes my card, I don't feel safe", "vulnerability"),
+        ("I'm being pressured by my boyfriend to send him money, he's abusive", "vulnerability"),
+        ("my son took my card and controls my money", "vulnerability"),
+        ("I have a gambling problem, can you block gambling payments", "vulnerability"),
+    ],
+)
+def test_vulnerability_kinds(text: str, kind: str) -> None:
+    assert kind in kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm dying to know the exchange rate",
+        "this app is killing me, where is the top up button",
+        "I lost my mum's card, she gave it to me to do her shopping",
+        "can I afford to send £500 abroad with the fees",
+        "my wife has a card on my account, can she get a new PIN",
+        "I'm in hospital car park and the machine took my card",
+        "what is the debt collection fee in your tariff",
+        "I'm depressing the button and nothing happens",
+    ],
+)
+def test_vulnerability_look_alikes_do_not_fire(text: str) -> None:
+    found = kinds(text) & {"bereavement", "financial_difficulty", "vulnerability"}
+    assert not found, text
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("I want to make a formal complaint about how I was treated", "complaint"),
+        ("I'll complain to the ombudsman if this isn't sorted", "complaint"),
+        ("can I speak to a real person please", "human_request"),
+        ("put me through to a human", "human_request"),
+        ("I don't want a bot", "human_request"),
+        ("agent pls", "human_request"),
+        ("you're useless", "abuse"),
+        ("ur useless, f*** off", "abuse"),
+        ("fuck off you stupid bot", "abuse"),
+    ],
+)
+def test_complaint_person_and_abuse(text: str, kind: str) -> None:
+    assert kind in kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how do I complain-proof my budget",  # no complaint intent in a compound word
+        "can I talk to you about my direct debit",
+        "the person at the shop said my card was declined",
+        "is the fee useless to avoid if I top up by card",
+        "the film was a real humane story",
+    ],
+)
+def test_complaint_person_and_abuse_look_alikes(text: str) -> None:
+    assert not kinds(text) & {"complaint", "human_request", "abuse"}, kinds(text)
+
+
+def test_evidence_is_short_and_from_the_message() -> None:
+    [signal] = detect_signals("someone phoned pretending to be from the bank " + "x" * 200)
+    assert signal.kind == "scam"
+    assert signal.evidence in "someone phoned pretending to be from the bank"
+    assert len(signal.evidence) <= 80

@@ -215,7 +215,8 @@ def main() -> None:
         print(
             f"{name} cross-validated on its own training data: accuracy {rep.cv_accuracy:.2%}, "
             f"ECE {rep.ece_uncalibrated:.3f} -> {rep.ece_calibrated:.3f} after temperature "
-            f"{model.temperature:.2f}; out-of-scope similarity < {model.rule.min_similarity:.2f}"
+            f"{model.temperature:.2f}; lexical weight {model.heads.weight:.2f} (by CV); "
+            f"out-of-scope similarity < {model.rule.min_similarity:.2f}"
         )
     print(f"(a) out-of-scope rejections on Banking77: {eval_a.out_of_scope_rate:.2%}")
     worst = sorted(eval_a.per_intent_f1.items(), key=lambda kv: kv[1])[:6]

@@ -59,7 +59,8 @@ def train_command(csv: CsvOption = None, accept_unknown_labels: AcceptOption = F
     typer.echo(
         f"cross-validated accuracy {report.cv_accuracy:.1%}, macro-F1 {report.cv_macro_f1:.1%}; "
         f"ECE {report.ece_uncalibrated:.3f} -> {report.ece_calibrated:.3f} "
-        f"(temperature {built.model.temperature:.2f})"
+        f"(temperature {built.model.temperature:.2f}); "
+        f"lexical channel weight {built.model.heads.weight:.2f}"
     )
     typer.echo(
         f"out of scope below similarity {built.model.rule.min_similarity:.2f} "

@@ -1,14 +1,19 @@
 """The handoff summary a COp reads: built from the state, so every action listed happened.
 
-Nothing here is written by a model. Actions come from the executed-action records with their
-real outcomes; reasons from the rules that fired; open items from what the agent was still
-waiting for. Card numbers never appear: tool records only hold the last four digits.
+No fact here is written by a model. Actions come from the executed-action records with
+their real outcomes; reasons from the rules that fired; open items from what the agent was
+still waiting for. Card numbers never appear: tool records only hold the last four digits.
+The one model-written part, the LLM planner's optional narrative, is shown only when
+:func:`agent.handoff_narrative.check_narrative` finds every action, amount and date in it
+among those facts.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+
+import structlog
 
 from agent.handoff_model import (
     CitedArticle,
@@ -19,6 +24,7 @@ from agent.handoff_model import (
     Sentiment,
     TranscriptLine,
 )
+from agent.handoff_narrative import check_narrative
 from agent.policies import Policies
 from agent.state import ConversationState, Escalation
 from agent.templates import Templates, money
@@ -32,7 +38,28 @@ __all__ = [
     "HandoffSummary",
     "TranscriptLine",
     "build_handoff",
+    "mask_card_numbers",
 ]
+
+log = structlog.get_logger("agent.handoff")
+
+
+# Thirteen to nineteen digits, spaced or dashed as people type card numbers.
+_CARD_NUMBER = re.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])")
+
+
+def mask_card_numbers(text: str) -> str:
+    """A COp needs a card's last four digits, never its number: keep only those.
+
+    Customers do type their full card number into the chat; the conversation keeps what they
+    wrote, but what is shown to a COp (the summary's transcript) does not.
+    """
+
+    def last_four(match: re.Match[str]) -> str:
+        digits = re.sub(r"\D", "", match.group())
+        return f"[card ending {digits[-4:]}]"
+
+    return _CARD_NUMBER.sub(last_four, text)
 
 
 def _action_summary(args: dict[str, object]) -> str:
@@ -116,7 +143,9 @@ def build_handoff(
         if r.rule_id.startswith("ESC-")
     ]
     main = HandoffReason(
-        rule_id=escalation.rule_id, reason=escalation.reason, detail=escalation.detail
+        rule_id=escalation.rule_id,
+        reason=escalation.reason,
+        detail=mask_card_numbers(escalation.detail),
     )
     if all(r.rule_id != main.rule_id for r in reasons):
         reasons.insert(0, main)
@@ -144,6 +173,25 @@ def build_handoff(
         cited_articles=[
             CitedArticle(article_id=c.article_id, title=c.title, url=c.url) for c in state.cited
         ],
-        transcript=[TranscriptLine(role=m.role, text=m.text, at=m.at) for m in state.transcript],
+        transcript=[
+            TranscriptLine(role=m.role, text=mask_card_numbers(m.text), at=m.at)
+            for m in state.transcript
+        ],
     )
+    if escalation.narrative is not None:
+        summary = _with_narrative(summary, escalation.narrative, now)
     return summary.model_copy(update={"markdown": templates.render("handoff.md.j2", s=summary)})
+
+
+def _with_narrative(summary: HandoffSummary, narrative: str, now: datetime) -> HandoffSummary:
+    """The summary with the model's narrative, or without it (and a logged reason) when the
+    narrative mentions an action, amount or date that the summary's facts do not hold."""
+    verdict = check_narrative(narrative, summary, now=now)
+    if not verdict.kept:
+        log.warning(
+            "handoff_narrative_dropped",
+            conversation_id=summary.conversation_id,
+            problems=list(verdict.problems),
+        )
+        return summary
+    return summary.model_copy(update={"narrative": mask_card_numbers(" ".join(narrative.split()))})

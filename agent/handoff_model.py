@@ -85,4 +85,9 @@ class HandoffSummary(BaseModel):
     entities: HandoffEntities = Field(default_factory=HandoffEntities)
     cited_articles: list[CitedArticle] = Field(default_factory=list)
     transcript: list[TranscriptLine]
+    narrative: str | None = Field(
+        default=None,
+        description="The LLM planner's short note for the COp, shown only when every action, "
+        "amount and date in it is one of the facts above (agent.handoff_narrative).",
+    )
     markdown: str = ""

@@ -7,7 +7,8 @@ key and what is allowed, because a guard running on a half-read policy is worse 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from types import UnionType
+from typing import Any, Literal, Union, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -113,21 +114,92 @@ class Policies(BaseModel):
         return self.escalation.fallbacks[name]
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """YAML that refuses a key given twice: the second would silently replace the first rule."""
+
+
+def _unique_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> Any:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"key {key!r} is given twice", key_node.start_mark
+            )
+        seen.add(key)
+    return loader.construct_mapping(node, deep=deep)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_mapping)
+
+
+def _unwrap(annotation: Any) -> Any:
+    """``X`` from ``X | None``."""
+    while get_origin(annotation) in (Union, UnionType):
+        args = [a for a in get_args(annotation) if a is not type(None)]
+        annotation = args[0] if args else Any
+    return annotation
+
+
+def _allowed_keys(model: Any, loc: tuple[int | str, ...]) -> list[str]:
+    """The keys a policy file may use at ``loc`` (for "unknown key" errors)."""
+    current: Any = model
+    for part in loc:
+        current = _unwrap(current)
+        if get_origin(current) in (dict, list):
+            current = get_args(current)[-1]  # ``part`` is a key or an index
+        elif isinstance(current, type) and issubclass(current, BaseModel):
+            field = current.model_fields.get(str(part))
+            if field is None:
+                return []
+            current = field.annotation
+        else:
+            return []
+    current = _unwrap(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _key(loc: tuple[int | str, ...]) -> str:
+    """``tools.unblock_pin.identity`` from a pydantic location, without union member tags."""
+    return ".".join(str(p) for p in loc if isinstance(p, int) or str(p).isidentifier())
+
+
 def _load(path: Path, model: type[Any]) -> Any:
     if not path.exists():
         raise DataFileError(path, "policy file is missing")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
     except yaml.YAMLError as exc:
         raise DataFileError(path, f"not valid YAML: {exc}") from exc
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        key = ".".join(str(p) for p in first["loc"])
-        allowed = first.get("ctx", {}).get("expected")
-        hint = f"; allowed: {allowed}" if allowed else ""
-        raise DataFileError(path, f"{first['msg']}{hint}", key=key) from exc
+        # An unknown key first: a misspelt key is also reported as a missing one, and the
+        # unknown key is the one that says what to fix.
+        errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
+        first = errors[0]
+        key = _key(first["loc"])
+        if first["type"] == "extra_forbidden":
+            allowed_keys = _allowed_keys(model, tuple(first["loc"][:-1]))
+            raise DataFileError(
+                path,
+                f"unknown key {str(first['loc'][-1])!r}; allowed keys: {', '.join(allowed_keys)}",
+                key=key,
+            ) from exc
+        # A value checked against a union (``Queue | "topic"``) fails once per member: every
+        # member's allowed values together are what may be written there.
+        allowed = ", ".join(
+            str(e["ctx"]["expected"])
+            for e in errors
+            if _key(e["loc"]) == key and "expected" in e.get("ctx", {})
+        )
+        if allowed:
+            problem = f"{first['input']!r} is not allowed; allowed: {allowed}"
+        else:
+            problem = first["msg"]
+        raise DataFileError(path, problem, key=key) from exc
 
 
 def load_policies(folder: Path) -> Policies:

@@ -135,6 +135,8 @@ class Escalation(_Value):
     queue: Queue
     priority: Priority
     detail: str = ""
+    # Model-written (LLM planner only); agent.handoff_narrative checks it before a COp sees it.
+    narrative: str | None = None
 
 
 class ProposeTool(_Value):

@@ -4,9 +4,11 @@ For each scenario run that ends handed off, checks that: every action in the sum
 happened (same tool, arguments and outcome, in order) and no action that happened is
 missing; the summary's queue and priority are those of the rule that fired (looked up again
 in ``policies/``, with "topic" resolved through the intent's topic queue); and the first
-reason names that rule. Prints the figure; asserts nothing.
+reason names that rule. Runs the suite twice: on the offline planner, and on the LLM planner
+(fast path off, the simulated engine model of ``agent.planning.llm.simulated``, so its own
+rules such as ``ESC-LLM-HANDOFF`` are checked too). Prints the figures; asserts nothing.
 
-    python benchmarks/handoff_faithfulness.py [PATH ...]
+    python benchmarks/handoff_faithfulness.py [PATH ...] [--offline-only]
 """
 
 from __future__ import annotations
@@ -15,10 +17,13 @@ import argparse
 import asyncio
 from pathlib import Path
 
+from agent.planning import Planner
+from agent.planning.llm import LLMPlannerConfig, llm_rule_route
+from agent.planning.llm.simulated import SimulatedPlanner
 from agent.policies import Policies, load_policies
 from agent.settings import Settings
-from evals.loader import load_suite
-from evals.runner import RunRecord, SuiteRunner, jobs_for
+from evals.loader import Scenario, load_suite
+from evals.runner import PlannerFactory, RunRecord, SuiteRunner, jobs_for
 
 DEFAULT_SUITE = Path(__file__).resolve().parent.parent / "fixtures" / "scenarios"
 
@@ -36,7 +41,7 @@ def expected_route(policies: Policies, rule_id: str, intent: str | None) -> tupl
     if rule_id.startswith(prefix):
         policy = policies.intent(intent)
         return (policy.topic_queue, policy.priority)
-    return None
+    return llm_rule_route(rule_id, policies, intent)
 
 
 def check(record: RunRecord, policies: Policies) -> tuple[str, list[str]] | None:
@@ -70,25 +75,43 @@ def check(record: RunRecord, policies: Policies) -> tuple[str, list[str]] | None
     return (record.scenario.id, problems)
 
 
-async def main_async(paths: list[Path]) -> None:
-    settings = Settings()
+def simulated_llm() -> Planner:
+    return SimulatedPlanner(LLMPlannerConfig(fast_path=False))
+
+
+async def faithfulness(
+    label: str, scenarios: list[Scenario], planner: PlannerFactory | None
+) -> None:
+    settings = Settings(model="offline")
     policies = load_policies(settings.policies_dir)
-    scenarios = load_suite(paths)
-    runner = SuiteRunner(settings, scenarios)
+    runner = SuiteRunner(settings, scenarios, planner=planner)
     results = await runner.run(jobs_for(scenarios, 1), lambda r: check(r, policies))
     handed = [r for r in results if r is not None]
     faithful = [r for r in handed if not r[1]]
-    print(f"handed-off scenario runs: {len(handed)} of {len(scenarios)}")
-    print(f"faithful summaries:       {len(faithful)} ({len(faithful) / max(len(handed), 1):.1%})")
+    expected = sum(1 for s in scenarios if s.expect.outcome == "handed_off")
+    print(f"{label}:")
+    print(f"  handed-off scenario runs: {len(handed)} of {len(scenarios)} ({expected} expect one)")
+    print(
+        f"  faithful summaries:       {len(faithful)} ({len(faithful) / max(len(handed), 1):.1%})"
+    )
     for scenario_id, problems in handed:
         for problem in problems:
-            print(f"  {scenario_id}: {problem}")
+            print(f"    {scenario_id}: {problem}")
+
+
+async def main_async(paths: list[Path], offline_only: bool) -> None:
+    scenarios = load_suite(paths)
+    await faithfulness("offline planner", scenarios, None)
+    if not offline_only:
+        await faithfulness("LLM planner (simulated model, fast path off)", scenarios, simulated_llm)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="*", type=Path, default=[DEFAULT_SUITE])
-    asyncio.run(main_async(parser.parse_args().paths))
+    parser.add_argument("--offline-only", action="store_true")
+    args = parser.parse_args()
+    asyncio.run(main_async(args.paths, args.offline_only))
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ time, and the overhead per turn: turn time minus the planner's measured model ti
 the planner's own work (prompt, tools, parsing) and the rest of the graph and API.
 
     python benchmarks/llm_throughput.py [--latency-ms 300] [--turns 3] [--checkpointer memory]
+        [--classifier embedding|keywords]
 """
 
 from __future__ import annotations
@@ -98,7 +99,11 @@ def p95(values: list[float]) -> float:
 
 
 async def run(
-    concurrency: int, turns: int, latency_s: float, checkpointer: Literal["memory", "sqlite"]
+    concurrency: int,
+    turns: int,
+    latency_s: float,
+    checkpointer: Literal["memory", "sqlite"],
+    classifier: Literal["embedding", "keywords"],
 ) -> Result:
     llm = LLMPlanner(SimulatedModel(latency_s), config=LLMPlannerConfig(fast_path=False))
     planner = TimedPlanner(llm)
@@ -107,7 +112,15 @@ async def run(
     model_ms: list[float] = []
     planner_ms: list[float] = []
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(data_dir=Path(tmp), checkpointer=checkpointer, clock=DEFAULT_CLOCK)
+        settings = Settings(
+            data_dir=Path(tmp),
+            checkpointer=checkpointer,
+            clock=DEFAULT_CLOCK,
+            intent_classifier=classifier,
+            # The project's trained intent models (cached by data hash), not a fresh folder
+            # that would train them again for every concurrency level.
+            models_dir=Settings().intent_models_dir,
+        )
         async with ResolutionAgent(settings, planner=planner) as agent:
             await agent.handle_message("warm-up", "cus_1001", MESSAGE)
 
@@ -136,10 +149,17 @@ def main() -> None:
     parser.add_argument("--turns", type=int, default=3, help="turns per conversation")
     parser.add_argument("--checkpointer", choices=["memory", "sqlite"], default="memory")
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 10, 100])
+    parser.add_argument(
+        "--classifier",
+        choices=["embedding", "keywords"],
+        default="embedding",
+        help="intent classifier: the default MiniLM model, or the keyword list (no model)",
+    )
     args = parser.parse_args()
     print(
         f"simulated model {args.latency_ms:.0f} ms per call, 2 calls + list_cards per turn, "
-        f"{args.turns} turns per conversation, {args.checkpointer} checkpoints"
+        f"{args.turns} turns per conversation, {args.checkpointer} checkpoints, "
+        f"{args.classifier} intent classifier"
     )
     print(
         f"{'conversations':>13}{'turns':>7}{'turns/s':>9}{'p50 ms':>9}{'p95 ms':>9}"
@@ -147,7 +167,7 @@ def main() -> None:
     )
     for concurrency in args.concurrency:
         result = asyncio.run(
-            run(concurrency, args.turns, args.latency_ms / 1000, args.checkpointer)
+            run(concurrency, args.turns, args.latency_ms / 1000, args.checkpointer, args.classifier)
         )
         count = len(result.turn_ms)
         print(

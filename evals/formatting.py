@@ -14,6 +14,40 @@ def number(value: float | None, digits: int = 2) -> str:
     return "—" if value is None else f"{value:.{digits}f}"
 
 
+def usd(value: float) -> str:
+    """A cost in US dollars: cents for sums, more digits for the fractions a turn costs."""
+    return f"${value:,.2f}" if value >= 1 else f"${value:.6f}"
+
+
+def usage_rows(m: Totals) -> list[tuple[str, str]]:
+    """Model calls, tokens, cost and model time in total, per turn and per conversation."""
+    if not m.used_a_model:
+        return []
+    unpriced = f" ({m.unpriced_model_calls} calls unpriced)" if m.unpriced_model_calls else ""
+    return [
+        (
+            "model calls",
+            f"{m.model_calls} (failed {m.failed_model_calls}, fallbacks {m.model_fallbacks})",
+        ),
+        ("tokens", f"{m.tokens:,} (in {m.input_tokens:,}, out {m.output_tokens:,})"),
+        ("cost", usd(m.cost_usd) + unpriced),
+        ("model time, summed", f"{m.model_s:.2f} s"),
+        ("per turn: model calls", f"{m.model_calls_per_turn:.2f}"),
+        ("per turn: tokens", f"{m.tokens_per_turn:,.0f}"),
+        ("per turn: cost", usd(m.cost_usd_per_turn)),
+        (
+            "per turn: model time",
+            f"median {m.model_ms_per_turn_median:.1f} ms, p95 {m.model_ms_per_turn_p95:.1f} ms",
+        ),
+        ("per conversation: model calls", f"{m.model_calls_per_run:.2f}"),
+        ("per conversation: tokens", f"{m.tokens_per_run:,.0f}"),
+        (
+            "per conversation: cost",
+            f"{usd(m.cost_usd_per_run)} (p95 {usd(m.cost_usd_per_run_p95)})",
+        ),
+    ]
+
+
 def metric_rows(m: Totals) -> list[tuple[str, str]]:
     """The suite's metrics as (label, value) pairs, in reading order."""
     return [
@@ -35,7 +69,8 @@ def metric_rows(m: Totals) -> list[tuple[str, str]]:
         ("time per turn, median", f"{m.turn_ms_median:.1f} ms"),
         ("time per turn, p95", f"{m.turn_ms_p95:.1f} ms"),
         ("run time, summed", f"{m.wall_s:.2f} s"),
+        *usage_rows(m),
     ]
 
 
-__all__ = ["metric_rows", "number", "percent"]
+__all__ = ["metric_rows", "number", "percent", "usage_rows", "usd"]

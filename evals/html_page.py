@@ -14,7 +14,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from evals.charts import BarRow, heat, histogram, pass_rate_bars
-from evals.formatting import metric_rows, percent
+from evals.formatting import metric_rows, percent, usd
 from evals.summary import OUTCOMES, Report, ScenarioResult
 
 TEMPLATE = "report.html.j2"
@@ -78,6 +78,7 @@ def page_context(report: Report) -> dict[str, Any]:
         "actual_outcomes": actual,
         "matrix": matrix,
         "results": [_row(r) for r in report.results],
+        "usage": [_usage(r) for r in report.results] if report.metrics.used_a_model else [],
         "failed": [_failed(r) for r in report.results if not r.passed],
     }
 
@@ -93,6 +94,29 @@ def _row(result: ScenarioResult) -> dict[str, Any]:
         "outcome": result.outcome,
         "intent": result.intent or "—",
         "first_failure": result.failures[0] if result.failures else "",
+    }
+
+
+def _usage(result: ScenarioResult) -> dict[str, Any]:
+    """One conversation's model usage, with its turns side by side ("2 · 1 · 0")."""
+    m = result.metrics
+
+    def per_turn(values: list[Any], fmt: str) -> str:
+        return " · ".join(format(v, fmt) for v in values) or "—"
+
+    return {
+        "id": result.id,
+        "turns": len(m.turn_model_calls),
+        "calls": m.model_calls,
+        "calls_by_turn": per_turn(m.turn_model_calls, "d"),
+        "tokens": f"{m.tokens:,}",
+        "tokens_in_out": f"{m.input_tokens:,} / {m.output_tokens:,}",
+        "tokens_by_turn": per_turn(m.turn_tokens, ","),
+        "cost": usd(m.cost_usd),
+        "model_ms": f"{m.model_ms:.1f}",
+        "model_ms_by_turn": per_turn(m.turn_model_ms, ".1f"),
+        "failed_calls": m.failed_model_calls,
+        "fallbacks": m.model_fallbacks,
     }
 
 

@@ -4,6 +4,9 @@ Tool-call precision counts only executed calls that matter to the scenario: writ
 that changes the bank) and calls of a tool the scenario names. Lookups it does not mention
 (``list_cards`` before a freeze) are how the planner finds ids, not mistakes; counting them
 would make every correct run look imprecise.
+
+Model usage (LLM planner runs) is kept per turn and per run, so the report can show both what
+a conversation costs and what a single customer message costs; offline runs are all zeros.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from collections.abc import Sequence
 from pydantic import BaseModel, ConfigDict, Field
 
 from agent.api import ActionTaken, Conversation
+from agent.planning.llm import Usage
 from evals.checks import Check, check_run, match_calls
 from evals.loader import Scenario
 from evals.runner import RunRecord
@@ -52,6 +56,21 @@ class RunMetrics(BaseModel):
     replies: int = 0
     model_calls: int = 0
     tokens: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
+    model_ms: float = Field(default=0.0, description="Time spent waiting for the model.")
+    failed_model_calls: int = 0
+    model_fallbacks: int = Field(
+        default=0, description="Answers from a fallback model, or turns the offline planner took."
+    )
+    unpriced_model_calls: int = Field(
+        default=0, description="Calls of a model missing from the price table (cost unknown)."
+    )
+    turn_model_calls: list[int] = Field(default_factory=list)
+    turn_tokens: list[int] = Field(default_factory=list)
+    turn_cost_usd: list[float] = Field(default_factory=list)
+    turn_model_ms: list[float] = Field(default_factory=list)
     turn_ms: list[float] = Field(default_factory=list)
     turn_ms_median: float = 0.0
     wall_ms: float = 0.0
@@ -110,6 +129,8 @@ def measure(scenario: Scenario, record: RunRecord, checks: Sequence[Check]) -> R
     relevant = [a for a in actions if TOOLS_BY_NAME[a.tool].effect == "write" or a.tool in named]
     matched = match_calls(expected, relevant)
     turn_ms = [round(t.seconds * 1000, 3) for t in record.turns]
+    usage = [t.usage or Usage() for t in record.turns]
+    total = sum(usage, Usage())
     return RunMetrics(
         outcome_match=_verdict(checks, "outcome"),
         intent_match=_verdict(checks, "intent"),
@@ -127,6 +148,17 @@ def measure(scenario: Scenario, record: RunRecord, checks: Sequence[Check]) -> R
         replies=len(record.turns),
         model_calls=sum(t.model_calls for t in record.turns),
         tokens=sum(t.tokens for t in record.turns),
+        input_tokens=total.input_tokens,
+        output_tokens=total.output_tokens,
+        cost_usd=round(total.cost_usd, 8),
+        model_ms=round(total.model_ms, 3),
+        failed_model_calls=total.failed_calls,
+        model_fallbacks=total.fallbacks,
+        unpriced_model_calls=total.unpriced_calls,
+        turn_model_calls=[u.calls for u in usage],
+        turn_tokens=[u.tokens for u in usage],
+        turn_cost_usd=[round(u.cost_usd, 8) for u in usage],
+        turn_model_ms=[round(u.model_ms, 3) for u in usage],
         turn_ms=turn_ms,
         turn_ms_median=statistics.median(turn_ms) if turn_ms else 0.0,
         wall_ms=round(record.seconds * 1000, 3),

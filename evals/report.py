@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from evals.formatting import number, percent
+from evals.formatting import number, percent, usd
 from evals.html_page import render_html
 from evals.summary import Report, Totals
 
@@ -54,6 +54,24 @@ def metric_lines(m: Totals) -> list[str]:
         f"errors {m.errors}",
         f"time per turn: median {m.turn_ms_median:.1f} ms, p95 {m.turn_ms_p95:.1f} ms; "
         f"run time {m.wall_s:.2f} s",
+        *usage_lines(m),
+    ]
+
+
+def usage_lines(m: Totals) -> list[str]:
+    """Model usage of an LLM run: totals, per turn and per conversation (none when offline)."""
+    if not m.used_a_model:
+        return []
+    unpriced = f", {m.unpriced_model_calls} calls unpriced" if m.unpriced_model_calls else ""
+    return [
+        f"model: {m.model_calls} calls (failed {m.failed_model_calls}, fallbacks "
+        f"{m.model_fallbacks}), {m.tokens:,} tokens (in {m.input_tokens:,}, out "
+        f"{m.output_tokens:,}), cost {usd(m.cost_usd)}{unpriced}, model time {m.model_s:.2f} s",
+        f"  per turn: {m.model_calls_per_turn:.2f} calls, {m.tokens_per_turn:,.0f} tokens, "
+        f"{usd(m.cost_usd_per_turn)}, model time median {m.model_ms_per_turn_median:.1f} ms, "
+        f"p95 {m.model_ms_per_turn_p95:.1f} ms",
+        f"  per conversation: {m.model_calls_per_run:.2f} calls, {m.tokens_per_run:,.0f} tokens, "
+        f"{usd(m.cost_usd_per_run)} (p95 {usd(m.cost_usd_per_run_p95)})",
     ]
 
 
@@ -71,4 +89,4 @@ def write_report(report: Report, folder: Path, templates_dir: Path) -> list[Path
     return [json_path, html_path]
 
 
-__all__ = ["metric_lines", "report_json", "terminal_table", "write_report"]
+__all__ = ["metric_lines", "report_json", "terminal_table", "usage_lines", "write_report"]

@@ -25,10 +25,12 @@ from pathlib import Path
 from typing import TypeVar
 
 from agent.api import Conversation, Reply, ResolutionAgent
+from agent.audit import AuditEvent
 from agent.helpcentre import load_articles
 from agent.planning import Planner
+from agent.planning.llm import Usage
 from agent.policies import load_policies
-from agent.retrieval import LexicalRetriever
+from agent.retrieval import LexicalRetriever, Retriever
 from agent.settings import Settings
 from agent.understanding import IntentClassifier
 from agent.understanding.factory import open_intent_classifier
@@ -53,6 +55,7 @@ class TurnRecord:
     seconds: float
     model_calls: int = 0
     tokens: int = 0
+    usage: Usage | None = None  # the LLM planner's accounting of this turn (None: offline)
 
 
 @dataclass
@@ -66,6 +69,10 @@ class RunRecord:
     bank: BankState | None = None
     error: str | None = None
     seconds: float = 0.0
+    #: The conversation's audit trail and the mock bank's per-endpoint request counts: what
+    #: really happened, for graders that must not rely on the agent's own account (red team).
+    audit: list[AuditEvent] = field(default_factory=list)
+    bank_calls: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -83,7 +90,9 @@ class SuiteRunner:
         scenarios: Sequence[Scenario],
         *,
         planner: PlannerFactory | None = None,
+        retriever: Retriever | None = None,
     ) -> None:
+        """``retriever`` replaces the help-centre index (the red team layers planted articles)."""
         self._settings = settings
         self._planner = planner
         self._banks: dict[str, bytes] = {}
@@ -92,7 +101,9 @@ class SuiteRunner:
             if id(state) not in pickled:
                 pickled[id(state)] = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
             self._banks[sid] = pickled[id(state)]
-        self._retriever = LexicalRetriever(load_articles(settings.fixtures_dir / "help"))
+        self._retriever = retriever or LexicalRetriever(
+            load_articles(settings.fixtures_dir / "help")
+        )
         self._policies = load_policies(settings.policies_dir)
         self._classifier: IntentClassifier | None = None
 
@@ -162,7 +173,9 @@ class SuiteRunner:
                     )
                     record.turns.append(_turn(text, reply, time.perf_counter() - turn_started))
                 record.conversation = await agent.get_conversation(conversation_id)
+                record.audit = await agent.audit_events(conversation_id)
             record.bank = bank.state
+            record.bank_calls = dict(bank.calls)
             # FastAPI's module-level callable cache keeps recent apps' routes alive, and the mock
             # bank's routes close over the bank: leave that bank an empty state, not ~1 MB.
             bank.state = BankState(clock=state.clock)
@@ -223,6 +236,7 @@ def _turn(text: str, reply: Reply, seconds: float) -> TurnRecord:
         seconds=seconds,
         model_calls=calls,
         tokens=tokens,
+        usage=reply.usage,
     )
 
 

@@ -3,6 +3,9 @@
 With ``--repeat k`` a scenario *passes* only when all k runs passed (pass^k), so
 ``passed / scenarios == pass_rate`` holds for every k and ``--fail-under`` is the strict
 number; pass@1 (the mean pass rate over all runs) is reported beside it.
+
+Model usage (LLM planner runs) is summed and averaged two ways: per turn (one customer message)
+and per run (one conversation), since a budget is set per turn and a price is paid per case.
 """
 
 from __future__ import annotations
@@ -43,6 +46,27 @@ class Totals(BaseModel):
     turn_ms_median: float
     turn_ms_p95: float
     wall_s: float
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
+    model_s: float = Field(default=0.0, description="Summed time spent waiting for the model.")
+    failed_model_calls: int = 0
+    model_fallbacks: int = 0
+    unpriced_model_calls: int = 0
+    model_calls_per_turn: float = 0.0
+    tokens_per_turn: float = 0.0
+    cost_usd_per_turn: float = 0.0
+    model_ms_per_turn_median: float = 0.0
+    model_ms_per_turn_p95: float = 0.0
+    model_calls_per_run: float = Field(default=0.0, description="Per conversation (scenario run).")
+    tokens_per_run: float = 0.0
+    cost_usd_per_run: float = 0.0
+    cost_usd_per_run_p95: float = 0.0
+
+    @property
+    def used_a_model(self) -> bool:
+        """Whether any run asked a model (an LLM planner run), so usage is worth showing."""
+        return bool(self.model_calls or self.failed_model_calls)
 
 
 class TagSummary(BaseModel):
@@ -150,6 +174,9 @@ def totals(runs: Sequence[RunResult]) -> Totals:
     metrics = [r.metrics for r in runs]
     turns = sorted(ms for m in metrics for ms in m.turn_ms)
     matched = sum(m.tools_matched for m in metrics)
+    turn_count = sum(len(m.turn_model_calls) for m in metrics)
+    model_ms = sorted(ms for m in metrics for ms in m.turn_model_ms)
+    run_costs = sorted(m.cost_usd for m in metrics)
     return Totals(
         runs=len(runs),
         passed_runs=sum(1 for r in runs if r.passed),
@@ -167,11 +194,36 @@ def totals(runs: Sequence[RunResult]) -> Totals:
         model_calls=sum(m.model_calls for m in metrics),
         tokens=sum(m.tokens for m in metrics),
         turn_ms_median=round(statistics.median(turns), 3) if turns else 0.0,
-        turn_ms_p95=round(turns[min(len(turns) - 1, math.ceil(0.95 * len(turns)) - 1)], 3)
-        if turns
-        else 0.0,
+        turn_ms_p95=round(_p95(turns), 3),
         wall_s=round(sum(m.wall_ms for m in metrics) / 1000, 3),
+        input_tokens=sum(m.input_tokens for m in metrics),
+        output_tokens=sum(m.output_tokens for m in metrics),
+        cost_usd=round(sum(m.cost_usd for m in metrics), 6),
+        model_s=round(sum(m.model_ms for m in metrics) / 1000, 3),
+        failed_model_calls=sum(m.failed_model_calls for m in metrics),
+        model_fallbacks=sum(m.model_fallbacks for m in metrics),
+        unpriced_model_calls=sum(m.unpriced_model_calls for m in metrics),
+        model_calls_per_turn=_mean(sum(m.model_calls for m in metrics), turn_count, 3),
+        tokens_per_turn=_mean(sum(m.tokens for m in metrics), turn_count, 1),
+        cost_usd_per_turn=_mean(sum(m.cost_usd for m in metrics), turn_count, 8),
+        model_ms_per_turn_median=round(statistics.median(model_ms), 3) if model_ms else 0.0,
+        model_ms_per_turn_p95=round(_p95(model_ms), 3),
+        model_calls_per_run=_mean(sum(m.model_calls for m in metrics), len(metrics), 3),
+        tokens_per_run=_mean(sum(m.tokens for m in metrics), len(metrics), 1),
+        cost_usd_per_run=_mean(sum(m.cost_usd for m in metrics), len(metrics), 8),
+        cost_usd_per_run_p95=round(_p95(run_costs), 8),
     )
+
+
+def _p95(ordered: Sequence[float]) -> float:
+    """The nearest-rank 95th percentile of an ascending sequence; 0 when it is empty."""
+    if not ordered:
+        return 0.0
+    return ordered[min(len(ordered) - 1, math.ceil(0.95 * len(ordered)) - 1)]
+
+
+def _mean(total: float, count: int, digits: int) -> float:
+    return round(total / count, digits) if count else 0.0
 
 
 def confusion(runs: Sequence[RunResult]) -> dict[str, dict[str, int]]:

@@ -161,6 +161,31 @@ def lost_card(v: View) -> Step:
     return Call("cancel_card", {"card_id": card.id, "reason": reason, "replace": True})
 
 
+# ---- unfreeze a card that turned up ----------------------------------------------------------
+def unfreeze_card(v: View) -> Step:
+    """Unfreeze the frozen card the customer means, after their yes (the guard asks)."""
+    cards = _cards(v)
+    if isinstance(cards, Call):
+        return cards
+    done = v.this_turn("unfreeze_card")
+    if done is not None and done.ok:
+        return Say("replies/card_unfrozen.j2", "resolved", cite=("freeze-and-unfreeze-card",))
+    picked = _pick_card(v, cards, {"frozen"}, lambda c: c.type == "physical")
+    if picked is None:
+        active = [c.model_dump() for c in cards if c.status == "active"]
+        return Say(
+            "replies/nothing_to_unfreeze.j2",
+            "resolved",
+            {"cards": active},
+            cite=("freeze-and-unfreeze-card",),
+        )
+    if isinstance(picked, Say):
+        return picked
+    if v.declined("unfreeze_card"):
+        return Say("replies/nothing_changed.j2", "resolved")
+    return Call("unfreeze_card", {"card_id": picked.id})
+
+
 # ---- card delivery ---------------------------------------------------------------------------
 def card_delivery(v: View) -> Step:
     cards = _cards(v)
@@ -424,6 +449,7 @@ def direct_debit(v: View) -> Step:
 
 PROCEDURES: dict[str, Procedure] = {
     "lost_card": lost_card,
+    "unfreeze_card": unfreeze_card,
     "card_delivery": card_delivery,
     "pin_unblock": pin_unblock,
     "card_payment_status": card_payment_status,

@@ -76,6 +76,7 @@ def test_llm_planner_public_names() -> None:
             "agent_events",
             "build_planner",
             "events_of",
+            "llm_rule_route",
             "offered_specs",
             "policy_summary",
             "prompt_context",

@@ -7,7 +7,7 @@ Accounting is read back with :meth:`LLMPlanner.usage` / :meth:`LLMPlanner.turn_u
 """
 
 from agent.planning.llm._config import LLMPlannerConfig
-from agent.planning.llm._escalations import HANDOFF_RULE
+from agent.planning.llm._escalations import HANDOFF_RULE, llm_rule_route
 from agent.planning.llm._factory import LLMOptions, build_planner
 from agent.planning.llm._planner import LLMPlanner
 from agent.planning.llm._prompt import PromptContext, policy_summary, prompt_context
@@ -35,6 +35,7 @@ __all__ = [
     "agent_events",
     "build_planner",
     "events_of",
+    "llm_rule_route",
     "offered_specs",
     "policy_summary",
     "prompt_context",

@@ -18,8 +18,9 @@ from __future__ import annotations
 from typing import Literal
 
 from agent.planning.base import PlanningContext
-from agent.policies import FallbackName
+from agent.policies import FallbackName, Policies
 from agent.state import ConversationState, Escalation, ProposeEscalate
+from agent.vocabulary import Priority, Queue
 
 Cause = Literal["budget_calls", "budget_tokens", "unavailable", "unusable"]
 
@@ -31,6 +32,26 @@ _RULES: dict[Cause, tuple[str, str, FallbackName]] = {
 }
 
 HANDOFF_RULE = "ESC-LLM-HANDOFF"
+
+
+def llm_rule_route(
+    rule_id: str, policies: Policies, intent: str | None
+) -> tuple[Queue, Priority] | None:
+    """Where one of the planner's own rules sends a conversation (None: not one of them).
+
+    For checks that a handoff went where its rule says, e.g. the faithfulness benchmark.
+    """
+    if rule_id == HANDOFF_RULE:
+        policy = policies.intent(intent)
+        return policy.topic_queue, policy.priority
+    for rule, _, base in _RULES.values():
+        if rule == rule_id:
+            fallback = policies.fallback(base)
+            queue = (
+                fallback.queue if fallback.queue != "topic" else policies.intent(intent).topic_queue
+            )
+            return queue, fallback.priority
+    return None
 
 
 def escalate(
@@ -50,8 +71,14 @@ def escalate(
     )
 
 
-def model_handoff(state: ConversationState, ctx: PlanningContext, reason: str) -> ProposeEscalate:
-    """The model asked for a person: the intent's own queue and priority."""
+def model_handoff(
+    state: ConversationState, ctx: PlanningContext, reason: str, narrative: str | None = None
+) -> ProposeEscalate:
+    """The model asked for a person: the intent's own queue and priority.
+
+    The model's narrative rides along unchecked: :func:`agent.handoff.build_handoff` holds it
+    against the summary's facts, where they are complete, and drops it if it invents anything.
+    """
     intent = ctx.policies.intent(state.active_intent)
     return ProposeEscalate(
         escalation=Escalation(
@@ -60,5 +87,6 @@ def model_handoff(state: ConversationState, ctx: PlanningContext, reason: str) -
             queue=intent.topic_queue,
             priority=intent.priority,
             detail=reason[:300],
+            narrative=(narrative or "").strip() or None,
         )
     )

@@ -32,6 +32,7 @@ class Reply:
 @dataclass(frozen=True, slots=True)
 class Handoff:
     reason: str
+    narrative: str | None = None  # checked against the facts when the summary is built
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +75,8 @@ def _calls(parts: list[ToolCallPart], offered: set[str], ran: list[ToolCall]) ->
         if part.name == ESCALATE_TOOL_NAME:
             args, problem = _arguments(part, EscalateArgs)
             if problem is None:
-                return Handoff(EscalateArgs.model_validate(args).reason)
+                handoff = EscalateArgs.model_validate(args)
+                return Handoff(handoff.reason, handoff.narrative)
             return Invalid([Problem(p, problem if p is part else None) for p in parts])
     calls: list[ToolCall] = []
     problems: list[Problem] = []

@@ -151,7 +151,7 @@ class LLMPlanner:
         if isinstance(verdict, Reply):
             return build_reply(verdict.text, state)
         if isinstance(verdict, Handoff):
-            return model_handoff(state, ctx, verdict.reason)
+            return model_handoff(state, ctx, verdict.reason, verdict.narrative)
         return await self._fall_back("unusable", state, ctx, memory, f"answer: {verdict.reason}")
 
     async def _answer(
@@ -196,20 +196,41 @@ class LLMPlanner:
             elapsed = (time.perf_counter() - started) * 1000
             self._down_until.pop(model.name, None)
             cost = self._prices.cost(model.name, response.usage)
-            self._record(
-                state,
-                Usage(
-                    calls=1,
-                    input_tokens=response.usage.input_tokens,
-                    output_tokens=response.usage.output_tokens,
-                    cost_usd=cost or 0.0,
-                    model_ms=elapsed,
-                    fallbacks=1 if index else 0,
-                    unpriced_calls=0 if cost is not None else 1,
-                ),
+            usage = Usage(
+                calls=1,
+                input_tokens=response.usage.input_tokens,
+                output_tokens=response.usage.output_tokens,
+                cost_usd=cost or 0.0,
+                model_ms=elapsed,
+                fallbacks=1 if index else 0,
+                unpriced_calls=0 if cost is not None else 1,
             )
+            self._record(state, usage)
+            self._log_call(model.name, usage, state)
             return response
         return None
+
+    def _log_call(self, model: str, usage: Usage, state: ConversationState) -> None:
+        """One line per model call with the running turn and conversation totals, so spend can
+        be followed (and alerted on) from the logs alone, without the reply metadata."""
+        turn = self._ledger.turn(state.conversation_id, state.turn)
+        total = self._ledger.conversation(state.conversation_id).total
+        log.info(
+            "model_call",
+            model=model,
+            turn=state.turn,
+            input_tokens=usage.input_tokens,
+            output_tokens=usage.output_tokens,
+            cost_usd=usage.cost_usd,
+            model_ms=round(usage.model_ms, 1),
+            turn_calls=turn.calls,
+            turn_tokens=turn.tokens,
+            turn_cost_usd=turn.cost_usd,
+            turn_model_ms=round(turn.model_ms, 1),
+            conversation_calls=total.calls,
+            conversation_tokens=total.tokens,
+            conversation_cost_usd=total.cost_usd,
+        )
 
     async def _invoke(self, model: Model, request: ModelRequest) -> ModelResponse:
         sink = text_sink() if self._config.stream_text else None

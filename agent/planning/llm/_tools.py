@@ -27,6 +27,13 @@ class EscalateArgs(BaseModel):
         max_length=300,
         description="Why a person must take over, in one sentence for the support colleague.",
     )
+    narrative: str | None = Field(
+        default=None,
+        max_length=800,
+        description="Optional: two or three sentences for the colleague on what the customer "
+        "needs and what was done. Mention only actions in the tool results and amounts or dates "
+        "the customer gave; a note that mentions anything else is not shown.",
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -69,7 +69,7 @@ class TrainConfig:
     similarity_quantile: float = 0.01  # share of held-out utterances the distance rule may reject
     min_similarity_floor: float = 0.30  # gibberish scores 0.2-0.4 against banking utterances
     min_similarity_ceiling: float = 0.42  # never reject a message this close to a known one
-    min_probability: float = 0.10  # no intent this likely (85 classes: chance is 0.012)
+    min_probability: float = 0.10  # no intent this likely (86 classes: chance is 0.012)
     max_iter: int = 300
     seed: int = 0
 

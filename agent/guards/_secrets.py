@@ -1,0 +1,101 @@
+"""Recognisers for what a reply must never show: card numbers, account numbers, secrets.
+
+Kept apart from the output guard's rule order so each recogniser can be read (and tested) on
+its own. Every recogniser works on text a reply could really carry, including digits written
+with spaces, dots or dashes between them and full-width digits (Python's ``\\d`` matches every
+Unicode decimal digit, and ``int`` reads them).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+_CARD_CANDIDATE = re.compile(r"(?<!\d)(?:\d[ .\-]?){12,18}\d(?!\d)")
+_SORT_CODE = re.compile(r"(?<![\d-])\d{2}[- ]\d{2}[- ]\d{2}(?![\d-])|\bsort ?code\W{0,12}\d{6}\b")
+_ACCOUNT_NUMBER = re.compile(r"(?<![\d-])\d{8}(?![\d-])")
+_NAMED_ACCOUNT = re.compile(r"\baccount (?:number|no\.?)\W{0,12}(?:is\W{0,4})?\d{8}\b", re.I)
+# Digits that are safe to show and that would otherwise sit near a secret word: the last four
+# digits of a card, dates and amounts.
+_HARMLESS = re.compile(
+    r"\b(?:ending(?: in)?|ends(?: in| with)?|last (?:four|4)(?: digits)?(?: are| of)?)\W{0,4}"
+    r"\d{4}\b|\b\d{4}-\d{2}-\d{2}\b|[£€$]\s?\d[\d,]*(?:\.\d{1,2})?",
+    re.I,
+)
+_CODE_LIKE = re.compile(r"(?<!\d)(\d{3}[ -]?\d{3}|\d{5,8})(?!\d)")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PHONE = re.compile(
+    r"(?:\+44\s?\(?0?\)?\s?|(?<![\d£€$.,])0)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}(?!\d)"
+)
+_URL_HOST = re.compile(r"\b(?:https?|hxxps?|ftp)://([^/\s)\]>\"']+)", re.I)
+_WWW_HOST = re.compile(r"(?<![\w.])(www\.[a-z0-9-]+(?:\.[a-z0-9-]+)+)", re.I)
+_BARE_HOST = re.compile(
+    r"(?<![\w@./-])((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:com|net|org|io|co\.uk|uk|info|"
+    r"biz|xyz|ru|top|online|site|ly|cc|tk))(?![\w-])",
+    re.I,
+)
+RECORD_ID = re.compile(r"\b(?:cus|acc|card|txn|pay|dd|dsp)_[A-Za-z0-9_]+\b")
+
+
+def luhn_ok(digits: str) -> bool:
+    """The card-number checksum (ISO/IEC 7812): true for a plausible full card number."""
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2 == 1:
+            d = d * 2 - 9 if d * 2 > 9 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def card_numbers(text: str) -> list[str]:
+    """13-19 digit runs (spaces, dots, dashes allowed between digits) that pass Luhn."""
+    found = []
+    for match in _CARD_CANDIDATE.finditer(text):
+        digits = re.sub(r"\D", "", match.group(0))
+        if 13 <= len(digits) <= 19 and luhn_ok(digits):
+            found.append(digits)
+    return found
+
+
+def shows_account_number(text: str) -> bool:
+    """A sort code together with an eight-digit account number, or an account number named."""
+    if _NAMED_ACCOUNT.search(text):
+        return True
+    return bool(_SORT_CODE.search(text)) and bool(_ACCOUNT_NUMBER.search(_SORT_CODE.sub("", text)))
+
+
+def secret_pattern(words: Iterable[str]) -> re.Pattern[str]:
+    """A secret word followed, in the same clause, by a three to eight digit number."""
+    alternatives = "|".join(re.escape(w).replace(r"\ ", r"[\s-]") for w in words)
+    clause = r"[^\d\n.!?;]{0,30}?"
+    return re.compile(rf"\b(?:{alternatives})\b{clause}\d(?:[ -]?\d){{2,7}}(?!\d)", re.I)
+
+
+def disclosed_secret(text: str, pattern: re.Pattern[str]) -> str | None:
+    """The secret word a reply discloses a number for, once harmless digits are set aside."""
+    match = pattern.search(_HARMLESS.sub(" ", text))
+    return match.group(0).split()[0] if match else None
+
+
+def echoed_codes(reply: str, customer_texts: Iterable[str]) -> bool:
+    """Whether the reply repeats a code-like number (5-8 digits) the customer typed."""
+    typed = {re.sub(r"\D", "", m) for t in customer_texts for m in _CODE_LIKE.findall(t)}
+    shown = {re.sub(r"\D", "", m) for m in _CODE_LIKE.findall(reply)}
+    return bool(typed & shown)
+
+
+def contact_details(text: str) -> list[str]:
+    """Email addresses and UK phone numbers: personal data a reply has no reason to carry."""
+    return [m.group(0) for m in _EMAIL.finditer(text)] + [m.group(0) for m in _PHONE.finditer(text)]
+
+
+def link_hosts(text: str) -> list[str]:
+    """Every host a reply points at: full URLs, ``www.`` names and bare domain names."""
+    without_emails = _EMAIL.sub(" ", text)
+    hosts = [h.split("@")[-1].split(":")[0] for h in _URL_HOST.findall(without_emails)]
+    stripped = _URL_HOST.sub(" ", without_emails)
+    hosts.extend(_WWW_HOST.findall(stripped))
+    stripped = _WWW_HOST.sub(" ", stripped)
+    hosts.extend(_BARE_HOST.findall(stripped))
+    return [h.lower().rstrip(".") for h in hosts]

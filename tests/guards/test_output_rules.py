@@ -1,0 +1,283 @@
+"""The output guard, one test per rule id: what a reply may never say.
+
+A failing reply is replaced whole by the safe reply (``agent.nodes.output_guard``); here the
+guard is called directly on a proposed reply and a hand-built state.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from agent.guards import check_output
+from agent.guards.confirmation import confirmation_question
+from agent.policies import Policies
+from agent.state import Citation, Message, Passage, ProposeReply, ToolCall
+from agent.templates import Templates
+from tests.guards.conftest import asked, confirm_decision, make_state, ran
+
+NOW = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
+
+
+def reply(
+    text: str, *, slot: str | None = None, citations: list[Citation] | None = None
+) -> ProposeReply:
+    return ProposeReply(text=text, status="awaiting_customer", slot=slot, citations=citations or [])
+
+
+def rule(text: str, policies: Policies, **state: object) -> str:
+    return check_output(make_state(**state), reply(text), policies).rule_id
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Your card number is 4539 1488 0343 6467.",
+        "Number: 4539-1488-0343-6467",
+        "4539.1488.0343.6467 is the long number",
+        "Your card: ４５３９１４８８０３４３６４６７",  # full-width digits
+    ],
+)
+def test_out_card_number_stops_a_luhn_valid_card_number(text: str, policies: Policies) -> None:
+    verdict = check_output(make_state(), reply(text), policies)
+
+    assert (verdict.ok, verdict.rule_id) == (False, "OUT-CARD-NUMBER")
+
+
+def test_a_sixteen_digit_number_that_fails_luhn_is_not_a_card_number(policies: Policies) -> None:
+    assert rule("Reference 4539 1488 0343 6468 for your records.", policies) == "OUT-OK"
+
+
+def test_the_last_four_digits_of_a_card_may_be_shown(policies: Policies) -> None:
+    assert rule("I've frozen your card ending 4821.", policies) == "OUT-OK"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sort code 04-00-75, account 89530162.",
+        "Your account 89530162 has sort code 04-00-75.",
+        "Your account number is 89530162.",
+    ],
+)
+def test_out_account_number_stops_account_numbers_with_sort_codes(
+    text: str, policies: Policies
+) -> None:
+    assert rule(text, policies) == "OUT-ACCOUNT-NUMBER"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Your CVV is 731.",
+        "The security code on the back: 731",
+        "Your PIN is 4821.",
+        "PIN number: 4821",
+        "The one-time code we sent is 482913.",
+        "Your verification code is 482 913",
+        "otp = 4829",
+    ],
+)
+def test_out_secret_stops_cvv_pin_and_one_time_codes(text: str, policies: Policies) -> None:
+    assert rule(text, policies) == "OUT-SECRET"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I've unblocked the PIN on your card ending 5512.",
+        "Your PIN is blocked after 3 wrong tries.",
+        "We've sent a 6-digit code to your phone.",
+        "Your PIN is unblocked. The payment of £950.00 is scheduled.",
+    ],
+)
+def test_secret_words_next_to_harmless_numbers_pass(text: str, policies: Policies) -> None:
+    assert rule(text, policies) == "OUT-OK"
+
+
+def test_out_secret_stops_a_reply_that_repeats_the_code_the_customer_typed(
+    policies: Policies,
+) -> None:
+    typed = Message(role="customer", text="the code is 731640", turn=2, at=NOW)
+
+    assert rule("Thanks! Code 731640 accepted.", policies, transcript=[typed]) == "OUT-SECRET"
+
+
+def test_out_other_customer_stops_record_ids_that_are_not_the_customers(
+    policies: Policies,
+) -> None:
+    verdict = check_output(make_state(), reply("card_1002a belongs to cus_1002."), policies)
+
+    assert (verdict.ok, verdict.rule_id) == (False, "OUT-OTHER-CUSTOMER")
+    assert "card_1002a" in verdict.reason
+
+
+def test_ids_the_bank_returned_for_the_customer_may_be_shown(policies: Policies) -> None:
+    dispute = ran(
+        "raise_dispute",
+        {"transaction_id": "txn_1001_006", "reason": "duplicate"},
+        {"id": "dsp_0006", "transaction_id": "txn_1001_006"},
+    )
+
+    text = "I've raised a dispute (reference dsp_0006) for card_1001a."
+    assert rule(text, policies, actions=[dispute]) == "OUT-OK"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Oliver's email is oliver.bennett@example.co.uk.",
+        "Call him on +44 7700 900242.",
+        "Ring 020 7946 0321 to verify.",
+        "Text 07700 900242.",
+    ],
+)
+def test_out_personal_data_stops_emails_and_phone_numbers(text: str, policies: Policies) -> None:
+    assert rule(text, policies) == "OUT-PERSONAL-DATA"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Don't worry, we will refund you.",
+        "You'll be refunded today.",
+        "Your refund has been approved.",
+        "The payment will be reversed.",
+    ],
+)
+def test_out_unbacked_promise_stops_money_back_with_nothing_behind_it(
+    text: str, policies: Policies
+) -> None:
+    assert rule(text, policies) == "OUT-UNBACKED-PROMISE"
+
+
+def test_a_promise_backed_by_a_raised_dispute_passes(policies: Policies) -> None:
+    dispute = ran(
+        "raise_dispute",
+        {"transaction_id": "txn_1001_006", "reason": "duplicate"},
+        {"id": "dsp_0006"},
+    )
+
+    assert rule("If the dispute succeeds it will be refunded.", policies, actions=[dispute]) == (
+        "OUT-OK"
+    )
+
+
+def test_a_failed_dispute_backs_no_promise(policies: Policies) -> None:
+    failed = ran(
+        "raise_dispute", {"transaction_id": "txn_1001_006", "reason": "duplicate"}, None, ok=False
+    )
+
+    assert rule("It will be refunded.", policies, actions=[failed]) == "OUT-UNBACKED-PROMISE"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["You should invest in crypto now.", "Bitcoin is a good investment.", "Buy shares in Kestrel."],
+)
+def test_out_advice_stops_investment_advice(text: str, policies: Policies) -> None:
+    assert rule(text, policies) == "OUT-ADVICE"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Log in at https://kestrel-secure.example/login",
+        "Visit www.kestrel-refund-claims.example.com today.",
+        "Go to kestrel-verify.com to check.",
+        "See hxxps://evil.example.net/x",
+    ],
+)
+def test_out_link_stops_links_outside_the_help_centre(text: str, policies: Policies) -> None:
+    assert rule(text, policies) == "OUT-LINK"
+
+
+def test_links_to_the_help_centre_pass(policies: Policies) -> None:
+    assert rule("See https://help.kestrelbank.co.uk/a/pin-blocked", policies) == "OUT-OK"
+
+
+def test_a_merchant_name_that_looks_like_a_domain_may_be_shown(policies: Policies) -> None:
+    listing = ran(
+        "list_transactions",
+        {"account_id": "acc_1001a"},
+        {"transactions": [{"id": "txn_1", "merchant": "AMAZON.CO.UK"}]},
+    )
+
+    assert rule("Your payment to AMAZON.CO.UK is pending.", policies, actions=[listing]) == "OUT-OK"
+
+
+CANCEL = ToolCall(
+    tool="cancel_card", args={"card_id": "card_1001a", "reason": "lost", "replace": True}
+)
+CARDS = ran(
+    "list_cards",
+    {"customer_id": "cus_1001"},
+    {"cards": [{"id": "card_1001a", "last4": "4821", "status": "frozen"}]},
+)
+
+
+def test_out_confirm_unasked_stops_a_question_the_guard_never_asked_for(
+    policies: Policies,
+) -> None:
+    state = make_state(pending=asked(CANCEL, turn=2), actions=[CARDS])  # no guard decision
+
+    verdict = check_output(state, reply("Shall I?", slot="confirmation"), policies)
+
+    assert (verdict.ok, verdict.rule_id) == (False, "OUT-CONFIRM-UNASKED")
+
+
+def test_out_confirm_unasked_stops_a_question_that_misdescribes_the_call(
+    policies: Policies, templates: Templates
+) -> None:
+    state = make_state(
+        pending=asked(CANCEL, turn=2), guard=confirm_decision(CANCEL), actions=[CARDS]
+    )
+    question = confirmation_question(state, templates, NOW)
+
+    lie = reply("Shall I freeze your card for you? Please reply yes.", slot="confirmation")
+    verdict = check_output(state, lie, policies, question=question)
+
+    assert (verdict.ok, verdict.rule_id) == (False, "OUT-CONFIRM-UNASKED")
+
+
+def test_the_agents_own_question_about_the_pending_call_passes(
+    policies: Policies, templates: Templates
+) -> None:
+    state = make_state(
+        pending=asked(CANCEL, turn=2), guard=confirm_decision(CANCEL), actions=[CARDS]
+    )
+    question = confirmation_question(state, templates, NOW)
+
+    assert question is not None and "card ending 4821" in question
+    verdict = check_output(state, reply(question, slot="confirmation"), policies, question=question)
+    assert verdict.rule_id == "OUT-OK"
+
+
+def test_out_citation_dropped_removes_a_citation_that_was_not_retrieved(
+    policies: Policies,
+) -> None:
+    passage = Passage(
+        article_id="pin-blocked",
+        title="My PIN is blocked",
+        section="Unblock",
+        snippet="Unblock in the app.",
+        score=0.9,
+        url="https://help.kestrelbank.co.uk/a/pin-blocked",
+    )
+    real = Citation(article_id="pin-blocked", title=passage.title, url=passage.url)
+    invented = Citation(
+        article_id="free-money", title="Free", url="https://help.kestrelbank.co.uk/a/free"
+    )
+
+    verdict = check_output(
+        make_state(retrieved=[passage]),
+        reply("Unblock it in the app.", citations=[real, invented]),
+        policies,
+    )
+
+    assert (verdict.ok, verdict.rule_id, verdict.citations) == (
+        True,
+        "OUT-CITATION-DROPPED",
+        [real],
+    )

@@ -34,7 +34,6 @@ from agent.errors import (
 )
 from agent.graph import build_graph, checkpoint_serializer
 from agent.handoff import HandoffSummary, build_handoff
-from agent.helpcentre import load_articles
 from agent.logs import configure_logging
 from agent.models import RetryPolicy as ModelRetryPolicy
 from agent.nodes.deps import Deps
@@ -50,7 +49,7 @@ from agent.planning.llm import (
     build_planner,
 )
 from agent.policies import Policies, load_policies
-from agent.retrieval import LexicalRetriever, Retriever
+from agent.retrieval import HybridRetriever, Retriever, build_retriever
 from agent.routing import (
     CopId,
     Roster,
@@ -155,7 +154,9 @@ class ResolutionAgent:
         try:
             policies = self._policies or load_policies(s.policies_dir)
             templates = Templates(s.prompts_dir)
-            retriever = self._retriever or LexicalRetriever(load_articles(s.fixtures_dir / "help"))
+            retriever = self._retriever or build_retriever(s)
+            if isinstance(retriever, HybridRetriever):
+                await retriever.warm_up()  # model opened and index synced before any customer
             transport: httpx.AsyncBaseTransport | None = None
             base_url = s.bank_url
             if base_url is None:

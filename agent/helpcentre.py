@@ -55,6 +55,7 @@ _FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*\n(.*)\Z", re.S)
 
 
 def parse_article(path: Path) -> Article:
+    """One article file; :class:`DataFileError` naming the file when it is malformed."""
     text = path.read_text(encoding="utf-8")
     match = _FRONT.match(text)
     if not match:
@@ -90,11 +91,13 @@ def parse_article(path: Path) -> Article:
 
 
 def load_articles(folder: Path) -> list[Article]:
+    """Every article under ``folder`` (subfolders too), sorted by path; READMEs are skipped."""
     if not folder.is_dir():
         raise DataFileError(folder, "help-centre folder is missing")
     articles: list[Article] = []
     seen: dict[str, Path] = {}
-    for path in sorted(folder.glob("*.md")):
+    # Topic subfolders are allowed, which is how two files can claim one id.
+    for path in sorted(folder.rglob("*.md")):
         if path.name.lower() == "readme.md":
             continue
         article = parse_article(path)

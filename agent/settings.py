@@ -98,6 +98,30 @@ class Settings(BaseSettings):
         description="COp roster YAML for routing; default fixtures/routing/roster.yaml.",
     )
 
+    retriever: Literal["hybrid", "lexical"] = Field(
+        default="hybrid",
+        description="'hybrid': MiniLM in Chroma plus BM25, fused; 'lexical': BM25 only, no model.",
+    )
+    kb_dir: Path | None = Field(
+        default=None,
+        description="Persistent Chroma index of the help centre; default <data_dir>/kb.",
+    )
+    retrieval_rrf_k: int = Field(default=60, ge=1, description="Reciprocal rank fusion constant.")
+    retrieval_dense_weight: float = Field(default=1.25, ge=0)
+    retrieval_lexical_weight: float = Field(default=1.0, ge=0)
+    retrieval_intent_boost: float = Field(
+        default=0.5,
+        ge=0,
+        description="Extra first-place votes for articles tagged with the intent.",
+    )
+    retrieval_similarity_floor: float = Field(
+        default=0.12,
+        ge=0,
+        lt=1,
+        description="Cosine similarity that counts as unrelated (grounding score 0).",
+    )
+    retrieval_intent_grounding_bonus: float = Field(default=0.05, ge=0, le=1)
+
     log_format: Literal["console", "json"] = "console"
     log_level: Literal["debug", "info", "warning", "error"] = "warning"
 

@@ -26,11 +26,10 @@ from typing import TypeVar
 
 from agent.api import Conversation, Reply, ResolutionAgent
 from agent.audit import AuditEvent
-from agent.helpcentre import load_articles
 from agent.planning import Planner
 from agent.planning.llm import Usage
 from agent.policies import load_policies
-from agent.retrieval import LexicalRetriever, Retriever
+from agent.retrieval import Retriever, build_retriever
 from agent.settings import Settings
 from agent.understanding import IntentClassifier
 from agent.understanding.factory import open_intent_classifier
@@ -101,9 +100,7 @@ class SuiteRunner:
             if id(state) not in pickled:
                 pickled[id(state)] = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
             self._banks[sid] = pickled[id(state)]
-        self._retriever = retriever or LexicalRetriever(
-            load_articles(settings.fixtures_dir / "help")
-        )
+        self._retriever = retriever or build_retriever(settings)
         self._policies = load_policies(settings.policies_dir)
         self._classifier: IntentClassifier | None = None
 

@@ -1,4 +1,4 @@
-"""The interface every retriever fills (lexical now; hybrid dense + lexical over Chroma next)."""
+"""The interface every retriever fills: hybrid (MiniLM in Chroma + BM25) or BM25 alone."""
 
 from __future__ import annotations
 

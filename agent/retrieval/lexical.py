@@ -1,35 +1,25 @@
-"""BM25 over help-centre sections, with an intent boost. Pure Python, no index to build.
+"""BM25 over help-centre chunks, with an intent boost. Pure Python, built in milliseconds.
 
-Scores are normalised to 0..1 by the query's best achievable score, so one grounding
-threshold works whatever the query length.
+Used on its own (``RESOLVE_RETRIEVER=lexical``, no model) and as the lexical half of the
+hybrid retriever. Query words the index does not know are repaired to the nearest known word
+(one edit) before scoring, so "activte" still finds "activate".
+
+Scores are normalised to 0..1 by the query's best achievable score, counting words the help
+centre never uses at the highest weight: a query about "netflix passwords" that matches only
+"password" is then a weak match, not a perfect one.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 
+import numpy as np
+
 from agent.helpcentre import Article
+from agent.retrieval._text import SpellFix, respell, snippet, stem, tokens, words
+from agent.retrieval.chunks import Chunk, chunk_articles
 from agent.state import Passage
-
-_WORD = re.compile(r"[a-z0-9]+")
-_STOP = frozenset(
-    (
-        "a an and are as at be been but by can could do does for from get got had has have how i "
-        "i'm im in is it its me my of on or our please so that the their them then there this to "
-        "was we what when where which who why will with would you your yours just still"
-    ).split()
-)
-
-
-def tokens(text: str) -> list[str]:
-    out = []
-    for word in _WORD.findall(text.lower()):
-        if word in _STOP or len(word) < 2:
-            continue
-        out.append(word[:-1] if len(word) > 4 and word.endswith("s") else word)
-    return out
 
 
 class LexicalRetriever:
@@ -41,62 +31,91 @@ class LexicalRetriever:
         b: float = 0.75,
         intent_boost: float = 0.15,
     ) -> None:
-        self._docs: list[tuple[Article, str, str, Counter[str], int]] = []
-        for article in articles:
-            for section in article.sections:
-                body = f"{article.title} {section.heading} {section.text}"
-                toks = tokens(f"{article.title} {section.heading} {section.heading} {body}")
-                self._docs.append(
-                    (article, section.heading, section.text, Counter(toks), len(toks))
-                )
-        self._n = len(self._docs)
-        self._avg = sum(d[4] for d in self._docs) / max(self._n, 1)
-        df: Counter[str] = Counter()
-        for doc in self._docs:
-            df.update(doc[3].keys())
-        self._idf = {t: math.log(1 + (self._n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
-        self._k1, self._b, self._boost = k1, b, intent_boost
+        self._articles = {article.id: article for article in articles}
+        self._chunks = chunk_articles(articles)
+        counts = [Counter(tokens(chunk.lexical_text)) for chunk in self._chunks]
+        lengths = np.array([sum(c.values()) for c in counts], dtype=np.float64)
+        avg = float(lengths.mean()) if len(lengths) else 1.0
+        # BM25's per-chunk term weight depends only on tf and the chunk's length, so it is
+        # computed once here; a query then adds idf * weight over each term's postings.
+        norm = k1 * (1 - b + b * lengths / avg)
+        postings: dict[str, tuple[list[int], list[float]]] = {}
+        for n, chunk_counts in enumerate(counts):
+            for term, tf in chunk_counts.items():
+                rows, weights = postings.setdefault(term, ([], []))
+                rows.append(n)
+                weights.append(tf * (k1 + 1) / (tf + norm[n]))
+        self._postings = {
+            term: (np.array(rows, dtype=np.int64), np.array(weights, dtype=np.float64))
+            for term, (rows, weights) in postings.items()
+        }
+        count = len(self._chunks)
+        self._idf = {
+            term: math.log(1 + (count - len(rows) + 0.5) / (len(rows) + 0.5))
+            for term, (rows, _) in self._postings.items()
+        }
+        self._max_idf = max(self._idf.values(), default=1.0)
+        self._spell = SpellFix(word for chunk in self._chunks for word in words(chunk.text))
+        self._k1, self._boost = k1, intent_boost
 
-    async def search(self, query: str, *, intent: str | None = None, k: int = 3) -> list[Passage]:
-        q = set(tokens(query))
-        if not q or not self._docs:
+    @property
+    def chunks(self) -> list[Chunk]:
+        return self._chunks
+
+    def article(self, article_id: str) -> Article:
+        return self._articles[article_id]
+
+    def corrected_words(self, query: str) -> list[str]:
+        """The query's words with typos repaired; words nothing is close to kept as they are."""
+        return [self._spell.fix(word) or word for word in words(query)]
+
+    def normalise(self, query: str) -> str:
+        """The query as the help centre would spell it (what the dense side embeds)."""
+        return respell(query, self._spell)
+
+    def query_terms(self, query: str) -> list[str]:
+        """The query's index terms: stemmed, typos repaired, each once."""
+        return list(dict.fromkeys(stem(word) for word in self.corrected_words(query)))
+
+    def score_chunks(self, query: str, *, limit: int | None = None) -> list[tuple[Chunk, float]]:
+        """Chunks with a normalised BM25 score above zero, best first (the ``limit`` best)."""
+        terms = self.query_terms(query)
+        if not terms or not self._chunks:
             return []
-        best_possible = sum(self._idf.get(t, 0.0) for t in q) * (self._k1 + 1) / 2
-        if best_possible <= 0:
-            return []
-        per_article: dict[str, tuple[float, Article, str, str]] = {}
-        for article, heading, text, tf, length in self._docs:
-            score = 0.0
-            norm = self._k1 * (1 - self._b + self._b * length / self._avg)
-            for term in q:
-                f = tf.get(term, 0)
-                if f:
-                    score += self._idf[term] * f * (self._k1 + 1) / (f + norm)
-            score /= best_possible
+        best_possible = sum(self._idf.get(t, self._max_idf) for t in terms) * (self._k1 + 1) / 2
+        scores = np.zeros(len(self._chunks), dtype=np.float64)
+        for term in terms:
+            if term in self._postings:
+                rows, weights = self._postings[term]
+                scores[rows] += self._idf[term] * weights
+        hits = np.flatnonzero(scores)
+        if limit is not None and len(hits) > limit:
+            hits = hits[np.argpartition(-scores[hits], limit - 1)[:limit]]
+        hits = hits[np.lexsort((hits, -scores[hits]))]
+        return [(self._chunks[n], min(float(scores[n]) / best_possible, 1.0)) for n in hits]
+
+    def rank(self, query: str, *, intent: str | None = None, k: int = 3) -> list[Passage]:
+        """Best chunk per article, intent-boosted, best article first."""
+        per_article: dict[str, tuple[float, Chunk]] = {}
+        for chunk, score in self.score_chunks(query):
+            article = self._articles[chunk.article_id]
             if intent and intent in article.intents:
                 score += self._boost
             current = per_article.get(article.id)
             if current is None or score > current[0]:
-                per_article[article.id] = (score, article, heading, text)
-        ranked = sorted(per_article.values(), key=lambda r: (-r[0], r[1].id))[:k]
+                per_article[article.id] = (score, chunk)
+        ranked = sorted(per_article.values(), key=lambda r: (-r[0], r[1].article_id))[:k]
         return [
             Passage(
-                article_id=a.id,
-                title=a.title,
-                section=h,
-                snippet=_snippet(t),
-                score=round(min(s, 1.0), 4),
-                url=a.url,
+                article_id=chunk.article_id,
+                title=chunk.title,
+                section=chunk.section,
+                snippet=snippet(chunk.text),
+                score=round(min(score, 1.0), 4),
+                url=self._articles[chunk.article_id].url,
             )
-            for s, a, h, t in ranked
-            if s > 0
+            for score, chunk in ranked
         ]
 
-
-def _snippet(text: str, limit: int = 320) -> str:
-    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", " ".join(text.split()))
-    if len(text) <= limit:
-        return text
-    cut = text[:limit]
-    stop = max(cut.rfind(". "), cut.rfind("! "), cut.rfind("? "))
-    return cut[: stop + 1] if stop > 80 else cut.rstrip() + "…"
+    async def search(self, query: str, *, intent: str | None = None, k: int = 3) -> list[Passage]:
+        return self.rank(query, intent=intent, k=k)

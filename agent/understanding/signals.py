@@ -94,10 +94,10 @@ _RULES: list[tuple[RiskKind, str]] = [
         rf"\b(domestic abuse|domestic violence|abusive {_PARTNER}|controlling {_PARTNER}|"
         rf"{_PARTNER} is (very )?(controlling|abusive|violent)|coercive|"
         rf"(he|she)'?s (been )?(abusive|violent|controlling)|(hits|beats|threatens) me|"
-        rf"don'?t feel safe|financial abuse|((he|she|they)|my {_PARTNER}) (always |keeps? |has )?"
-        rf"(takes?|took|taking|taken|controls?|control of) (all |control of )?my "
-        rf"(card|money|wages|benefits|account|pension)|pressur(ed|ing) me to (send|give|"
-        rf"transfer|pay))",
+        rf"don'?t feel safe|financial abuse|((he|she|they)|my {_PARTNER}) (always |keeps? |"
+        rf"has been |have been |has |is )?(takes?|took|taking|taken|controls?|control of) "
+        rf"(all |control of |money (out of|from) )?my (card|money|wages|benefits|account|pension)|"
+        rf"pressur(ed|ing) me to (send|give|transfer|pay))",
     ),
     (
         "vulnerability",

@@ -62,6 +62,7 @@ def test_scam_look_alikes_do_not_fire(text: str) -> None:
         ("my partner is controlling and takes my card, I don't feel safe", "vulnerability"),
         ("I'm being pressured by my boyfriend to send him money, he's abusive", "vulnerability"),
         ("my son took my card and controls my money", "vulnerability"),
+        ("my son has been taking money out of my account without asking", "vulnerability"),
         ("I have a gambling problem, can you block gambling payments", "vulnerability"),
     ],
 )

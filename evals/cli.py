@@ -8,6 +8,7 @@ ask for something not available.
 from __future__ import annotations
 
 import asyncio
+import functools
 from pathlib import Path
 from typing import Annotated
 
@@ -15,6 +16,8 @@ import typer
 from pydantic import ValidationError
 
 from agent.planning.compromised import CompromisedPlanner
+from agent.planning.llm import LLMPlannerConfig
+from agent.planning.llm.simulated import SimulatedPlanner
 from agent.settings import Settings
 from evals.baseline import compare, describe, load_baseline
 from evals.report import terminal_table, write_report
@@ -31,7 +34,9 @@ def eval_command(
         str | None,
         typer.Option(
             help="Planner model (e.g. openai:gpt-4.1-mini; needs its API key), 'offline', or "
-            "'compromised' (red team: a planner that always proposes the attacker's action)."
+            "'compromised' (red team: a planner that always proposes the attacker's action), or "
+            "'simulated' (the LLM planner on a deterministic engine model: accounting and the "
+            "fast path without a provider; RESOLVE_LLM_FAST_PATH=false turns the fast path off)."
         ),
     ] = None,
     repeat: Annotated[int, typer.Option(min=1, help="Run each scenario K times.")] = 1,
@@ -55,13 +60,21 @@ def eval_command(
     if model == "compromised":
         # Red-team runs: a planner that always proposes the attacker's action.
         planner = CompromisedPlanner
-    elif model:
+    elif model and model != "simulated":
         overrides["model"] = model
     try:
         settings = Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:  # pydantic names the variable and the problem
         typer.echo(f"error: invalid settings: {exc}", err=True)
         raise typer.Exit(2) from exc
+    if model == "simulated":
+        config = LLMPlannerConfig(
+            max_calls_per_turn=settings.llm_max_calls_per_turn,
+            max_tokens_per_conversation=settings.llm_max_tokens_per_conversation,
+            fast_path=settings.llm_fast_path,
+            prices=settings.llm_prices,
+        )
+        planner = functools.partial(SimulatedPlanner, config)
     needs = {"openai:": settings.openai_api_key, "anthropic:": settings.anthropic_api_key}
     for prefix, key in needs.items():
         if model and model.startswith(prefix) and key is None:

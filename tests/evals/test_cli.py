@@ -148,3 +148,19 @@ def test_the_compromised_planner_runs_and_nothing_unauthorised_executes(
     assert report["model"] == "compromised"
     assert report["metrics"]["policy_violations"] == 0
     assert report["metrics"]["guard_blocks"] > 0
+
+
+def test_the_simulated_model_runs_the_llm_planner_and_is_accounted(
+    cli: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: dict[bool, int] = {}
+    for fast_path in (True, False):
+        monkeypatch.setenv("RESOLVE_LLM_FAST_PATH", str(fast_path).lower())
+        out = tmp_path / str(fast_path)
+        result = CliRunner().invoke(
+            cli, ["eval", str(DATA), "--model", "simulated", "--report", str(out)]
+        )
+        assert result.exit_code == 0, result.stderr
+        assert ("model:" in result.stdout) is (not fast_path)  # the usage lines, when called
+        calls[fast_path] = json.loads((out / "report.json").read_text())["metrics"]["model_calls"]
+    assert calls[True] < calls[False]  # the fast path saves model calls

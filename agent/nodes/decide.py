@@ -2,11 +2,33 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from agent.nodes.deps import Deps
-from agent.state import ConversationState, Decision, Escalation, Reasoned
+from agent.state import ConversationState, Decision, Escalation, Reasoned, Understanding
 from agent.vocabulary import PRIORITY_RANK, Queue
+
+_FILLER = frozenset(
+    "a an the my me i i'm im it it's its is are was be this that there here to of on in for and "
+    "or so just now please pls plz can could you u need want got have has do does help urgent "
+    "hi hello hey what where why how when something anything wrong problem issue thing stuff "
+    "with about still again".split()
+)
+
+
+def _too_vague(understanding: Understanding, state: ConversationState) -> bool:
+    """A problem told in at most one meaningful word ("card", "help", "money") is not told.
+
+    The classifier can be confident about a single word (a card is usually on its way), but
+    acting on it means guessing between lost, late, declined and more; asking once costs one
+    turn. The words of the whole episode count, so "card!!" after "card" is still one word
+    and, after the one clarifying question, hands off.
+    """
+    if understanding.entities.card_last4 or understanding.entities.amounts:
+        return False
+    words = set(re.findall(r"[a-z][a-z']+", state.episode_text.lower()))
+    return len({w.strip("'") for w in words} - _FILLER) <= 1
 
 
 def _topic(state: ConversationState, deps: Deps) -> Queue:
@@ -74,6 +96,7 @@ async def decide(state: ConversationState, deps: Deps) -> dict[str, Any]:
         unsure = (
             state.intent_confidence < deps.settings.clarify_threshold
             or prediction.confidence - runner_up < deps.settings.clarify_margin
+            or _too_vague(understanding, state)
         )
         if unsure:
             if state.clarifications < deps.settings.max_clarifications:

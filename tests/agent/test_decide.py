@@ -126,3 +126,20 @@ async def test_a_risk_signal_escalates_whatever_the_classifier_says(
     assert reply.handoff is not None
     assert reply.handoff.queue == "fincrime"
     assert state.decision.route == "escalate"
+
+
+async def test_a_one_word_problem_is_clarified_even_when_the_classifier_is_sure(
+    make_settings: Any, new_bank: Any, retriever: LexicalRetriever
+) -> None:
+    classifier = FixedClassifier(predicted("card_arrival", 0.95, ("lost_or_stolen_card", 0.03)))
+    replies, _ = await run(make_settings, new_bank, retriever, classifier, "card", "card!!")
+    assert replies[0].status == "awaiting_customer"
+    assert replies[1].status == "handed_off"  # still one word after the one question
+
+
+async def test_a_card_named_by_its_last_digits_is_not_vague(
+    make_settings: Any, new_bank: Any, retriever: LexicalRetriever
+) -> None:
+    classifier = FixedClassifier(predicted("lost_or_stolen_card", 0.95, ("compromised_card", 0.03)))
+    _, state = await run(make_settings, new_bank, retriever, classifier, "card 4821")
+    assert state.decision.rule_id == "DEC-RESOLVE"

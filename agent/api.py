@@ -49,7 +49,8 @@ from agent.planning.llm import (
     build_planner,
 )
 from agent.policies import Policies, load_policies
-from agent.retrieval import HybridRetriever, Retriever, build_retriever
+from agent.retrieval import Retriever, build_retriever
+from agent.retrieval.base import WarmsUp
 from agent.routing import (
     CopId,
     Roster,
@@ -155,7 +156,7 @@ class ResolutionAgent:
             policies = self._policies or load_policies(s.policies_dir)
             templates = Templates(s.prompts_dir)
             retriever = self._retriever or build_retriever(s)
-            if isinstance(retriever, HybridRetriever):
+            if isinstance(retriever, WarmsUp):
                 await retriever.warm_up()  # model opened and index synced before any customer
             transport: httpx.AsyncBaseTransport | None = None
             base_url = s.bank_url

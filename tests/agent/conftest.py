@@ -10,7 +10,6 @@ gets its own deep copy of the bank's state.
 from __future__ import annotations
 
 import copy
-import socket
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, datetime
@@ -24,6 +23,7 @@ from agent.helpcentre import load_articles
 from agent.planning import Planner
 from agent.retrieval import LexicalRetriever
 from agent.settings import PROJECT_ROOT
+from tests.network import refuse_network
 from tools.mockbank import BankState, MockBank, load_seed
 
 CLOCK = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
@@ -31,35 +31,10 @@ CLOCK = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 OpenAgent = Callable[..., AbstractAsyncContextManager[ResolutionAgent]]
 
 
-class NetworkAttempt(RuntimeError):
-    """A test tried to reach the network."""
-
-
 @pytest.fixture(autouse=True)
 def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     """Refuse every real connection and DNS lookup; fail the test if one was tried."""
-    attempts: list[str] = []
-    real_connect = socket.socket.connect
-
-    def connect(self: socket.socket, address: Any) -> None:
-        if self.family == socket.AF_UNIX:
-            return real_connect(self, address)
-        attempts.append(f"connect {address!r}")
-        raise NetworkAttempt(f"tests must not use the network (connect to {address!r})")
-
-    def connect_ex(self: socket.socket, address: Any) -> int:
-        connect(self, address)
-        return 0
-
-    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
-        attempts.append(f"getaddrinfo {host!r}")
-        raise NetworkAttempt(f"tests must not use the network (DNS lookup of {host!r})")
-
-    monkeypatch.setattr(socket.socket, "connect", connect)
-    monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
-    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
-    yield attempts
-    assert not attempts, f"the test tried to use the network: {attempts}"
+    yield from refuse_network(monkeypatch)
 
 
 @pytest.fixture(scope="session")

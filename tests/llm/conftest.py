@@ -7,7 +7,6 @@ test caught the error and fell back.
 
 from __future__ import annotations
 
-import socket
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -24,37 +23,14 @@ from agent.policies import Policies, load_policies
 from agent.settings import PROJECT_ROOT
 from agent.templates import Templates
 from tests.llm.wire import model_on
+from tests.network import refuse_network
 from tools.mockbank.seed import DEFAULT_CLOCK
-
-
-class NetworkAttempt(RuntimeError):
-    """A test tried to reach the network."""
 
 
 @pytest.fixture(autouse=True)
 def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    attempts: list[str] = []
-    real_connect = socket.socket.connect
-
-    def connect(self: socket.socket, address: Any) -> None:
-        if self.family == socket.AF_UNIX:
-            return real_connect(self, address)
-        attempts.append(f"connect {address!r}")
-        raise NetworkAttempt(f"tests must not use the network (connect to {address!r})")
-
-    def connect_ex(self: socket.socket, address: Any) -> int:
-        connect(self, address)
-        return 0
-
-    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
-        attempts.append(f"getaddrinfo {host!r}")
-        raise NetworkAttempt(f"tests must not use the network (DNS lookup of {host!r})")
-
-    monkeypatch.setattr(socket.socket, "connect", connect)
-    monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
-    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
-    yield attempts
-    assert not attempts, f"the test tried to use the network: {attempts}"
+    """Refuse every real connection and DNS lookup; fail the test if one was tried."""
+    yield from refuse_network(monkeypatch)
 
 
 @pytest.fixture

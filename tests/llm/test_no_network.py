@@ -7,7 +7,7 @@ import socket
 import httpx2
 import pytest
 
-from tests.llm.conftest import NetworkAttempt
+from tests.network import NetworkAttempt
 
 
 async def test_a_real_connection_attempt_fails_and_is_recorded(no_network: list[str]) -> None:

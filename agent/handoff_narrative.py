@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from agent.handoff_model import HandoffSummary
-from tools.declarations import TOOLS_BY_NAME
+from tools.declarations import TOOLS, TOOLS_BY_NAME
 
 __all__ = ["NarrativeVerdict", "amounts_in", "check_narrative", "dates_in"]
 
@@ -44,44 +44,31 @@ class NarrativeVerdict:
 
 # --- actions ---------------------------------------------------------------------------------
 
-# A verb that claims something was done, and the tools whose success would back it. An empty
-# set means nothing the agent can do backs it (there is no refund tool).
-_CLAIMS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = tuple(
-    (label, re.compile(pattern, re.I), frozenset(tools))
-    for label, pattern, tools in (
-        ("froze", r"\b(?:froze|frozen|freezed)\b", {"freeze_card"}),
-        ("unfroze", r"\b(?:unfroze|unfrozen|unfreezed)\b", {"unfreeze_card"}),
-        (
-            "cancelled",
-            r"\b(?:cancell?ed|stopped)\b",
-            {"cancel_card", "cancel_payment", "cancel_direct_debit"},
-        ),
-        (
-            "replaced",
-            r"\b(?:replaced|reissued|re-issued|ordered a (?:new|replacement))\b",
-            {"cancel_card"},
-        ),
-        ("unblocked", r"\bunblocked\b", {"unblock_pin"}),
-        (
-            "disputed",
-            r"\b(?:disputed|charged? ?back|raised (?:a |the )?(?:dispute|claim|chargeback)|"
-            r"(?:dispute|claim|chargeback) (?:was |has been |is )?"
-            r"(?:raised|opened|filed|lodged))\b",
-            {"raise_dispute"},
-        ),
-        (
-            "refunded",
-            r"\b(?:refunded|reimbursed|credited|refund (?:was |has been |is being |will be )?"
-            r"(?:issued|made|processed|sent|paid|arranged|approved)|will (?:be )?refund(?:ed)?)\b",
-            set(),
-        ),
-        (
-            "verified",
-            r"\b(?:verified|passed (?:the )?(?:step-up|verification))\b",
-            {"check_verification"},
-        ),
-    )
+# A verb that claims something was done, and the tools whose success would back it: each
+# tool declares the claims it backs (``ToolSpec.claims``), gathered here by claim in the order
+# first declared. A refund is claimed by no tool's success: nothing the agent can do backs it.
+_REFUNDED = (
+    "refunded",
+    r"\b(?:refunded|reimbursed|credited|refund (?:was |has been |is being |will be )?"
+    r"(?:issued|made|processed|sent|paid|arranged|approved)|will (?:be )?refund(?:ed)?)\b",
 )
+
+
+def _claims() -> tuple[tuple[str, re.Pattern[str], frozenset[str]], ...]:
+    patterns: dict[str, str] = {}
+    backers: dict[str, set[str]] = {}
+    for spec in TOOLS:
+        for claim in spec.claims:
+            patterns.setdefault(claim.label, claim.pattern)
+            backers.setdefault(claim.label, set()).add(spec.name)
+    patterns[_REFUNDED[0]] = _REFUNDED[1]
+    return tuple(
+        (label, re.compile(pattern, re.I), frozenset(backers.get(label, ())))
+        for label, pattern in patterns.items()
+    )
+
+
+_CLAIMS = _claims()
 # A claim preceded closely by one of these, in the same clause, says it was *not* done.
 _NEGATION = re.compile(r"\b(?:not|n't|never|no|nothing|without|neither|nor)\b[\w\s'-]{0,20}$", re.I)
 _TOOL_NAMES = re.compile(r"\b(" + "|".join(sorted(TOOLS_BY_NAME, key=len, reverse=True)) + r")\b")

@@ -94,7 +94,6 @@ class OutputFile(_Strict):
     version: Literal[1]
     help_centre_host: str
     promise_phrases: list[str]
-    promise_backed_by: list[str]
     advice_phrases: list[str]
     secret_words: list[str]
 

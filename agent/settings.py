@@ -130,13 +130,31 @@ class Settings(BaseSettings):
     def _absolute(cls, value: Path) -> Path:
         return value.expanduser().resolve()
 
+    def api_key_for(self, provider: str) -> SecretStr | None:
+        """The API key for a model provider (``openai``, ``anthropic``, ``openai-compatible``).
+
+        The one place a key is looked up. It is the field ``<provider>_api_key``, so a new
+        provider needs only its field here.
+        """
+        key: SecretStr | None = getattr(self, _key_field(provider))
+        return key
+
+    def api_key_setting(self, provider: str) -> str:
+        """The environment variable(s) that set ``provider``'s key, for error messages."""
+        name = _key_field(provider)
+        alias = type(self).model_fields[name].validation_alias
+        if isinstance(alias, AliasChoices):
+            usual, *others = reversed([c for c in alias.choices if isinstance(c, str)])
+            return f"{usual} (or {', '.join(others)})" if others else usual
+        return f"RESOLVE_{name.upper()}"
+
     def planner_model(self) -> str | None:
         """The model spec the planner uses, or None for the offline planner."""
         if self.model is not None:
             return None if self.model.strip().lower() == "offline" else self.model
-        if self.openai_api_key is not None:
+        if self.api_key_for("openai") is not None:
             return DEFAULT_OPENAI_MODEL
-        if self.anthropic_api_key is not None:
+        if self.api_key_for("anthropic") is not None:
             return DEFAULT_ANTHROPIC_MODEL
         return None
 
@@ -163,3 +181,10 @@ class Settings(BaseSettings):
     @property
     def fixtures_dir(self) -> Path:
         return self.project_root / "fixtures"
+
+
+def _key_field(provider: str) -> str:
+    name = f"{provider.replace('-', '_')}_api_key"
+    if name not in Settings.model_fields:
+        raise ValueError(f"no API key setting for model provider {provider!r}")
+    return name

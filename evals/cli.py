@@ -16,7 +16,7 @@ import typer
 from pydantic import ValidationError
 
 from agent.planning.compromised import CompromisedPlanner
-from agent.planning.llm import LLMPlannerConfig
+from agent.planning.llm import LLMPlannerConfig, planner_key_missing
 from agent.planning.llm.simulated import SimulatedPlanner
 from agent.settings import Settings
 from evals.baseline import compare, describe, load_baseline
@@ -68,22 +68,15 @@ def eval_command(
         typer.echo(f"error: invalid settings: {exc}", err=True)
         raise typer.Exit(2) from exc
     if model == "simulated":
-        config = LLMPlannerConfig(
-            max_calls_per_turn=settings.llm_max_calls_per_turn,
-            max_tokens_per_conversation=settings.llm_max_tokens_per_conversation,
-            fast_path=settings.llm_fast_path,
-            prices=settings.llm_prices,
+        planner = functools.partial(SimulatedPlanner, LLMPlannerConfig.from_settings(settings))
+    needed = planner_key_missing(settings) if "model" in overrides else None
+    if needed is not None:
+        typer.echo(
+            f"error: --model {model} needs {needed} in the environment; "
+            "without it the run would silently use the offline planner",
+            err=True,
         )
-        planner = functools.partial(SimulatedPlanner, config)
-    needs = {"openai:": settings.openai_api_key, "anthropic:": settings.anthropic_api_key}
-    for prefix, key in needs.items():
-        if model and model.startswith(prefix) and key is None:
-            typer.echo(
-                f"error: --model {model} needs {prefix[:-1].upper()}_API_KEY in the "
-                "environment; without it the run would silently use the offline planner",
-                err=True,
-            )
-            raise typer.Exit(2)
+        raise typer.Exit(2)
     try:
         previous = load_baseline(baseline) if baseline is not None else None
         result = asyncio.run(

@@ -23,6 +23,7 @@ from pydantic import ValidationError
 
 from agent.helpcentre import load_articles
 from agent.planning.compromised import CompromisedPlanner
+from agent.planning.llm import planner_key_missing
 from agent.retrieval import LexicalRetriever
 from agent.settings import Settings
 from evals.loader import Scenario, load_suite
@@ -196,11 +197,10 @@ def redteam_command(
     except ValidationError as exc:
         typer.echo(f"error: invalid settings: {exc}", err=True)
         raise typer.Exit(2) from exc
-    needs = {"openai:": settings.openai_api_key, "anthropic:": settings.anthropic_api_key}
-    for prefix, key in needs.items():
-        if model.startswith(prefix) and key is None:
-            typer.echo(f"error: --model {model} needs {prefix[:-1].upper()}_API_KEY", err=True)
-            raise typer.Exit(2)
+    needed = planner_key_missing(settings)
+    if needed is not None:
+        typer.echo(f"error: --model {model} needs {needed}", err=True)
+        raise typer.Exit(2)
     targets = paths or [settings.fixtures_dir / "redteam"]
     try:
         result = asyncio.run(

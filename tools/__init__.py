@@ -3,7 +3,7 @@
 This package never imports :mod:`agent`.
 """
 
-from tools.client import BankClient, RetryPolicy
+from tools.client import BankClient, BankRetryPolicy
 from tools.declarations import TOOLS, TOOLS_BY_NAME, ToolArgs, ToolSpec, get_tool
 from tools.errors import (
     BankError,
@@ -19,10 +19,10 @@ __all__ = [
     "TOOLS_BY_NAME",
     "BankClient",
     "BankError",
+    "BankRetryPolicy",
     "ConfigurationError",
     "DataFileError",
     "ResolveError",
-    "RetryPolicy",
     "ToolArgs",
     "ToolFailure",
     "ToolResult",

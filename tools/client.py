@@ -39,7 +39,7 @@ STEP_UP_HEADER = "X-Step-Up"
 
 
 @dataclass(frozen=True, slots=True)
-class RetryPolicy:
+class BankRetryPolicy:
     """How hard to try: attempts in total, and the jittered exponential backoff bounds."""
 
     attempts: int = 3
@@ -64,7 +64,7 @@ class BankClient:
         *,
         transport: httpx.AsyncBaseTransport | None = None,
         timeout_s: float = 5.0,
-        retry: RetryPolicy | None = None,
+        retry: BankRetryPolicy | None = None,
     ) -> None:
         self._client = httpx.AsyncClient(
             base_url=base_url,
@@ -72,7 +72,7 @@ class BankClient:
             timeout=httpx.Timeout(timeout_s),
             headers={"User-Agent": "resolution-agent"},
         )
-        self._retry = retry or RetryPolicy()
+        self._retry = retry or BankRetryPolicy()
         self._timeout_s = timeout_s
 
     async def __aenter__(self) -> BankClient:

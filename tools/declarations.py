@@ -1,10 +1,14 @@
 """Every tool the planner may call, declared once.
 
 A declaration holds the argument model (the one source of the JSON schema), a description for
-the model, the result model the client validates responses against, the HTTP route behind it
-and whether it changes anything. The OpenAI and Anthropic tool schemas are generated from it;
-who may call a tool and when (identity level, confirmation, limits) is policy, declared in
-``policies/tools.yaml`` and checked against this registry at start-up.
+the model, the result model the client validates responses against, the HTTP route behind it,
+whether it changes anything, and the facts the guards need about it (which records it reveals
+as the customer's, which claims its success backs, whether it backs a refund promise, which
+result fields hold outside text). Every list of tool names elsewhere is derived from these
+declarations, so adding a tool is one edit here (plus its policy and templates). The model
+adapters derive their tool schemas from ``json_schema()``; who may call a tool and when
+(identity level, confirmation, limits) is policy, declared in ``policies/tools.yaml`` and
+checked against this registry at start-up.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from tools.models import (
 )
 from tools.vocabulary import (
     CancelReason,
+    Collection,
     DisputeReason,
     PaymentStatus,
     ToolEffect,
@@ -112,10 +117,11 @@ HttpMethod = Literal["GET", "POST"]
 
 
 class ModelSchemas:
-    """Provider tool schemas from ``name``, ``description`` and ``args_model``: one source.
+    """The argument schema from ``args_model``: one source, in no provider's format.
 
     Shared by every declared tool and by planner-only pseudo-tools (such as the LLM planner's
-    hand-off), so there is exactly one way a schema is made.
+    hand-off), so there is exactly one way a schema is made; the model adapters put
+    ``name``, ``description`` and this schema into their own wire formats.
     """
 
     __slots__ = ()
@@ -128,29 +134,45 @@ class ModelSchemas:
         schema: dict[str, Any] = _strip_titles(self.args_model.model_json_schema())
         return schema
 
-    def openai_schema(self) -> dict[str, Any]:
-        """Chat Completions ``tools`` entry."""
-        return {
-            "type": "function",
-            "function": {
-                "name": self.name,
-                "description": self.description,
-                "parameters": self.json_schema(),
-            },
-        }
 
-    def anthropic_schema(self) -> dict[str, Any]:
-        """Messages API ``tools`` entry."""
-        return {
-            "name": self.name,
-            "description": self.description,
-            "input_schema": self.json_schema(),
-        }
+@dataclass(frozen=True, slots=True)
+class Reveals:
+    """Records in a result that the bank returned *for this customer*, so become theirs.
+
+    ``field`` is the result field holding a record (or a list of records) with an ``id``;
+    ``None`` means the result is itself such a record. The ids land in ``collection`` of the
+    conversation's owned ids, the only ids the action guard lets a tool act on.
+    """
+
+    field: str | None
+    collection: Collection
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A word that says the tool's work was done, which a text may use only once it succeeded.
+
+    ``label`` names the claim in a problem report; tools that back the same claim share one
+    :class:`Claim`, so "cancelled" means one pattern whichever tool did the cancelling.
+    ``pattern`` is a case-insensitive regular expression.
+    """
+
+    label: str
+    pattern: str
 
 
 @dataclass(frozen=True, slots=True)
 class ToolSpec(ModelSchemas):
-    """One tool: its name, what it is for, its arguments, its result and its route."""
+    """One tool: its name, what it is for, its arguments, its result and its route, and the
+    facts the guards need about it, so no guard keeps its own list of tool names.
+
+    - ``reveals``: result fields whose records the customer owns (ownership checks).
+    - ``claims``: words a reply or handoff narrative may use only after the tool succeeded.
+    - ``backs_refund_promise``: its success makes "you'll get your money back" a fair thing to
+      say (the output guard's ``OUT-UNBACKED-PROMISE``).
+    - ``free_text``: result fields holding text from outside the bank (merchant and payee
+      names, references), which the input guard screens as untrusted.
+    """
 
     name: str
     description: str
@@ -159,6 +181,20 @@ class ToolSpec(ModelSchemas):
     method: HttpMethod
     path: str
     effect: ToolEffect
+    reveals: tuple[Reveals, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    backs_refund_promise: bool = False
+    free_text: tuple[str, ...] = ()
+
+    @property
+    def confirm_template(self) -> str:
+        """The prompt template that asks the customer to confirm a call of this tool."""
+        return f"confirm/{self.name}.j2"
+
+    @property
+    def done_template(self) -> str:
+        """The prompt template that tells the customer a call of this tool succeeded."""
+        return f"done/{self.name}.j2"
 
     def path_params(self) -> list[str]:
         """Argument names that are placed in the URL path."""
@@ -181,8 +217,29 @@ def _spec(
     method: HttpMethod,
     path: str,
     effect: ToolEffect,
+    *,
+    reveals: tuple[Reveals, ...] = (),
+    claims: tuple[Claim, ...] = (),
+    backs_refund_promise: bool = False,
+    free_text: tuple[str, ...] = (),
 ) -> ToolSpec:
-    return ToolSpec(name, description, args, result, method, path, effect)
+    return ToolSpec(
+        name,
+        description,
+        args,
+        result,
+        method,
+        path,
+        effect,
+        reveals=reveals,
+        claims=claims,
+        backs_refund_promise=backs_refund_promise,
+        free_text=free_text,
+    )
+
+
+# Claims backed by more than one tool, declared once so every tool means the same words.
+_CANCELLED = Claim("cancelled", r"\b(?:cancell?ed|stopped)\b")
 
 
 TOOLS: tuple[ToolSpec, ...] = (
@@ -194,6 +251,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         "GET",
         "/customers/{customer_id}",
         "read",
+        free_text=("name",),
     ),
     _spec(
         "list_accounts",
@@ -203,6 +261,8 @@ TOOLS: tuple[ToolSpec, ...] = (
         "GET",
         "/customers/{customer_id}/accounts",
         "read",
+        reveals=(Reveals("accounts", "accounts"),),
+        free_text=("name",),
     ),
     _spec(
         "list_cards",
@@ -212,6 +272,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         "GET",
         "/customers/{customer_id}/cards",
         "read",
+        reveals=(Reveals("cards", "cards"),),
     ),
     _spec(
         "freeze_card",
@@ -221,6 +282,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         "POST",
         "/cards/{card_id}/freeze",
         "write",
+        claims=(Claim("froze", r"\b(?:froze|frozen|freezed)\b"),),
     ),
     _spec(
         "unfreeze_card",
@@ -230,6 +292,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         "POST",
         "/cards/{card_id}/unfreeze",
         "write",
+        claims=(Claim("unfroze", r"\b(?:unfroze|unfrozen|unfreezed)\b"),),
     ),
     _spec(
         "cancel_card",
@@ -239,6 +302,11 @@ TOOLS: tuple[ToolSpec, ...] = (
         "POST",
         "/cards/{card_id}/cancel",
         "write",
+        reveals=(Reveals("replacement", "cards"),),
+        claims=(
+            _CANCELLED,
+            Claim("replaced", r"\b(?:replaced|reissued|re-issued|ordered a (?:new|replacement))\b"),
+        ),
     ),
     _spec(
         "get_card_delivery",
@@ -257,6 +325,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         "POST",
         "/cards/{card_id}/pin/unblock",
         "write",
+        claims=(Claim("unblocked", r"\bunblocked\b"),),
     ),
     _spec(
         "list_transactions",
@@ -266,6 +335,8 @@ TOOLS: tuple[ToolSpec, ...] = (
         "GET",
         "/accounts/{account_id}/transactions",
         "read",
+        reveals=(Reveals("transactions", "transactions"),),
+        free_text=("merchant",),
     ),
     _spec(
         "get_transaction",
@@ -275,6 +346,8 @@ TOOLS: tuple[ToolSpec, ...] = (
         "GET",
         "/transactions/{transaction_id}",
         "read",
+        reveals=(Reveals(None, "transactions"),),
+        free_text=("merchant",),
     ),
     _spec(
         "raise_dispute",
@@ -284,6 +357,15 @@ TOOLS: tuple[ToolSpec, ...] = (
         "POST",
         "/transactions/{transaction_id}/disputes",
         "write",
+        claims=(
+            Claim(
+                "disputed",
+                r"\b(?:disputed|charged? ?back|raised (?:a |the )?(?:dispute|claim|chargeback)|"
+                r"(?:dispute|claim|chargeback) (?:was |has been |is )?"
+                r"(?:raised|opened|filed|lodged))\b",
+            ),
+        ),
+        backs_refund_promise=True,
     ),
     _spec(
         "list_payments",
@@ -293,6 +375,8 @@ TOOLS: tuple[ToolSpec, ...] = (
         "GET",
         "/accounts/{account_id}/payments",
         "read",
+        reveals=(Reveals("payments", "payments"),),
+        free_text=("payee_name", "payee_reference"),
     ),
     _spec(
         "cancel_payment",
@@ -302,6 +386,9 @@ TOOLS: tuple[ToolSpec, ...] = (
         "POST",
         "/payments/{payment_id}/cancel",
         "write",
+        claims=(_CANCELLED,),
+        backs_refund_promise=True,
+        free_text=("payee_name", "payee_reference"),
     ),
     _spec(
         "list_direct_debits",
@@ -311,6 +398,8 @@ TOOLS: tuple[ToolSpec, ...] = (
         "GET",
         "/accounts/{account_id}/direct-debits",
         "read",
+        reveals=(Reveals("direct_debits", "direct_debits"),),
+        free_text=("merchant", "reference"),
     ),
     _spec(
         "cancel_direct_debit",
@@ -320,6 +409,9 @@ TOOLS: tuple[ToolSpec, ...] = (
         "POST",
         "/direct-debits/{direct_debit_id}/cancel",
         "write",
+        claims=(_CANCELLED,),
+        backs_refund_promise=True,
+        free_text=("merchant", "reference"),
     ),
     _spec(
         "start_verification",
@@ -338,6 +430,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         "POST",
         "/customers/{customer_id}/verification/check",
         "write",
+        claims=(Claim("verified", r"\b(?:verified|passed (?:the )?(?:step-up|verification))\b"),),
     ),
 )
 

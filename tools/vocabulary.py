@@ -32,8 +32,11 @@ FailureKind = Literal[
     "not_found", "invalid", "conflict", "forbidden", "unavailable", "timeout", "bad_response"
 ]
 
+#: The kinds of record a customer owns, as the agent keeps their ids for ownership checks.
+Collection = Literal["customers", "accounts", "cards", "transactions", "payments", "direct_debits"]
+
 #: Which collection an id argument refers to, by argument name. Used for ownership checks.
-ID_ARGUMENT_COLLECTION: dict[str, str] = {
+ID_ARGUMENT_COLLECTION: dict[str, Collection] = {
     "customer_id": "customers",
     "account_id": "accounts",
     "card_id": "cards",

@@ -17,6 +17,7 @@ import jinja2
 
 from agent.state import ConversationState
 from agent.templates import Templates
+from tools.declarations import get_tool
 from tools.errors import ResolveError
 
 
@@ -42,7 +43,7 @@ def confirmation_question(
     pending = state.pending
     if pending is None or pending.kind != "confirmation":
         return None
-    name = f"confirm/{pending.call.tool}.j2"
+    name = get_tool(pending.call.tool).confirm_template
     if not templates.has(name):
         return None
     done_now = [a.call.tool for a in state.turn_actions() if a.ok]

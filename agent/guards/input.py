@@ -1,7 +1,8 @@
 """The input guard: signs that a piece of text tries to change the agent's rules.
 
 It reads customer messages and also text that comes from outside the bank's control: help
-articles and the free text inside tool results (merchant names, payee names and references).
+articles and the free text inside tool results (merchant names, payee names and references:
+each tool's ``free_text`` fields, declared in ``tools.declarations``).
 Flagged text is still only data: nothing here, or anywhere, lets text change a policy. What a
 flag changes is the record (every hit is audited with its family) and, for customer messages,
 that repeated attempts hand the conversation to a person (``ESC-INJECTION``).
@@ -15,9 +16,13 @@ phrases are also looked for in the letters-only skeleton, so ``i.g.n.0.r.e`` or
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from agent.guards._unicode import fold, has_invisible, hidden_text, skeleton
+from tools.declarations import TOOLS, TOOLS_BY_NAME
 
+# Text that orders a tool that changes something to be run: every declared write tool.
+_WRITE_TOOLS = tuple(re.escape(spec.name) for spec in TOOLS if spec.effect == "write")
 _ROLE = (
     r"(?:system|assistant|admin(?:istrator)?|developer|operator|root|sys|"
     r"kestrel (?:system|admin))"
@@ -114,9 +119,9 @@ _FAMILIES: dict[str, list[str]] = {
         r"\b(?:cancel|unfreeze|unblock|refund|reveal|disclose|send|share|transfer|give)\b",
         r"\b(?:cancel|unfreeze|unblock|refund|reveal|disclose|transfer)\b.{0,60}\bwithout "
         r"(?:asking|confirmation|confirming|verification|verifying|checking|step[- ]?up)\b",
-        r"\b(?:call|run|execute|invoke)\s+(?:the\s+)?(?:tool\s+)?`?(?:cancel_card|unfreeze_card|"
-        r"unblock_pin|raise_dispute|cancel_payment|cancel_direct_debit|freeze_card|"
-        r"check_verification|start_verification)\b",
+        r"\b(?:call|run|execute|invoke)\s+(?:the\s+)?(?:tool\s+)?`?(?:"
+        + "|".join(_WRITE_TOOLS)
+        + r")\b",
     ],
 }
 _COMPILED: dict[str, list[re.Pattern[str]]] = {
@@ -176,3 +181,28 @@ def scan_input(text: str) -> list[str]:
     if injection_families(text):
         flags.append("prompt_injection")
     return flags
+
+
+def untrusted_text(tool: str, data: Any) -> list[tuple[str, str]]:
+    """Text from outside the bank inside ``tool``'s result, as (field, text) pairs.
+
+    The fields are the tool's declared ``free_text`` (merchant and payee names, references),
+    found at any depth, since they sit inside the records of a list. An undeclared tool has
+    none.
+    """
+    spec = TOOLS_BY_NAME.get(tool)
+    return _fields_in(data, spec.free_text) if spec is not None else []
+
+
+def _fields_in(data: Any, fields: tuple[str, ...]) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key in fields and isinstance(value, str):
+                found.append((key, value))
+            else:
+                found.extend(_fields_in(value, fields))
+    elif isinstance(data, list):
+        for item in data:
+            found.extend(_fields_in(item, fields))
+    return found

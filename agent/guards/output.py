@@ -14,7 +14,8 @@ decides):
   ``card_1002a``), since the only ids a reply may carry are ones the bank returned for them.
 - ``OUT-PERSONAL-DATA``: an email address or phone number; the agent never needs to show one,
   and one in a reply is most likely someone else's.
-- ``OUT-UNBACKED-PROMISE``: money back promised with no successful tool call behind it.
+- ``OUT-UNBACKED-PROMISE``: money back promised with no successful tool call behind it (a
+  tool declared with ``backs_refund_promise`` in ``tools.declarations``).
 - ``OUT-ADVICE``: investment or financial advice.
 - ``OUT-LINK``: a link (URL, ``www.`` or bare domain) outside our help centre, except a name
   that is literally the merchant or payee on the customer's own records.
@@ -43,8 +44,12 @@ from agent.guards._secrets import (
 from agent.guards._unicode import fold
 from agent.policies import Policies
 from agent.state import Citation, ConversationState, ProposeReply
+from tools.declarations import TOOLS
 
 __all__ = ["OutputVerdict", "check_output", "luhn_ok"]
+
+# Tools whose success makes a refund promise fair: each declares ``backs_refund_promise``.
+_PROMISE_BACKERS = frozenset(spec.name for spec in TOOLS if spec.backs_refund_promise)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +96,7 @@ def check_output(
         return _fail("OUT-OTHER-CUSTOMER", f"reply names records of someone else: {foreign}")
     if contact_details(text):
         return _fail("OUT-PERSONAL-DATA", "reply contains an email address or phone number")
-    backed = any(a.ok and a.call.tool in rules.promise_backed_by for a in state.actions)
+    backed = any(a.ok and a.call.tool in _PROMISE_BACKERS for a in state.actions)
     if not backed:
         for phrase in rules.promise_phrases:
             if phrase in lowered:

@@ -1,11 +1,13 @@
 """One async model interface over OpenAI, Anthropic and OpenAI-compatible servers.
 
 Planners speak the neutral types here (:class:`ModelRequest`, :class:`ModelResponse`,
-stream events) and never an SDK's; adapters on the official SDKs translate. Build one with
-:func:`build_model` from a spec string such as ``openai:gpt-4.1-mini``.
+:class:`ToolDefinition`, stream events) and never an SDK's; adapters on the official SDKs
+translate, tool definitions included (:func:`to_openai_tool`, :func:`to_anthropic_tool`).
+Build one with :func:`build_model` from a spec string such as ``openai:gpt-4.1-mini`` and the
+settings that hold the provider keys.
 """
 
-from agent.models._anthropic import AnthropicModel
+from agent.models._anthropic import AnthropicModel, to_anthropic_tool
 from agent.models._base import Model
 from agent.models._errors import (
     ModelConnectionError,
@@ -17,7 +19,7 @@ from agent.models._errors import (
     ModelTransientError,
     ModelUnavailableError,
 )
-from agent.models._factory import ProviderKeys, build_model, missing_key
+from agent.models._factory import ApiKeys, build_model, missing_key
 from agent.models._messages import (
     AssistantMessage,
     ChatMessage,
@@ -25,15 +27,15 @@ from agent.models._messages import (
     ModelRequest,
     ModelResponse,
     RequestMeta,
-    SchemaSource,
     TokenUsage,
     ToolCallPart,
     ToolDefinition,
     ToolResultMessage,
     UserMessage,
 )
-from agent.models._openai import OpenAIChatModel
-from agent.models._retry import RetryingModel, RetryPolicy
+from agent.models._openai import OpenAIChatModel, to_openai_tool
+from agent.models._providers import PROVIDERS, Provider
+from agent.models._retry import ModelRetryPolicy, RetryingModel
 from agent.models._scripted import (
     ScriptedModel,
     ScriptStep,
@@ -42,7 +44,7 @@ from agent.models._scripted import (
     text_response,
     tool_response,
 )
-from agent.models._spec import PROVIDERS, ModelSpec, Provider, parse_model_spec
+from agent.models._spec import ModelSpec, parse_model_spec
 from agent.models._status import retry_after_seconds
 from agent.models._stream import (
     StreamAccumulator,
@@ -57,6 +59,7 @@ from agent.models._stream import (
 __all__ = [
     "PROVIDERS",
     "AnthropicModel",
+    "ApiKeys",
     "AssistantMessage",
     "ChatMessage",
     "FinishReason",
@@ -68,17 +71,15 @@ __all__ = [
     "ModelRequestError",
     "ModelResponse",
     "ModelResponseError",
+    "ModelRetryPolicy",
     "ModelServerError",
     "ModelSpec",
     "ModelTransientError",
     "ModelUnavailableError",
     "OpenAIChatModel",
     "Provider",
-    "ProviderKeys",
     "RequestMeta",
-    "RetryPolicy",
     "RetryingModel",
-    "SchemaSource",
     "ScriptStep",
     "ScriptedModel",
     "StreamAccumulator",
@@ -100,5 +101,7 @@ __all__ = [
     "parse_model_spec",
     "retry_after_seconds",
     "text_response",
+    "to_anthropic_tool",
+    "to_openai_tool",
     "tool_response",
 ]

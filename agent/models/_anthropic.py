@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from typing import Any, cast
+from typing import Any
 
 import anthropic
 from anthropic.types import (
@@ -21,7 +21,7 @@ from anthropic.types import (
     RawMessageDeltaEvent,
     RawMessageStartEvent,
     RawMessageStreamEvent,
-    ToolUnionParam,
+    ToolParam,
 )
 
 from agent.models._errors import ModelConnectionError, ModelError, ModelResponseError
@@ -33,6 +33,7 @@ from agent.models._messages import (
     ModelResponse,
     TokenUsage,
     ToolCallPart,
+    ToolDefinition,
     ToolResultMessage,
 )
 from agent.models._status import status_error
@@ -104,7 +105,7 @@ class AnthropicModel:
         if request.system:
             options["system"] = request.system
         if request.tools:
-            options["tools"] = [cast(ToolUnionParam, t.anthropic) for t in request.tools]
+            options["tools"] = [to_anthropic_tool(t) for t in request.tools]
         if request.temperature is not None:
             options["temperature"] = request.temperature
         return options
@@ -192,6 +193,15 @@ def to_anthropic_messages(messages: list[ChatMessage]) -> list[MessageParam]:
         {"role": "user", "content": b} if r == "user" else {"role": "assistant", "content": b}
         for r, b in turns
     ]
+
+
+def to_anthropic_tool(tool: ToolDefinition) -> ToolParam:
+    """A neutral tool definition as a Messages API ``tools`` entry."""
+    return {
+        "name": tool.name,
+        "description": tool.description,
+        "input_schema": tool.parameters,
+    }
 
 
 def _blocks(message: ChatMessage) -> list[ContentBlockParam]:

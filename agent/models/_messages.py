@@ -8,7 +8,7 @@ whether it validates against the tool's argument model, is the planner's judgeme
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Protocol
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -51,29 +51,16 @@ ChatMessage = Annotated[
 ]
 
 
-class SchemaSource(Protocol):
-    """Anything that declares a tool: :class:`tools.declarations.ToolSpec` is one."""
-
-    @property
-    def name(self) -> str: ...
-
-    def openai_schema(self) -> dict[str, Any]: ...
-
-    def anthropic_schema(self) -> dict[str, Any]: ...
-
-
 class ToolDefinition(_Value):
-    """A tool offered to the model, in each provider's format, generated from its declaration."""
+    """A tool offered to the model, in no provider's format: each adapter maps it to its own.
+
+    ``parameters`` is the JSON schema of the arguments, generated from the tool's declaration,
+    so there is one schema per tool whatever the provider.
+    """
 
     name: str
-    openai: dict[str, Any]
-    anthropic: dict[str, Any]
-
-    @classmethod
-    def of(cls, source: SchemaSource) -> ToolDefinition:
-        return cls(
-            name=source.name, openai=source.openai_schema(), anthropic=source.anthropic_schema()
-        )
+    description: str
+    parameters: dict[str, Any]
 
 
 class RequestMeta(_Value):

@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 import openai
 from openai.types.chat import (
     ChatCompletion,
     ChatCompletionAssistantMessageParam,
     ChatCompletionChunk,
+    ChatCompletionFunctionToolParam,
     ChatCompletionMessageFunctionToolCallParam,
     ChatCompletionMessageParam,
-    ChatCompletionToolUnionParam,
 )
 
 from agent.models._errors import ModelConnectionError, ModelError, ModelResponseError
@@ -31,6 +31,7 @@ from agent.models._messages import (
     ModelResponse,
     TokenUsage,
     ToolCallPart,
+    ToolDefinition,
     ToolResultMessage,
 )
 from agent.models._status import status_error
@@ -109,7 +110,7 @@ class OpenAIChatModel:
     def _options(self, request: ModelRequest) -> dict[str, Any]:
         options: dict[str, Any] = {self._token_param: request.max_output_tokens}
         if request.tools:
-            options["tools"] = [cast(ChatCompletionToolUnionParam, t.openai) for t in request.tools]
+            options["tools"] = [to_openai_tool(t) for t in request.tools]
         if request.temperature is not None:
             options["temperature"] = request.temperature
         return options
@@ -184,6 +185,18 @@ def to_openai_messages(request: ModelRequest) -> list[ChatCompletionMessageParam
     out: list[ChatCompletionMessageParam] = [{"role": "system", "content": request.system}]
     out.extend(_message(m) for m in request.messages)
     return out
+
+
+def to_openai_tool(tool: ToolDefinition) -> ChatCompletionFunctionToolParam:
+    """A neutral tool definition as a Chat Completions ``tools`` entry."""
+    return {
+        "type": "function",
+        "function": {
+            "name": tool.name,
+            "description": tool.description,
+            "parameters": tool.parameters,
+        },
+    }
 
 
 def _message(message: ChatMessage) -> ChatCompletionMessageParam:

@@ -34,7 +34,7 @@ Sleep = Callable[[float], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
-class RetryPolicy:
+class ModelRetryPolicy:
     """How hard to try one model before falling back."""
 
     attempts: int = 3
@@ -47,7 +47,9 @@ class RetryPolicy:
 class RetryingModel:
     """A model that retries transient failures and then raises ModelUnavailableError."""
 
-    def __init__(self, inner: Model, policy: RetryPolicy, *, sleep: Sleep = asyncio.sleep) -> None:
+    def __init__(
+        self, inner: Model, policy: ModelRetryPolicy, *, sleep: Sleep = asyncio.sleep
+    ) -> None:
         self._inner = inner
         self._policy = policy
         self._sleep = sleep

@@ -3,15 +3,13 @@
 
 from __future__ import annotations
 
-from typing import Literal, cast, get_args
+from typing import cast
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict
 
+from agent.models._providers import PROVIDERS, Provider
 from tools.errors import ConfigurationError
-
-Provider = Literal["openai", "anthropic", "openai-compatible"]
-PROVIDERS: tuple[Provider, ...] = get_args(Provider)
 
 _EXAMPLES = (
     "openai:gpt-4.1-mini, anthropic:claude-sonnet-4-6 or "

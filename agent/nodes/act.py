@@ -10,58 +10,34 @@ from typing import Any
 
 import structlog
 
-from agent.guards.input import scan_input
+from agent.guards.input import scan_input, untrusted_text
 from agent.nodes.deps import Deps
 from agent.state import ActionRecord, ConversationState, ProposeTool
-from tools.declarations import get_tool
+from tools.declarations import TOOLS_BY_NAME, get_tool
 
 log = structlog.get_logger("agent.act")
-
-_OWNED_BY_RESULT: dict[str, list[tuple[str | None, str]]] = {
-    "list_accounts": [("accounts", "accounts")],
-    "list_cards": [("cards", "cards")],
-    "list_transactions": [("transactions", "transactions")],
-    "get_transaction": [(None, "transactions")],
-    "list_payments": [("payments", "payments")],
-    "list_direct_debits": [("direct_debits", "direct_debits")],
-    "cancel_card": [("replacement", "cards")],
-}
 
 
 def observe_owned(
     owned: dict[str, list[str]], tool: str, data: dict[str, Any] | None
 ) -> dict[str, list[str]]:
-    """Ids the bank returned for this customer become ids the guard lets tools act on."""
+    """Ids the bank returned for this customer become ids the guard lets tools act on.
+
+    Which result fields hold such ids is the tool's ``reveals``, on its declaration.
+    """
     if not data:
         return owned
+    spec = TOOLS_BY_NAME.get(tool)
     merged = {k: list(v) for k, v in owned.items()}
-    for key, collection in _OWNED_BY_RESULT.get(tool, []):
-        value = data if key is None else data.get(key)
+    for reveal in spec.reveals if spec is not None else ():
+        value = data if reveal.field is None else data.get(reveal.field)
         rows = value if isinstance(value, list) else [value]
         for row in rows:
             if isinstance(row, dict) and isinstance(row.get("id"), str):
-                ids = merged.setdefault(collection, [])
+                ids = merged.setdefault(reveal.collection, [])
                 if row["id"] not in ids:
                     ids.append(row["id"])
     return merged
-
-
-_FREE_TEXT_FIELDS = ("merchant", "payee_name", "payee_reference", "reference", "name")
-
-
-def _free_text(data: Any) -> list[tuple[str, str]]:
-    """Third-party text inside a bank answer, as (field, text) pairs."""
-    found: list[tuple[str, str]] = []
-    if isinstance(data, dict):
-        for key, value in data.items():
-            if key in _FREE_TEXT_FIELDS and isinstance(value, str):
-                found.append((key, value))
-            else:
-                found.extend(_free_text(value))
-    elif isinstance(data, list):
-        for item in data:
-            found.extend(_free_text(item))
-    return found
 
 
 async def act(state: ConversationState, deps: Deps) -> dict[str, Any]:
@@ -98,7 +74,7 @@ async def act(state: ConversationState, deps: Deps) -> dict[str, Any]:
         idempotency_key=key if spec.effect == "write" else None,
         failure=failure.message if failure else None,
     )
-    for field, text in _free_text(result.data):
+    for field, text in untrusted_text(call.tool, result.data):
         # Merchant names and payee references come from outside the bank: data, never orders.
         if "prompt_injection" in scan_input(text):
             await deps.record(

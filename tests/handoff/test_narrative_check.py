@@ -133,3 +133,23 @@ def test_dates_are_pinned_to_days_relative_to_when_they_were_written() -> None:
         "last week",
         "31/02",
     }
+
+
+@pytest.mark.parametrize(
+    ("tool", "word"),
+    [
+        ("freeze_card", "froze"),
+        ("unfreeze_card", "unfroze"),
+        ("cancel_card", "replaced"),
+        ("cancel_payment", "cancelled"),
+        ("cancel_direct_debit", "stopped"),
+        ("unblock_pin", "unblocked"),
+        ("raise_dispute", "disputed"),
+        ("check_verification", "verified"),
+    ],
+)
+def test_a_claim_is_backed_by_the_success_of_a_tool_that_declares_it(tool: str, word: str) -> None:
+    text = f"We {word} it for the customer."
+
+    assert check_narrative(text, summary((tool, "x=1", "succeeded")), now=NOW).kept
+    assert not check_narrative(text, summary((tool, "x=1", "failed")), now=NOW).kept

@@ -7,8 +7,8 @@ from typing import Any
 
 from agent import ResolutionAgent, Settings
 from agent.models import (
+    ModelRetryPolicy,
     ModelServerError,
-    RetryPolicy,
     ScriptedModel,
     ToolResultMessage,
     UnexpectedModelCall,
@@ -20,7 +20,7 @@ from agent.planning.llm import LLMPlanner, LLMPlannerConfig
 from tests.llm.states import NothingFound
 
 LLM_ONLY = LLMPlannerConfig(fast_path=False)
-NO_WAIT = RetryPolicy(attempts=2, backoff_base_s=0, backoff_max_s=0)
+NO_WAIT = ModelRetryPolicy(attempts=2, backoff_base_s=0, backoff_max_s=0)
 LOST = "I've lost my card, I think I left it on the bus"
 Scripted = Callable[..., ScriptedModel]
 

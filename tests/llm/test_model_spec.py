@@ -9,13 +9,16 @@ from agent.models import (
     AnthropicModel,
     ModelSpec,
     OpenAIChatModel,
-    ProviderKeys,
     build_model,
     parse_model_spec,
 )
 from agent.planning import OfflinePlanner
-from agent.planning.llm import LLMOptions, LLMPlanner, build_planner
+from agent.planning.llm import LLMPlanner, build_planner, planner_key_missing
+from agent.settings import Settings
 from tools.errors import ConfigurationError
+
+# No provider key, whatever the environment holds.
+NO_KEYS = Settings(openai_api_key=None, anthropic_api_key=None, openai_compatible_api_key=None)
 
 
 @pytest.mark.parametrize(
@@ -72,7 +75,9 @@ def test_bad_specs_say_what_is_wrong(text: str, says: str) -> None:
 
 
 async def test_models_are_built_on_the_official_sdks_with_their_retries_off() -> None:
-    keys = ProviderKeys(openai=SecretStr("sk-1"), anthropic=SecretStr("sk-2"))
+    keys = NO_KEYS.model_copy(
+        update={"openai_api_key": SecretStr("sk-1"), "anthropic_api_key": SecretStr("sk-2")}
+    )
     built = [
         build_model("openai:gpt-4.1-mini", keys),
         build_model("anthropic:claude-sonnet-4-6", keys),
@@ -94,23 +99,53 @@ async def test_models_are_built_on_the_official_sdks_with_their_retries_off() ->
 
 
 def test_a_missing_key_is_a_configuration_error_naming_the_setting() -> None:
-    with pytest.raises(ConfigurationError, match="ANTHROPIC_API_KEY"):
-        build_model("anthropic:claude-sonnet-4-6", ProviderKeys())
+    with pytest.raises(
+        ConfigurationError, match=r"set ANTHROPIC_API_KEY \(or RESOLVE_ANTHROPIC_API_KEY\)"
+    ):
+        build_model("anthropic:claude-sonnet-4-6", NO_KEYS)
+
+
+def test_an_openai_compatible_server_needs_no_key() -> None:
+    spec = "openai-compatible:llama3@http://localhost:8000/v1"
+    assert planner_key_missing(NO_KEYS.model_copy(update={"model": spec})) is None
+
+
+@pytest.mark.parametrize(
+    ("provider", "setting"),
+    [
+        ("openai", "openai_api_key"),
+        ("anthropic", "anthropic_api_key"),
+        ("openai-compatible", "openai_compatible_api_key"),
+    ],
+)
+def test_each_provider_key_is_looked_up_in_its_setting(provider: str, setting: str) -> None:
+    settings = NO_KEYS.model_copy(update={setting: SecretStr("sk-x")})
+    key = settings.api_key_for(provider)
+    assert key is not None and key.get_secret_value() == "sk-x"
+    assert NO_KEYS.api_key_for(provider) is None
+
+
+def test_the_planner_names_the_missing_key_of_its_model() -> None:
+    settings = NO_KEYS.model_copy(update={"model": "openai:gpt-4.1-mini"})
+    assert planner_key_missing(settings) == "OPENAI_API_KEY (or RESOLVE_OPENAI_API_KEY)"
+    assert planner_key_missing(NO_KEYS.model_copy(update={"model": "offline"})) is None
 
 
 def test_no_model_or_no_key_means_the_offline_planner() -> None:
-    assert isinstance(build_planner(LLMOptions()), OfflinePlanner)
-    assert isinstance(build_planner(LLMOptions(model="openai:gpt-4.1-mini")), OfflinePlanner)
+    assert isinstance(build_planner(NO_KEYS.model_copy(update={"model": None})), OfflinePlanner)
+    no_key = NO_KEYS.model_copy(update={"model": "openai:gpt-4.1-mini"})
+    assert isinstance(build_planner(no_key), OfflinePlanner)
 
 
 async def test_a_model_with_its_key_means_the_llm_planner_with_its_fallback() -> None:
-    planner = build_planner(
-        LLMOptions(
-            model="anthropic:claude-sonnet-4-6",
-            fallback_model="openai-compatible:llama3@http://localhost:8000/v1",
-            anthropic_api_key=SecretStr("sk-2"),
-        )
+    settings = NO_KEYS.model_copy(
+        update={
+            "model": "anthropic:claude-sonnet-4-6",
+            "fallback_model": "openai-compatible:llama3@http://localhost:8000/v1",
+            "anthropic_api_key": SecretStr("sk-2"),
+        }
     )
+    planner = build_planner(settings)
     assert isinstance(planner, LLMPlanner)
     try:
         assert planner.models == [
@@ -123,4 +158,4 @@ async def test_a_model_with_its_key_means_the_llm_planner_with_its_fallback() ->
 
 def test_a_malformed_model_setting_stops_start_up() -> None:
     with pytest.raises(ConfigurationError):
-        build_planner(LLMOptions(model="gpt-4.1-mini"))
+        build_planner(NO_KEYS.model_copy(update={"model": "gpt-4.1-mini"}))

@@ -12,10 +12,10 @@ from agent.models import (
     ModelRequest,
     ModelRequestError,
     ModelResponse,
+    ModelRetryPolicy,
     ModelServerError,
     ModelUnavailableError,
     RetryingModel,
-    RetryPolicy,
     ScriptedModel,
     StreamDone,
     TextDelta,
@@ -65,7 +65,7 @@ async def test_transient_failures_are_retried_with_jittered_backoff_within_bound
         [ModelConnectionError("reset"), ModelServerError("502", status=502), text_response("ok")]
     )
     sleeps = Sleeps()
-    policy = RetryPolicy(attempts=3, backoff_base_s=1.0, backoff_max_s=4.0)
+    policy = ModelRetryPolicy(attempts=3, backoff_base_s=1.0, backoff_max_s=4.0)
 
     response = await RetryingModel(inner, policy, sleep=sleeps).complete(REQUEST)
 
@@ -77,7 +77,7 @@ async def test_transient_failures_are_retried_with_jittered_backoff_within_bound
 
 async def test_retries_used_up_raise_model_unavailable() -> None:
     inner = ScriptedModel([ModelServerError("500", status=500)] * 2)
-    model = RetryingModel(inner, RetryPolicy(attempts=2, backoff_base_s=0), sleep=Sleeps())
+    model = RetryingModel(inner, ModelRetryPolicy(attempts=2, backoff_base_s=0), sleep=Sleeps())
 
     with pytest.raises(ModelUnavailableError, match="scripted:model unavailable"):
         await model.complete(REQUEST)
@@ -89,7 +89,7 @@ async def test_a_refused_request_is_not_retried() -> None:
     sleeps = Sleeps()
 
     with pytest.raises(ModelUnavailableError):
-        await RetryingModel(inner, RetryPolicy(attempts=3), sleep=sleeps).complete(REQUEST)
+        await RetryingModel(inner, ModelRetryPolicy(attempts=3), sleep=sleeps).complete(REQUEST)
     assert sleeps.waits == []
     inner.assert_done()
 
@@ -97,7 +97,7 @@ async def test_a_refused_request_is_not_retried() -> None:
 async def test_a_retry_after_beyond_our_patience_gives_up_at_once() -> None:
     inner = ScriptedModel([ModelRateLimitedError("429", retry_after=90)])
     sleeps = Sleeps()
-    policy = RetryPolicy(attempts=5, max_retry_after_s=20)
+    policy = ModelRetryPolicy(attempts=5, max_retry_after_s=20)
 
     with pytest.raises(ModelUnavailableError):
         await RetryingModel(inner, policy, sleep=sleeps).complete(REQUEST)

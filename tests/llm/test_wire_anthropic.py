@@ -11,14 +11,15 @@ from agent.models import (
     AssistantMessage,
     Model,
     ModelRequest,
+    ModelRetryPolicy,
     RetryingModel,
-    RetryPolicy,
     StreamDone,
     TextDelta,
     ToolCallPart,
     ToolCallStarted,
     ToolResultMessage,
     UserMessage,
+    to_anthropic_tool,
 )
 from agent.planning.llm import tool_definitions
 from tests.llm.wire import ANTHROPIC_URL, body, recorded, sse
@@ -55,7 +56,12 @@ async def test_tool_use_is_read_and_the_request_carries_the_declared_schemas(
     assert sent["messages"] == [
         {"role": "user", "content": [{"type": "text", "text": "I've lost my card"}]}
     ]
-    assert sent["tools"][0] == TOOLS_BY_NAME["list_cards"].anthropic_schema()
+    list_cards = TOOLS_BY_NAME["list_cards"]
+    assert sent["tools"][0] == {
+        "name": "list_cards",
+        "description": list_cards.description,
+        "input_schema": list_cards.json_schema(),
+    }
     assert sent["tools"][-1]["name"] == "escalate_to_human"
     assert request.headers["authorization"] == "Bearer sk-ant-test"
     assert "anthropic-version" in request.headers
@@ -176,7 +182,7 @@ async def test_overloaded_then_rate_limited_then_success_honours_retry_after(
     async def sleep(seconds: float) -> None:
         slept.append(seconds)
 
-    policy = RetryPolicy(attempts=3, backoff_base_s=0.5, backoff_max_s=4.0)
+    policy = ModelRetryPolicy(attempts=3, backoff_base_s=0.5, backoff_max_s=4.0)
     response = await RetryingModel(wire_model(SPEC), policy, sleep=sleep).complete(REQUEST)
 
     assert [c.name for c in response.tool_calls] == ["list_cards"]
@@ -188,4 +194,7 @@ async def test_overloaded_then_rate_limited_then_success_honours_retry_after(
 def test_every_declared_tool_is_offered_in_anthropic_format() -> None:
     definitions = tool_definitions(list(TOOLS))
 
-    assert [d.anthropic for d in definitions[:-1]] == [t.anthropic_schema() for t in TOOLS]
+    assert [to_anthropic_tool(d) for d in definitions[:-1]] == [
+        {"name": t.name, "description": t.description, "input_schema": t.json_schema()}
+        for t in TOOLS
+    ]

@@ -10,14 +10,15 @@ import respx
 from agent.models import (
     Model,
     ModelRequest,
+    ModelRetryPolicy,
     RetryingModel,
-    RetryPolicy,
     StreamDone,
     TextDelta,
     ToolCallDelta,
     ToolCallStarted,
     UserMessage,
     collect,
+    to_openai_tool,
 )
 from agent.planning.llm import tool_definitions
 from tests.llm.wire import OPENAI_URL, body, recorded, sse
@@ -49,7 +50,15 @@ async def test_tool_call_is_read_and_the_request_carries_the_declared_schemas(
     assert sent["messages"][0] == {"role": "system", "content": REQUEST.system}
     assert sent["messages"][1] == {"role": "user", "content": "I've lost my card"}
     assert sent["max_completion_tokens"] == 300
-    assert sent["tools"][0] == TOOLS_BY_NAME["list_cards"].openai_schema()
+    list_cards = TOOLS_BY_NAME["list_cards"]
+    assert sent["tools"][0] == {
+        "type": "function",
+        "function": {
+            "name": "list_cards",
+            "description": list_cards.description,
+            "parameters": list_cards.json_schema(),
+        },
+    }
     assert sent["tools"][-1]["function"]["name"] == "escalate_to_human"
     assert route.calls.last.request.headers["authorization"] == "Bearer sk-test"
 
@@ -141,7 +150,7 @@ async def test_rate_limit_then_success_waits_as_long_as_retry_after_says(
     async def sleep(seconds: float) -> None:
         slept.append(seconds)
 
-    model = RetryingModel(wire_model(SPEC), RetryPolicy(attempts=3), sleep=sleep)
+    model = RetryingModel(wire_model(SPEC), ModelRetryPolicy(attempts=3), sleep=sleep)
     response = await model.complete(REQUEST)
 
     assert [c.name for c in response.tool_calls] == ["list_cards"]
@@ -165,7 +174,7 @@ async def test_a_stream_that_is_rate_limited_before_its_first_event_is_retried(
     async def sleep(seconds: float) -> None:
         slept.append(seconds)
 
-    model = RetryingModel(wire_model(SPEC), RetryPolicy(attempts=2), sleep=sleep)
+    model = RetryingModel(wire_model(SPEC), ModelRetryPolicy(attempts=2), sleep=sleep)
     response = await collect(model.stream(REQUEST))
 
     assert response.text == "Your card ending 4821 is now frozen."
@@ -198,4 +207,14 @@ async def test_openai_compatible_server_by_base_url_gets_max_tokens_and_its_key(
 def test_every_declared_tool_is_offered_in_openai_format() -> None:
     definitions = tool_definitions(list(TOOLS))
 
-    assert [d.openai for d in definitions[:-1]] == [t.openai_schema() for t in TOOLS]
+    assert [to_openai_tool(d) for d in definitions[:-1]] == [
+        {
+            "type": "function",
+            "function": {
+                "name": t.name,
+                "description": t.description,
+                "parameters": t.json_schema(),
+            },
+        }
+        for t in TOOLS
+    ]

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import httpx
 import respx
 
-from agent.models import Model, RetryPolicy
+from agent.models import Model, ModelRetryPolicy
 from agent.planning.base import PlanningContext
 from agent.planning.llm import LLMPlanner, LLMPlannerConfig
 from agent.state import ProposeEscalate, ProposeTool, ToolCall
@@ -16,7 +16,7 @@ from tests.llm.wire import ANTHROPIC_URL, OPENAI_URL, body, recorded
 
 OPENAI = "openai:gpt-4.1-mini"
 ANTHROPIC = "anthropic:claude-sonnet-4-6"
-NO_WAIT = RetryPolicy(attempts=3, backoff_base_s=0, backoff_max_s=0)
+NO_WAIT = ModelRetryPolicy(attempts=3, backoff_base_s=0, backoff_max_s=0)
 LLM_ONLY = LLMPlannerConfig(fast_path=False)
 LIST_CARDS = ToolCall(tool="list_cards", args={"customer_id": "cus_1001"})
 

@@ -18,15 +18,16 @@ import httpx2
 import respx
 from pydantic import SecretStr
 
-from agent.models import Model, ProviderKeys, build_model
+from agent.models import Model, build_model
+from agent.settings import Settings
 
 RECORDINGS = Path(__file__).parent / "recordings"
 OPENAI_URL = "https://api.openai.com/v1/chat/completions"
 ANTHROPIC_URL = "https://api.anthropic.com/v1/messages"
-KEYS = ProviderKeys(
-    openai=SecretStr("sk-test"),
-    anthropic=SecretStr("sk-ant-test"),
-    openai_compatible=SecretStr("local-test"),
+KEYS = Settings(
+    openai_api_key=SecretStr("sk-test"),
+    anthropic_api_key=SecretStr("sk-ant-test"),
+    openai_compatible_api_key=SecretStr("local-test"),
 )
 
 

@@ -15,7 +15,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from tools.client import BankClient, RetryPolicy
+from tools.client import BankClient, BankRetryPolicy
 from tools.mockbank import BankState, MockBank, create_app, load_seed
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -90,6 +90,6 @@ async def client(recorder: RecordingTransport) -> AsyncIterator[BankClient]:
     async with BankClient(
         BASE_URL,
         transport=recorder,
-        retry=RetryPolicy(attempts=3, backoff_base_s=0, backoff_max_s=0),
+        retry=BankRetryPolicy(attempts=3, backoff_base_s=0, backoff_max_s=0),
     ) as bank_client:
         yield bank_client

@@ -6,7 +6,7 @@ import httpx
 import pytest
 from pydantic import BaseModel
 
-from tools.client import BankClient, RetryPolicy
+from tools.client import BankClient, BankRetryPolicy
 from tools.declarations import CancelCardArgs, ListTransactionsArgs, get_tool
 from tools.errors import BankError
 from tools.mockbank import FaultRule, MockBank
@@ -20,7 +20,7 @@ from tools.models import (
     VerificationStarted,
 )
 
-FAST = RetryPolicy(attempts=3, backoff_base_s=0, backoff_max_s=0)
+FAST = BankRetryPolicy(attempts=3, backoff_base_s=0, backoff_max_s=0)
 
 
 async def test_freeze_survives_two_503s_with_one_idempotency_key(

@@ -1,6 +1,6 @@
 """The LLM planner: OpenAI, Anthropic or an OpenAI-compatible server behind the Planner API.
 
-    planner = LLMPlanner(build_model("openai:gpt-4.1-mini", keys), fallbacks=[...])
+    planner = build_planner(settings)  # or LLMPlanner(build_model(spec, settings), ...)
     agent = ResolutionAgent(settings, planner=planner)
 
 Accounting is read back with :meth:`LLMPlanner.usage` / :meth:`LLMPlanner.turn_usage`.
@@ -8,7 +8,7 @@ Accounting is read back with :meth:`LLMPlanner.usage` / :meth:`LLMPlanner.turn_u
 
 from agent.planning.llm._config import LLMPlannerConfig
 from agent.planning.llm._escalations import HANDOFF_RULE, llm_rule_route
-from agent.planning.llm._factory import LLMOptions, build_planner
+from agent.planning.llm._factory import build_planner, planner_key_missing
 from agent.planning.llm._planner import LLMPlanner
 from agent.planning.llm._prompt import PromptContext, policy_summary, prompt_context
 from agent.planning.llm._tools import (
@@ -26,7 +26,6 @@ __all__ = [
     "HANDOFF_RULE",
     "AgentEvent",
     "ConversationUsage",
-    "LLMOptions",
     "LLMPlanner",
     "LLMPlannerConfig",
     "PriceTable",
@@ -37,6 +36,7 @@ __all__ = [
     "events_of",
     "llm_rule_route",
     "offered_specs",
+    "planner_key_missing",
     "policy_summary",
     "prompt_context",
     "tool_definitions",

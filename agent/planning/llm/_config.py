@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from agent.settings import Settings
+
 
 class LLMPlannerConfig(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -36,3 +38,13 @@ class LLMPlannerConfig(BaseModel):
     unavailable_cooldown_s: float = Field(
         default=30.0, ge=0, description="How long a model that failed is skipped."
     )
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> LLMPlannerConfig:
+        """The planner's limits as configured; the rest keep their defaults."""
+        return cls(
+            max_calls_per_turn=settings.llm_max_calls_per_turn,
+            max_tokens_per_conversation=settings.llm_max_tokens_per_conversation,
+            fast_path=settings.llm_fast_path,
+            prices=settings.llm_prices,
+        )

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 from typing import Literal
 
+from agent.escalation import escalation_from_rule, fallback_escalation, intent_escalation
 from agent.planning.base import PlanningContext
 from agent.policies import FallbackName, Policies
-from agent.state import ConversationState, Escalation, ProposeEscalate
+from agent.state import ConversationState, ProposeEscalate
 from agent.vocabulary import Priority, Queue
 
 Cause = Literal["budget_calls", "budget_tokens", "unavailable", "unusable"]
@@ -42,15 +43,12 @@ def llm_rule_route(
     For checks that a handoff went where its rule says, e.g. the faithfulness benchmark.
     """
     if rule_id == HANDOFF_RULE:
-        policy = policies.intent(intent)
-        return policy.topic_queue, policy.priority
+        escalation = intent_escalation(policies, intent)
+        return escalation.queue, escalation.priority
     for rule, _, base in _RULES.values():
         if rule == rule_id:
-            fallback = policies.fallback(base)
-            queue = (
-                fallback.queue if fallback.queue != "topic" else policies.intent(intent).topic_queue
-            )
-            return queue, fallback.priority
+            escalation = fallback_escalation(base, policies, intent)
+            return escalation.queue, escalation.priority
     return None
 
 
@@ -58,15 +56,14 @@ def escalate(
     cause: Cause, state: ConversationState, ctx: PlanningContext, detail: str
 ) -> ProposeEscalate:
     rule_id, reason, base = _RULES[cause]
-    rule = ctx.policies.fallback(base)
-    queue = (
-        rule.queue
-        if rule.queue != "topic"
-        else ctx.policies.intent(state.active_intent).topic_queue
-    )
     return ProposeEscalate(
-        escalation=Escalation(
-            rule_id=rule_id, reason=reason, queue=queue, priority=rule.priority, detail=detail[:300]
+        escalation=escalation_from_rule(
+            ctx.policies.fallback(base),
+            ctx.policies,
+            state.active_intent,
+            rule_id=rule_id,
+            reason=reason,
+            detail=detail[:300],
         )
     )
 
@@ -79,13 +76,12 @@ def model_handoff(
     The model's narrative rides along unchecked: :func:`agent.handoff.build_handoff` holds it
     against the summary's facts, where they are complete, and drops it if it invents anything.
     """
-    intent = ctx.policies.intent(state.active_intent)
     return ProposeEscalate(
-        escalation=Escalation(
+        escalation=intent_escalation(
+            ctx.policies,
+            state.active_intent,
             rule_id=HANDOFF_RULE,
             reason="model_requested_a_person",
-            queue=intent.topic_queue,
-            priority=intent.priority,
             detail=reason[:300],
             narrative=(narrative or "").strip() or None,
         )

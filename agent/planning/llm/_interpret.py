@@ -25,7 +25,7 @@ class Calls:
 
 
 @dataclass(frozen=True, slots=True)
-class Reply:
+class ModelText:
     text: str
 
 
@@ -54,7 +54,7 @@ class Unusable:
     reason: str  # refusal | content_filter | truncated | empty
 
 
-Interpretation = Calls | Reply | Handoff | Invalid | Unusable
+Interpretation = Calls | ModelText | Handoff | Invalid | Unusable
 
 
 def interpret(response: ModelResponse, offered: set[str], ran: list[ToolCall]) -> Interpretation:
@@ -67,7 +67,7 @@ def interpret(response: ModelResponse, offered: set[str], ran: list[ToolCall]) -
     if response.finish == "length":
         return Unusable("truncated")
     text = response.text.strip()
-    return Reply(text) if text else Unusable("empty")
+    return ModelText(text) if text else Unusable("empty")
 
 
 def _calls(parts: list[ToolCallPart], offered: set[str], ran: list[ToolCall]) -> Interpretation:

@@ -28,13 +28,8 @@ def mechanics_due(state: ConversationState) -> bool:
         return False
     if pending.kind == "step_up":
         return True
-    understanding = state.understanding
-    return (
-        pending.asked_turn < state.turn
-        and understanding is not None
-        and understanding.confirmation == "yes"
-        and not any(a.call == pending.call for a in turn_actions)
-    )
+    confirmed = state.confirmed_call()
+    return confirmed is not None and not any(a.call == confirmed for a in turn_actions)
 
 
 def fast_path(state: ConversationState, ctx: PlanningContext, min_confidence: float) -> bool:

@@ -21,9 +21,9 @@ from agent.models import (
     ModelError,
     ModelRequest,
     ModelResponse,
+    ModelRetryPolicy,
     RequestMeta,
     RetryingModel,
-    RetryPolicy,
     StreamEvent,
     TextDelta,
     ToolResultMessage,
@@ -32,7 +32,7 @@ from agent.models import (
 from agent.planning.base import PlanningContext
 from agent.planning.llm._config import LLMPlannerConfig
 from agent.planning.llm._escalations import Cause, escalate, model_handoff
-from agent.planning.llm._interpret import Calls, Handoff, Invalid, Reply, interpret
+from agent.planning.llm._interpret import Calls, Handoff, Invalid, ModelText, interpret
 from agent.planning.llm._mechanics import fast_path, mechanics_due, offline_knows
 from agent.planning.llm._memory import Memories, TurnMemory
 from agent.planning.llm._prompt import history, system_prompt
@@ -45,7 +45,7 @@ from agent.state import ConversationState, Proposal, ProposeTool
 
 log = structlog.get_logger("agent.planning.llm")
 
-DEFAULT_RETRY = RetryPolicy()
+DEFAULT_RETRY = ModelRetryPolicy()
 
 
 class LLMPlanner:
@@ -57,7 +57,7 @@ class LLMPlanner:
         *,
         fallbacks: Sequence[Model] = (),
         config: LLMPlannerConfig | None = None,
-        retry: RetryPolicy | None = DEFAULT_RETRY,
+        retry: ModelRetryPolicy | None = DEFAULT_RETRY,
         offline: OfflinePlanner | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -148,7 +148,7 @@ class LLMPlanner:
         if isinstance(verdict, Calls):
             memory.queued = verdict.calls[1:]
             return ProposeTool(call=verdict.calls[0])
-        if isinstance(verdict, Reply):
+        if isinstance(verdict, ModelText):
             return build_reply(verdict.text, state)
         if isinstance(verdict, Handoff):
             return model_handoff(state, ctx, verdict.reason, verdict.narrative)

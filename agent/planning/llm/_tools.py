@@ -1,8 +1,9 @@
 """The tools offered to the model: the declared bank tools, plus ``escalate_to_human``.
 
-Bank tool schemas come from :mod:`tools.declarations` (``openai_schema()`` and
-``anthropic_schema()``), never from a copy. ``escalate_to_human`` is the planner's own
-pseudo-tool: it never reaches the bank, it becomes a :class:`ProposeEscalate`.
+Bank tool schemas come from :mod:`tools.declarations` (``json_schema()``), never from a copy,
+as provider-neutral :class:`agent.models.ToolDefinition` values that each model adapter puts
+in its own wire format. ``escalate_to_human`` is the planner's own pseudo-tool: it never
+reaches the bank, it becomes a :class:`ProposeEscalate`.
 """
 
 from __future__ import annotations
@@ -66,7 +67,9 @@ def offered_specs(policies: Policies, intent: str | None) -> list[ToolSpec]:
 @functools.cache
 def _definition(source: ToolSpec | PseudoTool) -> ToolDefinition:
     # Declarations are frozen, so their schemas are generated once per process, not per call.
-    return ToolDefinition.of(source)
+    return ToolDefinition(
+        name=source.name, description=source.description, parameters=source.json_schema()
+    )
 
 
 def tool_definitions(specs: list[ToolSpec]) -> list[ToolDefinition]:

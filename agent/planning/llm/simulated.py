@@ -34,6 +34,7 @@ from agent.models import (
     ToolCallPart,
     ToolDefinition,
     ToolResultMessage,
+    to_openai_tool,
 )
 from agent.planning.base import PlanningContext
 from agent.planning.llm._config import LLMPlannerConfig
@@ -140,7 +141,8 @@ class EngineModel:
     def _schema_chars(self, tools: Sequence[ToolDefinition]) -> int:
         key = tuple(t.name for t in tools)
         if key not in self._tool_chars:
-            self._tool_chars[key] = sum(len(json.dumps(t.openai)) for t in tools)
+            # Measured as Chat Completions tools, the most common wire format.
+            self._tool_chars[key] = sum(len(json.dumps(to_openai_tool(t))) for t in tools)
         return self._tool_chars[key]
 
 

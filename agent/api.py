@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 from agent.audit import AuditEvent, AuditLog
 from agent.cases import Case, CaseStore
+from agent.consistency import check_startup
 from agent.errors import (
     AgentClosedError,
     CaseConflictError,
@@ -32,18 +33,16 @@ from agent.errors import (
     UnknownConversationError,
     UnknownCustomerError,
 )
+from agent.escalation import fallback_escalation
 from agent.graph import build_graph, checkpoint_serializer
-from agent.handoff import HandoffSummary, build_handoff
+from agent.handoff import HandoffSummary
 from agent.logs import configure_logging
-from agent.models import RetryPolicy as ModelRetryPolicy
 from agent.nodes.deps import Deps
-from agent.nodes.escalate import open_case
+from agent.nodes.escalate import hand_off
 from agent.planning import Planner
 from agent.planning.llm import (
     AgentEvent,
-    LLMOptions,
     LLMPlanner,
-    LLMPlannerConfig,
     Usage,
     agent_events,
     build_planner,
@@ -60,12 +59,12 @@ from agent.routing import (
     load_roster,
 )
 from agent.settings import Settings
-from agent.state import Citation, ConversationState, Escalation, Message, Reasoned
+from agent.state import Citation, ConversationState, Message
 from agent.templates import Templates
 from agent.understanding import IntentClassifier
 from agent.understanding.factory import open_intent_classifier
 from agent.vocabulary import ConversationStatus, ResolutionCode
-from tools.client import BankClient, RetryPolicy
+from tools.client import BankClient, BankRetryPolicy
 from tools.declarations import get_tool
 from tools.mockbank import MockBank, create_app, load_seed
 from tools.vocabulary import IdentityLevel
@@ -155,6 +154,7 @@ class ResolutionAgent:
         try:
             policies = self._policies or load_policies(s.policies_dir)
             templates = Templates(s.prompts_dir)
+            check_startup(s, policies, templates)  # cross-file references, before any work
             retriever = self._retriever or build_retriever(s)
             if isinstance(retriever, WarmsUp):
                 await retriever.warm_up()  # model opened and index synced before any customer
@@ -169,7 +169,7 @@ class ResolutionAgent:
                 base_url,
                 transport=transport,
                 timeout_s=s.bank_timeout_s,
-                retry=RetryPolicy(s.bank_attempts, s.bank_backoff_base_s, s.bank_backoff_max_s),
+                retry=BankRetryPolicy(s.bank_attempts, s.bank_backoff_base_s, s.bank_backoff_max_s),
             )
             stack.push_async_callback(bank.aclose)
             checkpointer = self._checkpointer
@@ -191,25 +191,7 @@ class ResolutionAgent:
             stack.push_async_callback(cases.close)
             planner = self._planner
             if planner is None:
-                planner = build_planner(
-                    LLMOptions(
-                        model=s.planner_model(),
-                        fallback_model=s.fallback_model,
-                        openai_api_key=s.openai_api_key,
-                        anthropic_api_key=s.anthropic_api_key,
-                        openai_compatible_api_key=s.openai_compatible_api_key,
-                        timeout_s=s.model_timeout_s,
-                        retry=ModelRetryPolicy(
-                            attempts=s.model_attempts, deadline_s=s.model_deadline_s
-                        ),
-                        planner=LLMPlannerConfig(
-                            max_calls_per_turn=s.llm_max_calls_per_turn,
-                            max_tokens_per_conversation=s.llm_max_tokens_per_conversation,
-                            fast_path=s.llm_fast_path,
-                            prices=s.llm_prices,
-                        ),
-                    )
-                )
+                planner = build_planner(s)
                 if isinstance(planner, LLMPlanner):
                     stack.push_async_callback(planner.aclose)
             self._active_planner = planner
@@ -384,45 +366,23 @@ class ResolutionAgent:
                     at=now,
                 )
             )
-        rule = deps.policies.fallback("internal_error")
-        escalation = Escalation(
-            rule_id=rule.id,
-            reason=rule.reason,
-            queue="general",
-            priority=rule.priority,
-            detail=error[:200],
+        turn = max(state.turn, transcript[-1].turn)
+        state = state.model_copy(update={"transcript": transcript, "turn": turn})
+        escalation = fallback_escalation(
+            "internal_error", deps.policies, state.active_intent, detail=error[:200]
         )
-        reply_text = deps.templates.render("replies/handoff.j2", queue="general")
-        transcript.append(Message(role="agent", text=reply_text, turn=state.turn + 1, at=now))
-        fired = [
-            *state.fired_rules,
-            Reasoned(rule_id=rule.id, reason=rule.reason, turn=state.turn + 1),
-        ]
-        state = state.model_copy(
-            update={
-                "transcript": transcript,
-                "fired_rules": fired,
-                "status": "handed_off",
-                "turn": max(state.turn, transcript[-1].turn),
-                "escalation": escalation,
-                "pending": None,
-            }
-        )
-        handoff = build_handoff(state, escalation, deps.policies, deps.templates, now=now)
-        from agent.state import ProposeReply
-
-        update = {
-            "transcript": transcript,
-            "fired_rules": fired,
+        update = await hand_off(state, escalation, deps)
+        reply = update["reply"]
+        update |= {
+            "transcript": [
+                *transcript,
+                Message(role="agent", text=reply.text, turn=turn, at=deps.clock()),
+            ],
             "status": "handed_off",
-            "turn": state.turn,
-            "escalation": escalation,
-            "handoff": handoff,
+            "turn": turn,
             "pending": None,
-            "reply": ProposeReply(text=reply_text, status="handed_off"),
         }
         await graph.aupdate_state(config, update, as_node="respond")
-        await open_case(deps, handoff)
         return dict(state.model_copy(update=update))
 
     async def audit_events(self, conversation_id: str) -> list[AuditEvent]:

@@ -221,5 +221,22 @@ class ConversationState(BaseModel):
     def turn_actions(self) -> list[ActionRecord]:
         return self.actions[self.turn_action_start :]
 
+    def confirmed_call(self) -> ToolCall | None:
+        """The pending call the customer has just said yes to, or ``None``.
+
+        The one definition of "confirmed", shared by the action guard and the planners: a
+        yes counts only as the answer to a question asked in an earlier turn.
+        """
+        pending, understanding = self.pending, self.understanding
+        if (
+            pending is not None
+            and pending.kind == "confirmation"
+            and pending.asked_turn < self.turn
+            and understanding is not None
+            and understanding.confirmation == "yes"
+        ):
+            return pending.call
+        return None
+
     def owns(self, collection: str, record_id: str) -> bool:
         return record_id in self.owned.get(collection, [])

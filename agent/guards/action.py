@@ -101,25 +101,14 @@ def check_action(state: ConversationState, call: ToolCall, policies: Policies) -
                 f"amount {amount} over the limit {policy.max_amount_pence}",
             )
 
-    if policy.confirm:
-        pending = state.pending
-        understanding = state.understanding
-        confirmed = (
-            pending is not None
-            and pending.kind == "confirmation"
-            and pending.call == call
-            and pending.asked_turn < state.turn
-            and understanding is not None
-            and understanding.confirmation == "yes"
+    if policy.confirm and state.confirmed_call() != call:
+        return _decision(
+            state,
+            call,
+            "confirm",
+            "CONFIRM-REQUIRED",
+            f"{call.tool} needs the customer's explicit yes",
         )
-        if not confirmed:
-            return _decision(
-                state,
-                call,
-                "confirm",
-                "CONFIRM-REQUIRED",
-                f"{call.tool} needs the customer's explicit yes",
-            )
     return _decision(state, call, "allow", "ALLOW", "all checks passed")
 
 

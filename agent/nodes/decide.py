@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from agent.escalation import escalation_from_rule, fallback_escalation, intent_escalation
 from agent.nodes.deps import Deps
 from agent.state import ConversationState, Decision, Escalation, Reasoned, Understanding
-from agent.vocabulary import PRIORITY_RANK, Queue
+from agent.vocabulary import PRIORITY_RANK
 
 _FILLER = frozenset(
     "a an the my me i i'm im it it's its is are was be this that there here to of on in for and "
@@ -31,39 +32,30 @@ def _too_vague(understanding: Understanding, state: ConversationState) -> bool:
     return len({w.strip("'") for w in words} - _FILLER) <= 1
 
 
-def _topic(state: ConversationState, deps: Deps) -> Queue:
-    return deps.policies.intent(state.topic_intent or state.active_intent).topic_queue
+def _escalate(state: ConversationState, escalations: list[Escalation]) -> dict[str, Any]:
+    """Hand off by the most urgent rule that fired; every rule that fired is recorded."""
+    chosen = min(escalations, key=lambda e: PRIORITY_RANK[e.priority])
+    fired = [Reasoned(rule_id=e.rule_id, reason=e.reason, turn=state.turn) for e in escalations]
+    return {
+        "decision": Decision(route="escalate", rule_id=chosen.rule_id, reason=chosen.reason),
+        "escalation": chosen,
+        "fired_rules": [*state.fired_rules, *fired],
+    }
 
 
 async def decide(state: ConversationState, deps: Deps) -> dict[str, Any]:
     policies = deps.policies
     understanding = state.understanding
     assert understanding is not None  # understand always runs first
-    fired: list[Reasoned] = []
     escalations: list[Escalation] = []
 
     if state.injection_attempts >= 2:
-        rule = policies.fallback("injection")
-        escalations.append(
-            Escalation(
-                rule_id=rule.id,
-                reason=rule.reason,
-                queue=rule.queue if rule.queue != "topic" else "general",
-                priority=rule.priority,
-            )
-        )
+        escalations.append(fallback_escalation("injection", policies, state.active_intent))
     kinds = {s.kind for s in understanding.signals}
+    topic = state.topic_intent or state.active_intent
     for signal_rule in policies.escalation.signal_rules:
         if signal_rule.signal in kinds:
-            queue = signal_rule.queue if signal_rule.queue != "topic" else _topic(state, deps)
-            escalations.append(
-                Escalation(
-                    rule_id=signal_rule.id,
-                    reason=signal_rule.reason,
-                    queue=queue,
-                    priority=signal_rule.priority,
-                )
-            )
+            escalations.append(escalation_from_rule(signal_rule, policies, topic))
     intent_policy = policies.intent(state.active_intent)
     sure_enough = state.intent_confidence >= deps.settings.clarify_threshold
     if (
@@ -72,23 +64,9 @@ async def decide(state: ConversationState, deps: Deps) -> dict[str, Any]:
         and intent_policy.handling == "escalate"
         and sure_enough  # an unsure guess at an escalation intent is clarified, not handed off
     ):
-        rule = policies.fallback("intent")
-        escalations.append(
-            Escalation(
-                rule_id=f"{rule.id}-{(state.active_intent or '').upper()}",
-                reason=rule.reason,
-                queue=intent_policy.topic_queue,
-                priority=intent_policy.priority,
-            )
-        )
+        escalations.append(intent_escalation(policies, state.active_intent))
     if escalations:
-        chosen = min(escalations, key=lambda e: PRIORITY_RANK[e.priority])
-        fired = [Reasoned(rule_id=e.rule_id, reason=e.reason, turn=state.turn) for e in escalations]
-        return {
-            "decision": Decision(route="escalate", rule_id=chosen.rule_id, reason=chosen.reason),
-            "escalation": chosen,
-            "fired_rules": [*state.fired_rules, *fired],
-        }
+        return _escalate(state, escalations)
 
     prediction = understanding.prediction
     if not understanding.continuation and intent_policy.handling != "smalltalk":
@@ -105,21 +83,8 @@ async def decide(state: ConversationState, deps: Deps) -> dict[str, Any]:
                         route="clarify", rule_id="DEC-CLARIFY", reason="intent confidence is low"
                     )
                 }
-            rule = policies.fallback("low_confidence")
-            escalation = Escalation(
-                rule_id=rule.id,
-                reason=rule.reason,
-                queue=rule.queue if rule.queue != "topic" else "general",
-                priority=rule.priority,
-            )
-            return {
-                "decision": Decision(route="escalate", rule_id=rule.id, reason=rule.reason),
-                "escalation": escalation,
-                "fired_rules": [
-                    *state.fired_rules,
-                    Reasoned(rule_id=rule.id, reason=rule.reason, turn=state.turn),
-                ],
-            }
+            escalations.append(fallback_escalation("low_confidence", policies, state.active_intent))
+            return _escalate(state, escalations)
     return {
         "decision": Decision(
             route="resolve", rule_id="DEC-RESOLVE", reason="understood well enough to act"

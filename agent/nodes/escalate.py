@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from agent.cases import Case
+from agent.escalation import fallback_escalation
 from agent.handoff import HandoffSummary, build_handoff
 from agent.nodes.deps import Deps
-from agent.state import ConversationState, ProposeEscalate, ProposeReply, Reasoned
+from agent.state import ConversationState, Escalation, ProposeEscalate, ProposeReply, Reasoned
 
 
 async def open_case(deps: Deps, handoff: HandoffSummary) -> None:
@@ -28,21 +29,12 @@ async def open_case(deps: Deps, handoff: HandoffSummary) -> None:
     )
 
 
-async def escalate(state: ConversationState, deps: Deps) -> dict[str, Any]:
-    escalation = state.escalation
-    if isinstance(state.proposal, ProposeEscalate):
-        escalation = state.proposal.escalation
-    if escalation is None:
-        rule = deps.policies.fallback("internal_error")
-        from agent.state import Escalation
+async def hand_off(state: ConversationState, escalation: Escalation, deps: Deps) -> dict[str, Any]:
+    """Hand the conversation to a COp: audit, summary, case, and the customer's reply.
 
-        escalation = Escalation(
-            rule_id=rule.id,
-            reason=rule.reason,
-            queue="general",
-            priority=rule.priority,
-            detail="escalation without a reason",
-        )
+    The one hand-off path: the graph's ``escalate`` node and the API's crash recovery both
+    end here, so a recovered conversation reaches the queue exactly as any other.
+    """
     fired = state.fired_rules
     if all(r.rule_id != escalation.rule_id for r in fired):
         fired = [
@@ -68,3 +60,17 @@ async def escalate(state: ConversationState, deps: Deps) -> dict[str, Any]:
         "handoff": handoff,
         "reply": ProposeReply(text=text, status="handed_off"),
     }
+
+
+async def escalate(state: ConversationState, deps: Deps) -> dict[str, Any]:
+    escalation = state.escalation
+    if isinstance(state.proposal, ProposeEscalate):
+        escalation = state.proposal.escalation
+    if escalation is None:
+        escalation = fallback_escalation(
+            "internal_error",
+            deps.policies,
+            state.active_intent,
+            detail="escalation without a reason",
+        )
+    return await hand_off(state, escalation, deps)

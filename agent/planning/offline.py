@@ -11,18 +11,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from agent.escalation import fallback_escalation
 from agent.planning.base import PlanningContext
 from agent.planning.procedures import PROCEDURES
 from agent.planning.steps import Call, Escalate, Say, Step, View
 from agent.state import (
     Citation,
     ConversationState,
-    Escalation,
     Proposal,
     ProposeEscalate,
     ProposeReply,
     ProposeTool,
 )
+from tools.declarations import get_tool
 from tools.models import VerificationResult
 
 _RETRYABLE = ("unavailable", "timeout", "bad_response")
@@ -50,7 +51,7 @@ class OfflinePlanner:
         if guard is not None and guard.turn == state.turn and guard.call is not None:
             if guard.verdict == "confirm":
                 return Say(
-                    f"confirm/{guard.call.tool}.j2",
+                    get_tool(guard.call.tool).confirm_template,
                     "awaiting_customer",
                     {
                         "args": guard.call.args,
@@ -91,15 +92,9 @@ class OfflinePlanner:
                     "check_verification", {"customer_id": state.customer_id, "code": codes[-1]}
                 )
             return Say("replies/stepup_ask_code.j2", "awaiting_customer", slot="code")
-        if (
-            pending is not None
-            and pending.kind == "confirmation"
-            and pending.asked_turn < state.turn
-            and understanding is not None
-            and understanding.confirmation == "yes"
-            and not any(a.call == pending.call for a in turn_actions)
-        ):
-            return Call(pending.call.tool, dict(pending.call.args))
+        confirmed = state.confirmed_call()
+        if confirmed is not None and not any(a.call == confirmed for a in turn_actions):
+            return Call(confirmed.tool, dict(confirmed.args))
 
         policy = ctx.policies.intent(state.active_intent)
         if policy.handling == "procedure" and policy.procedure in PROCEDURES:
@@ -162,25 +157,15 @@ def to_proposal(step: Step, state: ConversationState, ctx: PlanningContext) -> P
     if isinstance(step, Call):
         return ProposeTool(call=step.as_call())
     if isinstance(step, Escalate):
-        rule = ctx.policies.fallback(step.fallback)
-        queue = (
-            rule.queue
-            if rule.queue != "topic"
-            else ctx.policies.intent(state.active_intent).topic_queue
-        )
         return ProposeEscalate(
-            escalation=Escalation(
-                rule_id=rule.id,
-                reason=rule.reason,
-                queue=queue,
-                priority=rule.priority,
-                detail=step.detail,
+            escalation=fallback_escalation(
+                step.fallback, ctx.policies, state.active_intent, detail=step.detail
             )
         )
     done = [
-        ctx.templates.render(f"done/{a.call.tool}.j2", args=a.call.args, data=a.result.data or {})
+        ctx.templates.render(template, args=a.call.args, data=a.result.data or {})
         for a in state.turn_actions()
-        if a.ok and ctx.templates.has(f"done/{a.call.tool}.j2")
+        if a.ok and ctx.templates.has(template := get_tool(a.call.tool).done_template)
     ]
     body = ctx.templates.render(step.template, now=ctx.now, **step.context)
     by_id = {p.article_id: p for p in state.retrieved}

@@ -1,10 +1,17 @@
 """The conversation graph, wired in exactly one place.
 
+Its shape, as Mermaid, is committed in ``docs/graph.mmd`` (and drawn in the README); a test
+compares it with the compiled graph. Regenerate it after changing the wiring with
+``scripts/draw-graph > docs/graph.mmd``. In short:
+
 ingest -> input_guard -> understand -> decide --+--> retrieve -> plan <-> action_guard -> act
                                                 |                 |
                                                 |                 +--> output_guard -> respond
                                                 +--> clarify -> output_guard
                                                 +--> escalate -> respond
+
+(ingest goes straight to respond when it already has a reply, and plan may also escalate.)
+The routers return ``Literal`` destinations; the conditional edges are derived from them.
 """
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ from __future__ import annotations
 import inspect
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Literal, get_args
 
 import structlog
 from langgraph.checkpoint.base import BaseCheckpointSaver
@@ -72,16 +79,27 @@ def _bind(fn: NodeFn, deps: Deps) -> Callable[[ConversationState], Awaitable[dic
     return node
 
 
-def _after_ingest(state: ConversationState) -> str:
+AfterIngest = Literal["respond", "input_guard"]
+AfterDecide = Literal["escalate", "clarify", "retrieve"]
+AfterPlan = Literal["action_guard", "output_guard", "escalate"]
+AfterActionGuard = Literal["act", "plan"]
+
+
+def _after_ingest(state: ConversationState) -> AfterIngest:
     return "respond" if state.reply is not None else "input_guard"
 
 
-def _after_decide(state: ConversationState) -> str:
+def _after_decide(state: ConversationState) -> AfterDecide:
     assert state.decision is not None
-    return {"escalate": "escalate", "clarify": "clarify"}.get(state.decision.route, "retrieve")
+    route = state.decision.route
+    if route == "escalate":
+        return "escalate"
+    if route == "clarify":
+        return "clarify"
+    return "retrieve"
 
 
-def _after_plan(state: ConversationState) -> str:
+def _after_plan(state: ConversationState) -> AfterPlan:
     proposal = state.proposal
     if isinstance(proposal, ProposeTool):
         return "action_guard"
@@ -91,17 +109,18 @@ def _after_plan(state: ConversationState) -> str:
     return "escalate"
 
 
-def _after_action_guard(state: ConversationState) -> str:
+def _after_action_guard(state: ConversationState) -> AfterActionGuard:
     assert state.guard is not None
     return "act" if state.guard.verdict == "allow" else "plan"
 
 
-def build_graph(
-    deps: Deps, checkpointer: BaseCheckpointSaver[Any]
-) -> CompiledStateGraph[ConversationState, None, ConversationState, ConversationState]:
-    builder: StateGraph[ConversationState, None, ConversationState, ConversationState] = StateGraph(
-        ConversationState
-    )
+Builder = StateGraph[ConversationState, None, ConversationState, ConversationState]
+Compiled = CompiledStateGraph[ConversationState, None, ConversationState, ConversationState]
+Node = Callable[[ConversationState], Awaitable[dict[str, Any]]]
+
+
+def _wire(bind: Callable[[NodeFn], Node]) -> Builder:
+    builder: Builder = StateGraph(ConversationState)
     nodes: dict[str, NodeFn] = {
         "ingest": ingest,
         "input_guard": input_guard,
@@ -117,18 +136,40 @@ def build_graph(
         "respond": respond,
     }
     for name, fn in nodes.items():
-        builder.add_node(name, _bind(fn, deps))  # type: ignore[call-overload]
+        builder.add_node(name, bind(fn))  # type: ignore[call-overload]
     builder.add_edge(START, "ingest")
-    builder.add_conditional_edges("ingest", _after_ingest, ["respond", "input_guard"])
+    builder.add_conditional_edges("ingest", _after_ingest, list(get_args(AfterIngest)))
     builder.add_edge("input_guard", "understand")
     builder.add_edge("understand", "decide")
-    builder.add_conditional_edges("decide", _after_decide, ["escalate", "clarify", "retrieve"])
+    builder.add_conditional_edges("decide", _after_decide, list(get_args(AfterDecide)))
     builder.add_edge("clarify", "output_guard")
     builder.add_edge("retrieve", "plan")
-    builder.add_conditional_edges("plan", _after_plan, ["action_guard", "output_guard", "escalate"])
-    builder.add_conditional_edges("action_guard", _after_action_guard, ["act", "plan"])
+    builder.add_conditional_edges("plan", _after_plan, list(get_args(AfterPlan)))
+    builder.add_conditional_edges(
+        "action_guard", _after_action_guard, list(get_args(AfterActionGuard))
+    )
     builder.add_edge("act", "plan")
     builder.add_edge("output_guard", "respond")
     builder.add_edge("escalate", "respond")
     builder.add_edge("respond", END)
-    return builder.compile(checkpointer=checkpointer)
+    return builder
+
+
+def build_graph(deps: Deps, checkpointer: BaseCheckpointSaver[Any]) -> Compiled:
+    return _wire(lambda fn: _bind(fn, deps)).compile(checkpointer=checkpointer)
+
+
+def _never_run(fn: NodeFn) -> Node:
+    async def node(state: ConversationState) -> dict[str, Any]:
+        raise RuntimeError(f"node {fn.__name__!r} of a graph built only to be drawn was run")
+
+    node.__name__ = fn.__name__
+    return node
+
+
+def draw_mermaid() -> str:
+    """The graph's shape as Mermaid, as committed in ``docs/graph.mmd`` (newline-terminated).
+
+    Wired by the same code as :func:`build_graph`, with nodes that are never run.
+    """
+    return _wire(_never_run).compile().get_graph().draw_mermaid().rstrip("\n") + "\n"

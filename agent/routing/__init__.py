@@ -26,7 +26,7 @@ from agent.routing._experiment import run_simulation
 from agent.routing._files import load_cases, load_roster
 from agent.routing._handoffs import cases_from_handoffs
 from agent.routing._metrics import PolicyMetrics, PolicyResult, SimulationReport
-from agent.routing._model import Case, CaseId, Cop, CopId, HandleTimes, Roster, Shift
+from agent.routing._model import CaseId, Cop, CopId, HandleTimes, Roster, RoutingCase, Shift
 from agent.routing._optimal import OptimalPolicy
 from agent.routing._policies import POLICY_NAMES, make_policy
 from agent.routing._report import write_report
@@ -40,7 +40,6 @@ from agent.routing._workload import generate as generate_workload
 __all__ = [
     "POLICY_NAMES",
     "Assignment",
-    "Case",
     "CaseId",
     "ClassTables",
     "Cop",
@@ -59,6 +58,7 @@ __all__ = [
     "PolicyResult",
     "Roster",
     "RosterFileError",
+    "RoutingCase",
     "RoutingError",
     "RoutingService",
     "Shift",

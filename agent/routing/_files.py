@@ -13,7 +13,7 @@ import yaml
 from pydantic import ValidationError
 
 from agent.routing._errors import RosterFileError
-from agent.routing._model import Case, CasesFile, Roster
+from agent.routing._model import CasesFile, Roster, RoutingCase
 
 
 def _read(path: Path) -> Any:
@@ -33,7 +33,7 @@ def load_roster(path: Path) -> Roster:
         raise RosterFileError(path, f"does not match the roster schema: {exc}") from exc
 
 
-def load_cases(path: Path) -> list[Case]:
+def load_cases(path: Path) -> list[RoutingCase]:
     """Read a cases YAML file (``version``, ``cases``)."""
     try:
         return CasesFile.model_validate(_read(path)).cases

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 from agent.handoff_model import HandoffSummary
-from agent.routing._model import Case, CaseId, HandleTimes
+from agent.routing._model import CaseId, HandleTimes, RoutingCase
 from agent.vocabulary import Priority, Queue
 
 # A queue is a team, so a case in it needs the team's skill on top of the intent's skills.
@@ -43,7 +43,7 @@ def cases_from_handoffs(
     languages: Mapping[str, str] | None = None,
     default_language: str = "en",
     sla_minutes: Mapping[Priority, float] = DEFAULT_SLA_MINUTES,
-) -> list[Case]:
+) -> list[RoutingCase]:
     """One case per handoff, keeping its queue, priority, skills and SLA deadline.
 
     The case waits from the handoff's last transcript line (the moment of the handoff).
@@ -52,11 +52,11 @@ def cases_from_handoffs(
     """
     times = handle_times or HandleTimes()
     chosen = languages or {}
-    cases: list[Case] = []
+    cases: list[RoutingCase] = []
     for summary in summaries:
         skills = frozenset(summary.skills) | {QUEUE_SKILL[summary.queue]}
         cases.append(
-            Case(
+            RoutingCase(
                 id=CaseId(summary.conversation_id),
                 queue=summary.queue,
                 priority=summary.priority,

@@ -99,7 +99,7 @@ class HandleTimes(_Value):
         return 1.0 + self.slowdown * (1.0 - proficiency)
 
 
-class Case(_Value):
+class RoutingCase(_Value):
     """A customer waiting for a COp."""
 
     id: CaseId
@@ -136,4 +136,4 @@ class Roster(_Value):
 
 class CasesFile(_Value):
     version: Literal[1] = 1
-    cases: list[Case]
+    cases: list[RoutingCase]

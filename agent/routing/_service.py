@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict
 
 from agent.routing._costs import CostWeights
 from agent.routing._errors import UnknownCaseError, UnknownCopError
-from agent.routing._model import Case, CaseId, Cop, CopId
+from agent.routing._model import CaseId, Cop, CopId, RoutingCase
 from agent.routing._optimal import OptimalPolicy
 from agent.routing._round import Assignment, DecisionRound, Policy, check_assignment
 from agent.routing._tables import ClassTables, CopArrays
@@ -45,18 +45,18 @@ class RoutingService:
         self._tables = ClassTables(self._arrays)
         self._row = {cop.id: row for row, cop in enumerate(cops)}
         self._load = np.zeros(len(cops), dtype=np.int64)
-        self._waiting: dict[CaseId, Case] = {}
+        self._waiting: dict[CaseId, RoutingCase] = {}
         self.policy: Policy = policy or OptimalPolicy(weights)
 
     @property
-    def waiting(self) -> list[Case]:
+    def waiting(self) -> list[RoutingCase]:
         return list(self._waiting.values())
 
-    def add_case(self, case: Case) -> None:
+    def add_case(self, case: RoutingCase) -> None:
         """Queue a case (adding a case id again replaces the earlier one)."""
         self._waiting[case.id] = case
 
-    def remove_case(self, case_id: CaseId) -> Case:
+    def remove_case(self, case_id: CaseId) -> RoutingCase:
         """Take a case out of the queue (the customer left, or it was routed elsewhere)."""
         try:
             return self._waiting.pop(case_id)
@@ -67,7 +67,7 @@ class RoutingService:
         """Record how many chats a COp has open right now."""
         self._load[self._cop_row(cop_id)] = max(chats, 0)
 
-    def accept(self, case_id: CaseId, cop_id: CopId) -> Case:
+    def accept(self, case_id: CaseId, cop_id: CopId) -> RoutingCase:
         """A COp took a case: it leaves the queue and counts against their capacity."""
         row = self._cop_row(cop_id)
         case = self.remove_case(case_id)
@@ -95,7 +95,7 @@ class RoutingService:
         planned = self.plan(now)
         return [Suggestion(case_id=c, cop_id=planned.get(c)) for c in self._waiting]
 
-    def next_case_for(self, cop_id: CopId, now: datetime) -> Case | None:
+    def next_case_for(self, cop_id: CopId, now: datetime) -> RoutingCase | None:
         """The case this COp should take next, or ``None`` (off shift, full, or none fits).
 
         Of the cases the plan gives them, the most pressing: highest priority, then oldest.
@@ -112,7 +112,7 @@ class RoutingService:
         except KeyError as exc:
             raise UnknownCopError(cop_id) from exc
 
-    def _round(self, cases: Sequence[Case], now: datetime) -> DecisionRound:
+    def _round(self, cases: Sequence[RoutingCase], now: datetime) -> DecisionRound:
         second = now.hour * 3600.0 + now.minute * 60.0 + now.second
         on_shift = self._arrays.on_shift(second)
         free = np.where(on_shift, np.maximum(self._arrays.capacity - self._load, 0), 0)

@@ -1,4 +1,9 @@
-"""A transparent keyword classifier: the stand-in until the trained classifier lands.
+"""A transparent keyword classifier, for runs that must not load a model.
+
+The trained classifier (``agent.understanding.classifier``) is the default; this one is chosen
+with ``RESOLVE_INTENT_CLASSIFIER=keywords`` where a model is unwanted (a quick look at a
+conversation's flow, a machine without the encoder) and every decision must be explainable
+from a visible cue list.
 
 Each intent has weighted cue patterns; the score of an intent is the sum of the weights of
 its cues found in the message, turned into a confidence with a softmax against a fixed

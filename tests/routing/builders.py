@@ -9,13 +9,13 @@ from pathlib import Path
 import numpy as np
 
 from agent.routing import (
-    Case,
     CaseId,
     ClassTables,
     Cop,
     CopArrays,
     CopId,
     DecisionRound,
+    RoutingCase,
     Shift,
 )
 from agent.vocabulary import PRIORITY_RANK, Priority, Queue
@@ -52,9 +52,9 @@ def case(
     waited_minutes: float = 0.0,
     queue: Queue = "general",
     now: datetime = NOW,
-) -> Case:
+) -> RoutingCase:
     since = now - timedelta(minutes=waited_minutes)
-    return Case(
+    return RoutingCase(
         id=CaseId(case_id),
         queue=queue,
         priority=priority,
@@ -68,7 +68,7 @@ def case(
 
 def decision(
     cops: Sequence[Cop],
-    cases: Sequence[Case],
+    cases: Sequence[RoutingCase],
     *,
     load: Sequence[int] | None = None,
     now: datetime = NOW,
@@ -99,7 +99,7 @@ LANGUAGES = ("en", "cy", "pl")
 PRIORITIES: tuple[Priority, ...] = ("urgent", "high", "normal", "low")
 
 
-def random_desk(seed: int, n_cops: int, n_cases: int) -> tuple[list[Cop], list[Case]]:
+def random_desk(seed: int, n_cops: int, n_cases: int) -> tuple[list[Cop], list[RoutingCase]]:
     """A roster and a queue with sparse, uneven eligibility (some cases fit nobody)."""
     rng = np.random.default_rng(seed)
     cops = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agent.routing import Case, Roster, load_cases, load_roster
+from agent.routing import Roster, RoutingCase, load_cases, load_roster
 from tests.routing.builders import FIXTURES
 
 
@@ -14,5 +14,5 @@ def roster() -> Roster:
 
 
 @pytest.fixture
-def waiting_cases() -> list[Case]:
+def waiting_cases() -> list[RoutingCase]:
     return load_cases(FIXTURES / "cases.yaml")

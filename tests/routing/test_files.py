@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.routing import Case, Roster, RosterFileError, Shift, load_cases, load_roster
+from agent.routing import Roster, RosterFileError, RoutingCase, Shift, load_cases, load_roster
 
 
 def test_roster_fixture_has_skills_languages_capacity_and_shifts(roster: Roster) -> None:
@@ -17,7 +17,7 @@ def test_roster_fixture_has_skills_languages_capacity_and_shifts(roster: Roster)
     assert roster.handle_times.minutes_by_skill["fincrime"] == 20
 
 
-def test_cases_fixture_loads_every_case(waiting_cases: list[Case]) -> None:
+def test_cases_fixture_loads_every_case(waiting_cases: list[RoutingCase]) -> None:
     assert [c.priority for c in waiting_cases][:2] == ["urgent", "normal"]
     assert waiting_cases[0].required_skills == frozenset({"fincrime", "cards"})
 

@@ -15,7 +15,6 @@ def test_public_names_are_pinned() -> None:
     assert agent.routing.__all__ == [
         "POLICY_NAMES",
         "Assignment",
-        "Case",
         "CaseId",
         "ClassTables",
         "Cop",
@@ -34,6 +33,7 @@ def test_public_names_are_pinned() -> None:
         "PolicyResult",
         "Roster",
         "RosterFileError",
+        "RoutingCase",
         "RoutingError",
         "RoutingService",
         "Shift",

@@ -7,11 +7,11 @@ from datetime import datetime
 import pytest
 
 from agent.routing import (
-    Case,
     CaseId,
     CopId,
     FifoPolicy,
     Roster,
+    RoutingCase,
     RoutingService,
     UnknownCaseError,
     UnknownCopError,
@@ -21,7 +21,7 @@ TEN_PAST_TEN = datetime(2026, 3, 2, 10, 5)
 
 
 @pytest.fixture
-def service(roster: Roster, waiting_cases: list[Case]) -> RoutingService:
+def service(roster: Roster, waiting_cases: list[RoutingCase]) -> RoutingService:
     router = RoutingService(roster.cops)
     for case in waiting_cases:
         router.add_case(case)
@@ -29,7 +29,7 @@ def service(roster: Roster, waiting_cases: list[Case]) -> RoutingService:
 
 
 def test_every_waiting_case_gets_a_suggestion_from_an_eligible_cop_on_shift(
-    service: RoutingService, roster: Roster, waiting_cases: list[Case]
+    service: RoutingService, roster: Roster, waiting_cases: list[RoutingCase]
 ) -> None:
     suggestions = service.suggestions(TEN_PAST_TEN)
     cops = {c.id: c for c in roster.cops}
@@ -75,7 +75,7 @@ def test_accepting_a_case_takes_it_out_of_the_queue_and_uses_a_slot(
     assert service.next_case_for(CopId("cop_chen"), TEN_PAST_TEN) is None  # nothing else fits
 
 
-def test_the_policy_is_pluggable(roster: Roster, waiting_cases: list[Case]) -> None:
+def test_the_policy_is_pluggable(roster: Roster, waiting_cases: list[RoutingCase]) -> None:
     router = RoutingService(roster.cops, policy=FifoPolicy())
     for case in waiting_cases:
         router.add_case(case)

@@ -15,10 +15,10 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
-from agent.planning.compromised import CompromisedPlanner
 from agent.planning.llm import LLMPlannerConfig, planner_key_missing
-from agent.planning.llm.simulated import SimulatedPlanner
 from agent.settings import Settings
+from agent.testing.compromised_planner import CompromisedPlanner
+from agent.testing.simulated_planner import SimulatedPlanner
 from evals.baseline import compare, describe, load_baseline
 from evals.report import terminal_table, write_report
 from evals.runner import PlannerFactory, stderr_progress

@@ -22,10 +22,10 @@ import typer
 from pydantic import ValidationError
 
 from agent.helpcentre import load_articles
-from agent.planning.compromised import CompromisedPlanner
 from agent.planning.llm import planner_key_missing
 from agent.retrieval import LexicalRetriever
 from agent.settings import Settings
+from agent.testing.compromised_planner import CompromisedPlanner
 from evals.loader import Scenario, load_suite
 from evals.metrics import grade
 from evals.redteam_checks import judge

@@ -36,14 +36,6 @@ from agent.models._messages import (
 from agent.models._openai import OpenAIChatModel, to_openai_tool
 from agent.models._providers import PROVIDERS, Provider
 from agent.models._retry import ModelRetryPolicy, RetryingModel
-from agent.models._scripted import (
-    ScriptedModel,
-    ScriptStep,
-    UnexpectedModelCall,
-    call,
-    text_response,
-    tool_response,
-)
 from agent.models._spec import ModelSpec, parse_model_spec
 from agent.models._status import retry_after_seconds
 from agent.models._stream import (
@@ -80,8 +72,6 @@ __all__ = [
     "Provider",
     "RequestMeta",
     "RetryingModel",
-    "ScriptStep",
-    "ScriptedModel",
     "StreamAccumulator",
     "StreamDone",
     "StreamEvent",
@@ -92,16 +82,12 @@ __all__ = [
     "ToolCallStarted",
     "ToolDefinition",
     "ToolResultMessage",
-    "UnexpectedModelCall",
     "UserMessage",
     "build_model",
-    "call",
     "collect",
     "missing_key",
     "parse_model_spec",
     "retry_after_seconds",
-    "text_response",
     "to_anthropic_tool",
     "to_openai_tool",
-    "tool_response",
 ]

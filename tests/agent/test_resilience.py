@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from agent.planning.base import PlanningContext
-from agent.planning.compromised import CompromisedPlanner
 from agent.state import ConversationState, Proposal
+from agent.testing.compromised_planner import CompromisedPlanner
 from tests.agent.conftest import OpenAgent, bank_of
 
 CUSTOMER = "cus_1001"

@@ -15,8 +15,8 @@ import pytest
 
 from agent.planning import Planner
 from agent.planning.llm import LLMPlannerConfig
-from agent.planning.llm.simulated import ENGINE_MODEL, SimulatedPlanner
 from agent.settings import Settings
+from agent.testing.simulated_planner import ENGINE_MODEL, SimulatedPlanner
 from evals.loader import load_suite
 from evals.metrics import RunResult
 from evals.report import terminal_table, write_report

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from agent.planning.compromised import CompromisedPlanner
+from agent.testing.compromised_planner import CompromisedPlanner
 from agent.understanding import read_confirmation
 from tests.agent.conftest import OpenAgent, bank_of
 

@@ -19,8 +19,8 @@ import pytest
 import agent.nodes.output_guard
 from agent.audit import AuditEvent
 from agent.guards.output import OutputVerdict
-from agent.planning.compromised import CompromisedPlanner
 from agent.settings import PROJECT_ROOT, Settings
+from agent.testing.compromised_planner import CompromisedPlanner
 from evals.loader import Scenario, load_suite
 from evals.redteam import kind_of, run_redteam
 from evals.redteam_checks import judge, secrets_in

@@ -18,9 +18,9 @@ from structlog.testing import capture_logs
 from agent import ResolutionAgent, Settings
 from agent.api import Reply
 from agent.console import render_handoff_html, render_handoff_json
-from agent.models import ScriptedModel, call, tool_response
 from agent.planning.llm import LLMPlanner, LLMPlannerConfig
 from agent.templates import Templates
+from agent.testing import ScriptedModel, call, tool_response
 from tools.mockbank.seed import DEFAULT_CLOCK
 
 LOST = "I've lost my card, I think I left it on the bus"

@@ -17,11 +17,12 @@ import pytest
 import respx
 
 from agent import ResolutionAgent, Settings
-from agent.models import Model, ScriptedModel, ScriptStep
+from agent.models import Model
 from agent.planning.base import PlanningContext
 from agent.policies import Policies, load_policies
 from agent.settings import PROJECT_ROOT
 from agent.templates import Templates
+from agent.testing import ScriptedModel, ScriptStep
 from tests.llm.wire import model_on
 from tests.network import refuse_network
 from tools.mockbank.seed import DEFAULT_CLOCK

@@ -6,17 +6,9 @@ from collections.abc import Callable
 from typing import Any
 
 from agent import ResolutionAgent, Settings
-from agent.models import (
-    ModelRetryPolicy,
-    ModelServerError,
-    ScriptedModel,
-    ToolResultMessage,
-    UnexpectedModelCall,
-    call,
-    text_response,
-    tool_response,
-)
+from agent.models import ModelRetryPolicy, ModelServerError, ToolResultMessage
 from agent.planning.llm import LLMPlanner, LLMPlannerConfig
+from agent.testing import ScriptedModel, UnexpectedModelCall, call, text_response, tool_response
 from tests.llm.states import NothingFound
 
 LLM_ONLY = LLMPlannerConfig(fast_path=False)

@@ -5,13 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import SecretStr
 
-from agent.models import (
-    AnthropicModel,
-    ModelSpec,
-    OpenAIChatModel,
-    build_model,
-    parse_model_spec,
-)
+from agent.models import AnthropicModel, ModelSpec, OpenAIChatModel, build_model, parse_model_spec
 from agent.planning import OfflinePlanner
 from agent.planning.llm import LLMPlanner, build_planner, planner_key_missing
 from agent.settings import Settings

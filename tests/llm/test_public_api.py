@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import agent
 import agent.models
 import agent.planning.llm
 
@@ -32,8 +33,6 @@ def test_models_public_names() -> None:
             "RequestMeta",
             "ModelRetryPolicy",
             "RetryingModel",
-            "ScriptStep",
-            "ScriptedModel",
             "StreamAccumulator",
             "StreamDone",
             "StreamEvent",
@@ -44,18 +43,14 @@ def test_models_public_names() -> None:
             "ToolCallStarted",
             "ToolDefinition",
             "ToolResultMessage",
-            "UnexpectedModelCall",
             "UserMessage",
             "build_model",
-            "call",
             "collect",
             "missing_key",
             "parse_model_spec",
             "retry_after_seconds",
-            "text_response",
             "to_anthropic_tool",
             "to_openai_tool",
-            "tool_response",
         ]
     )
 
@@ -90,3 +85,35 @@ def test_every_public_name_exists() -> None:
     for module in (agent.models, agent.planning.llm):
         for name in module.__all__:
             assert hasattr(module, name), f"{module.__name__}.{name}"
+
+
+def test_test_doubles_live_in_agent_testing() -> None:
+    import agent.testing
+
+    assert sorted(agent.testing.__all__) == [
+        "CompromisedPlanner",
+        "ENGINE_MODEL",
+        "EngineModel",
+        "ScriptStep",
+        "ScriptedModel",
+        "SimulatedPlanner",
+        "UnexpectedModelCall",
+        "call",
+        "text_response",
+        "tool_response",
+    ]
+    for name in agent.testing.__all__:
+        assert getattr(agent.testing, name) is not None
+
+
+def test_nothing_on_the_conversation_path_imports_the_test_doubles() -> None:
+    from pathlib import Path
+
+    package = Path(agent.__file__).parent
+    offenders = [
+        str(path.relative_to(package))
+        for path in package.rglob("*.py")
+        if "testing" not in path.relative_to(package).parts
+        and "agent.testing" in path.read_text(encoding="utf-8")
+    ]
+    assert offenders == []

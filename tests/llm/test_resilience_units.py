@@ -16,22 +16,18 @@ from agent.models import (
     ModelServerError,
     ModelUnavailableError,
     RetryingModel,
-    ScriptedModel,
     StreamDone,
     TextDelta,
     TokenUsage,
-    UnexpectedModelCall,
     UserMessage,
-    call,
     collect,
     retry_after_seconds,
-    text_response,
-    tool_response,
 )
 from agent.planning.llm import PriceTable, Usage
 from agent.planning.llm._interpret import Handoff, Invalid, Unusable, interpret
 from agent.planning.llm._reply import build_reply
 from agent.state import ToolCall
+from agent.testing import ScriptedModel, UnexpectedModelCall, call, text_response, tool_response
 from tests.llm.states import customer_state, passage
 
 REQUEST = ModelRequest(system="s", messages=[UserMessage(text="hi")])

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from agent.models import ScriptedModel, call, text_response, tool_response
 from agent.planning.llm import LLMPlanner, LLMPlannerConfig, agent_events
 from agent.planning.llm.streaming import (
     HandedOffEvent,
@@ -14,6 +13,7 @@ from agent.planning.llm.streaming import (
     ToolHeldEvent,
     ToolStartedEvent,
 )
+from agent.testing import ScriptedModel, call, text_response, tool_response
 
 STREAMING = LLMPlannerConfig(fast_path=False, stream_text=True)
 LOST = "I've lost my card, I think I left it on the bus"

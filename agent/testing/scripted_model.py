@@ -15,9 +15,18 @@ from itertools import count
 
 from pydantic import JsonValue
 
-from agent.models._errors import ModelError
-from agent.models._messages import ModelRequest, ModelResponse, TokenUsage, ToolCallPart
-from agent.models._stream import StreamDone, StreamEvent, TextDelta, ToolCallDelta, ToolCallStarted
+from agent.models import (
+    ModelError,
+    ModelRequest,
+    ModelResponse,
+    StreamDone,
+    StreamEvent,
+    TextDelta,
+    TokenUsage,
+    ToolCallDelta,
+    ToolCallPart,
+    ToolCallStarted,
+)
 
 ScriptStep = ModelResponse | ModelError | Callable[[ModelRequest], ModelResponse]
 

@@ -9,7 +9,7 @@ from datetime import datetime
 from pydantic import JsonValue
 
 from agent.audit import AuditEvent, AuditLog, EventKind
-from agent.cases import CaseStore
+from agent.desk.cases import CaseStore
 from agent.planning.base import Planner, PlanningContext
 from agent.policies import Policies
 from agent.retrieval.base import Retriever

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agent.cases import Case
+from agent.desk.cases import Case
 from agent.escalation import fallback_escalation
 from agent.handoff import HandoffSummary, build_handoff
 from agent.nodes.deps import Deps

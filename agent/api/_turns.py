@@ -1,0 +1,235 @@
+"""Customer turns: validate the request, admit it, run the graph, recover from a failure.
+
+``handle_message`` is the drained form of ``stream``: both run one turn body, which takes the
+conversation's lock, admits the customer, runs the graph (hands off if it fails) and ends with
+the :class:`Reply`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any, get_args
+
+import structlog
+
+from agent.api._models import Conversation, Reply, action_taken, reply_of
+from agent.audit import AuditEvent
+from agent.errors import (
+    ConversationOwnershipError,
+    InvalidRequestError,
+    UnknownConversationError,
+    UnknownCustomerError,
+)
+from agent.escalation import fallback_escalation
+from agent.ids import check_id
+from agent.nodes.deps import Deps
+from agent.nodes.escalate import hand_off
+from agent.planning.llm import AgentEvent, LLMPlanner, agent_events
+from agent.state import ConversationState, Message
+from agent.wiring import Wiring
+from tools.declarations import get_tool
+from tools.vocabulary import IdentityLevel
+
+log = structlog.get_logger("agent.api")
+
+
+class CustomerTurns(Wiring):
+    """The customer side of the agent: messages in, replies out, stored conversations."""
+
+    def _validate(
+        self, conversation_id: str, customer_id: str, text: object, identity: object
+    ) -> None:
+        check_id("conversation_id", conversation_id)
+        check_id("customer_id", customer_id)
+        if identity not in get_args(IdentityLevel):
+            raise InvalidRequestError(
+                f"identity must be one of {get_args(IdentityLevel)}, got {identity!r}"
+            )
+        if not isinstance(text, str):
+            raise InvalidRequestError(f"text must be a str, got {type(text).__name__}")
+
+    async def handle_message(
+        self,
+        conversation_id: str,
+        customer_id: str,
+        text: str,
+        identity: IdentityLevel = "app_authenticated",
+    ) -> Reply:
+        """Handle one customer message and return what to show them."""
+        reply: Reply | None = None
+        async for item in self._turn(conversation_id, customer_id, text, identity, events=False):
+            if isinstance(item, Reply):
+                reply = item
+        assert reply is not None  # a turn always ends with its Reply
+        return reply
+
+    async def stream(
+        self,
+        conversation_id: str,
+        customer_id: str,
+        text: str,
+        identity: IdentityLevel = "app_authenticated",
+    ) -> AsyncIterator[AgentEvent | Reply]:
+        """Like :meth:`handle_message`, yielding events as they happen, then the final Reply.
+
+        Events: reply text as it arrives (a preview: the output guard may still replace it),
+        tool started, tool finished, tool held by a guard, handed off. The last item is the
+        authoritative :class:`Reply`.
+        """
+        async for item in self._turn(conversation_id, customer_id, text, identity, events=True):
+            yield item
+
+    async def _turn(
+        self,
+        conversation_id: str,
+        customer_id: str,
+        text: str,
+        identity: IdentityLevel,
+        *,
+        events: bool,
+    ) -> AsyncIterator[AgentEvent | Reply]:
+        """One customer turn: the graph's events when ``events`` is set, then the Reply.
+
+        Without events the graph runs with ``ainvoke`` (no stream writer), as a plain
+        ``handle_message`` always has.
+        """
+        graph, deps = self._require()
+        self._validate(conversation_id, customer_id, text, identity)
+        lock = self._locks.setdefault(conversation_id, asyncio.Lock())
+        async with lock:
+            structlog.contextvars.bind_contextvars(conversation_id=conversation_id)
+            try:
+                await self._admit(graph, deps, conversation_id, customer_id)
+                config = _config(conversation_id)
+                inputs = _inputs(conversation_id, customer_id, text, identity)
+                try:
+                    if events:
+                        chunks = graph.astream(inputs, config, stream_mode=["updates", "custom"])
+                        async for event in agent_events(chunks):
+                            yield event
+                        values = (await graph.aget_state(config)).values
+                    else:
+                        values = await graph.ainvoke(inputs, config)
+                except Exception as exc:  # a bug must hand off safely, never lose the message
+                    log.exception("turn_failed", error=type(exc).__name__)
+                    values = await self._recover(
+                        graph, deps, config, conversation_id, customer_id, text, repr(exc)
+                    )
+                yield self._finish(values)
+            finally:
+                structlog.contextvars.unbind_contextvars("conversation_id")
+
+    async def _admit(self, graph: Any, deps: Deps, conversation_id: str, customer_id: str) -> None:
+        snapshot = await graph.aget_state(_config(conversation_id))
+        if snapshot.values:
+            if snapshot.values.get("customer_id") != customer_id:
+                raise ConversationOwnershipError(conversation_id)
+        else:
+            await self._check_customer(deps, customer_id)
+
+    def _finish(self, values: Any) -> Reply:
+        state = ConversationState.model_validate(values)
+        log.info("turn_done", status=state.status, intent=state.active_intent, turn=state.turn)
+        reply = reply_of(state)
+        if isinstance(self._active_planner, LLMPlanner):
+            usage = self._active_planner.turn_usage(state.conversation_id, state.turn)
+            reply = reply.model_copy(update={"usage": usage})
+        return reply
+
+    async def _check_customer(self, deps: Deps, customer_id: str) -> None:
+        if customer_id in self._known_customers:
+            return
+        result = await deps.bank.call(
+            get_tool("get_customer"), {"customer_id": customer_id}, customer_id=customer_id
+        )
+        if not result.ok and result.failure is not None and result.failure.kind == "not_found":
+            raise UnknownCustomerError(customer_id)
+        if result.ok:
+            self._known_customers.add(customer_id)
+
+    async def _recover(
+        self,
+        graph: Any,
+        deps: Deps,
+        config: Any,
+        conversation_id: str,
+        customer_id: str,
+        text: str,
+        error: str,
+    ) -> dict[str, Any]:
+        snapshot = await graph.aget_state(config)
+        state = ConversationState.model_validate(
+            snapshot.values or {"conversation_id": conversation_id, "customer_id": customer_id}
+        )
+        now = deps.clock()
+        transcript = list(state.transcript)
+        if not transcript or transcript[-1].role != "customer" or transcript[-1].text != text:
+            transcript.append(
+                Message(
+                    role="customer",
+                    text=text[: deps.settings.max_message_chars],
+                    turn=state.turn + 1,
+                    at=now,
+                )
+            )
+        turn = max(state.turn, transcript[-1].turn)
+        state = state.model_copy(update={"transcript": transcript, "turn": turn})
+        escalation = fallback_escalation(
+            "internal_error", deps.policies, state.active_intent, detail=error[:200]
+        )
+        update = await hand_off(state, escalation, deps)
+        reply = update["reply"]
+        update |= {
+            "transcript": [
+                *transcript,
+                Message(role="agent", text=reply.text, turn=turn, at=deps.clock()),
+            ],
+            "status": "handed_off",
+            "turn": turn,
+            "pending": None,
+        }
+        await graph.aupdate_state(config, update, as_node="respond")
+        return dict(state.model_copy(update=update))
+
+    async def audit_events(self, conversation_id: str) -> list[AuditEvent]:
+        """Every audit event of a conversation, in order (guard decisions, tool calls ...)."""
+        _, deps = self._require()
+        check_id("conversation_id", conversation_id)
+        events = await deps.audit.events(conversation_id)
+        if not events:
+            await self.get_conversation(conversation_id)  # raises if it does not exist
+        return events
+
+    async def get_conversation(self, conversation_id: str) -> Conversation:
+        graph, _ = self._require()
+        check_id("conversation_id", conversation_id)
+        snapshot = await graph.aget_state({"configurable": {"thread_id": conversation_id}})
+        if not snapshot.values:
+            raise UnknownConversationError(conversation_id)
+        state = ConversationState.model_validate(snapshot.values)
+        return Conversation(
+            conversation_id=conversation_id,
+            customer_id=state.customer_id,
+            status=state.status,
+            first_intent=state.first_intent,
+            transcript=state.transcript,
+            actions=[action_taken(a) for a in state.actions],
+            handoff=state.handoff,
+            state=state,
+        )
+
+
+def _config(conversation_id: str) -> Any:
+    return {"configurable": {"thread_id": conversation_id}}
+
+
+def _inputs(
+    conversation_id: str, customer_id: str, text: str, identity: IdentityLevel
+) -> dict[str, Any]:
+    return {
+        "incoming": text,
+        "inbound_identity": identity,
+        "conversation_id": conversation_id,
+        "customer_id": customer_id,
+    }

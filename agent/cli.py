@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 import typer
 
 from agent.errors import ResolveError
-from agent.settings import Settings
+from agent.settings import Settings, SettingsError, load_settings
 
 IdentityChoice = Literal["none", "app_authenticated", "step_up"]
 
@@ -21,9 +21,9 @@ app = typer.Typer(
 
 def _settings(**overrides: object) -> Settings:
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
-    except Exception as exc:  # pydantic's message names the variable and the problem
-        typer.echo(f"error: invalid settings: {exc}", err=True)
+        return load_settings(**overrides)
+    except SettingsError as exc:
+        typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
 
 

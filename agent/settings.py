@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from tools.errors import ConfigurationError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OPENAI_MODEL = "openai:gpt-4.1-mini"
@@ -141,12 +143,7 @@ class Settings(BaseSettings):
 
     def api_key_setting(self, provider: str) -> str:
         """The environment variable(s) that set ``provider``'s key, for error messages."""
-        name = _key_field(provider)
-        alias = type(self).model_fields[name].validation_alias
-        if isinstance(alias, AliasChoices):
-            usual, *others = reversed([c for c in alias.choices if isinstance(c, str)])
-            return f"{usual} (or {', '.join(others)})" if others else usual
-        return f"RESOLVE_{name.upper()}"
+        return variable_for(_key_field(provider))
 
     def planner_model(self) -> str | None:
         """The model spec the planner uses, or None for the offline planner."""
@@ -181,6 +178,54 @@ class Settings(BaseSettings):
     @property
     def fixtures_dir(self) -> Path:
         return self.project_root / "fixtures"
+
+
+def variable_for(field: str) -> str:
+    """The environment variable(s) a user sets for the settings field ``field``.
+
+    Errors name what the user typed (``RESOLVE_CHECKPOINTER``), not pydantic's field name.
+    """
+    info = Settings.model_fields.get(field)
+    alias = info.validation_alias if info is not None else None
+    if isinstance(alias, AliasChoices):
+        usual, *others = reversed([c for c in alias.choices if isinstance(c, str)])
+        return f"{usual} (or {', '.join(others)})" if others else usual
+    return f"RESOLVE_{field.upper()}"
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """The settings from the environment (and ``overrides``), or one clear error.
+
+    :class:`SettingsError` lists each bad setting by its environment variable, with what is
+    wrong; a secret's value is never repeated back.
+    """
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors():
+            field = _field_named(str(error["loc"][0]) if error["loc"] else "")
+            shown = "" if "key" in field else f" (got {error.get('input')!r})"
+            lines.append(f"{variable_for(field)}: {error['msg']}{shown}")
+        raise SettingsError(
+            "invalid settings; fix these environment variables (or .env entries):\n  "
+            + "\n  ".join(lines)
+        ) from None
+
+
+def _field_named(name: str) -> str:
+    """The settings field behind ``name``: a field name, or one of a field's aliases."""
+    if name in Settings.model_fields:
+        return name
+    for field, info in Settings.model_fields.items():
+        alias = info.validation_alias
+        if isinstance(alias, AliasChoices) and name in alias.choices:
+            return field
+    return name
+
+
+class SettingsError(ConfigurationError):
+    """A setting from the environment or ``.env`` is invalid; the message names the variable."""
 
 
 def _key_field(provider: str) -> str:

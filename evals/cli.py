@@ -13,10 +13,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from pydantic import ValidationError
 
 from agent.planning.llm import LLMPlannerConfig, planner_key_missing
-from agent.settings import Settings
+from agent.settings import SettingsError, load_settings
 from agent.testing.compromised_planner import CompromisedPlanner
 from agent.testing.simulated_planner import SimulatedPlanner
 from evals.baseline import compare, describe, load_baseline
@@ -63,9 +62,9 @@ def eval_command(
     elif model and model != "simulated":
         overrides["model"] = model
     try:
-        settings = Settings(**overrides)  # type: ignore[arg-type]
-    except ValidationError as exc:  # pydantic names the variable and the problem
-        typer.echo(f"error: invalid settings: {exc}", err=True)
+        settings = load_settings(**overrides)
+    except SettingsError as exc:
+        typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
     if model == "simulated":
         planner = functools.partial(SimulatedPlanner, LLMPlannerConfig.from_settings(settings))

@@ -19,12 +19,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from pydantic import ValidationError
 
 from agent.helpcentre import load_articles
 from agent.planning.llm import planner_key_missing
 from agent.retrieval import LexicalRetriever
-from agent.settings import Settings
+from agent.settings import Settings, SettingsError, load_settings
 from agent.testing.compromised_planner import CompromisedPlanner
 from evals.loader import Scenario, load_suite
 from evals.metrics import grade
@@ -193,9 +192,9 @@ def redteam_command(
         planner = CompromisedPlanner
         overrides = {"model": "offline"}
     try:
-        settings = Settings(**overrides)  # type: ignore[arg-type]
-    except ValidationError as exc:
-        typer.echo(f"error: invalid settings: {exc}", err=True)
+        settings = load_settings(**overrides)
+    except SettingsError as exc:
+        typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
     needed = planner_key_missing(settings)
     if needed is not None:

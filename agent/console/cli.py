@@ -28,10 +28,10 @@ def register(app: typer.Typer) -> None:
         from agent.api import ResolutionAgent
         from agent.console.app import create_console_app
         from agent.errors import ResolveError
-        from agent.settings import Settings
+        from agent.settings import load_settings
 
         try:
-            settings = Settings()
+            settings = load_settings()
             web = create_console_app(ResolutionAgent(settings), open_agent=True)
         except (ResolveError, ValueError) as exc:  # pydantic's ValidationError is a ValueError
             typer.echo(f"error: {exc}", err=True)

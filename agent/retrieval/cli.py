@@ -30,11 +30,11 @@ def index_command(
 ) -> None:
     """Sync the help-centre index: embed new and changed articles, drop removed ones."""
     from agent.retrieval.factory import kb_dir, new_hybrid
-    from agent.settings import Settings
+    from agent.settings import load_settings
 
     started = time.perf_counter()
     try:
-        settings = Settings()
+        settings = load_settings()
         retriever = new_hybrid(settings)
         report = retriever.index.sync(retriever.articles)
     except ResolveError as exc:
@@ -61,10 +61,10 @@ def search_command(
 ) -> None:
     """Search the help centre as the agent does: ranked articles with grounding scores."""
     from agent.retrieval.factory import new_hybrid
-    from agent.settings import Settings
+    from agent.settings import load_settings
 
     try:
-        settings = Settings()
+        settings = load_settings()
         retriever = new_hybrid(settings)
         retriever.ready()
         started = time.perf_counter()

@@ -102,9 +102,9 @@ def eval_command(
 def _context() -> tuple[Settings, set[str]]:
     """Settings from the environment and the intents the policies know."""
     from agent.policies import load_policies
-    from agent.settings import Settings
+    from agent.settings import load_settings
 
-    settings = Settings()
+    settings = load_settings()
     return settings, set(load_policies(settings.policies_dir).intents)
 
 

@@ -86,12 +86,12 @@ AfterActionGuard = Literal["act", "plan"]
 
 
 def _after_ingest(state: ConversationState) -> AfterIngest:
-    return "respond" if state.reply is not None else "input_guard"
+    return "respond" if state.this_turn.reply is not None else "input_guard"
 
 
 def _after_decide(state: ConversationState) -> AfterDecide:
-    assert state.decision is not None
-    route = state.decision.route
+    assert state.this_turn.decision is not None
+    route = state.this_turn.decision.route
     if route == "escalate":
         return "escalate"
     if route == "clarify":
@@ -100,7 +100,7 @@ def _after_decide(state: ConversationState) -> AfterDecide:
 
 
 def _after_plan(state: ConversationState) -> AfterPlan:
-    proposal = state.proposal
+    proposal = state.this_turn.proposal
     if isinstance(proposal, ProposeTool):
         return "action_guard"
     if isinstance(proposal, ProposeReply):
@@ -110,8 +110,8 @@ def _after_plan(state: ConversationState) -> AfterPlan:
 
 
 def _after_action_guard(state: ConversationState) -> AfterActionGuard:
-    assert state.guard is not None
-    return "act" if state.guard.verdict == "allow" else "plan"
+    assert state.this_turn.guard is not None
+    return "act" if state.this_turn.guard.verdict == "allow" else "plan"
 
 
 Builder = StateGraph[ConversationState, None, ConversationState, ConversationState]

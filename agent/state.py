@@ -1,16 +1,28 @@
 """The conversation's state: what the graph reads, writes and checkpoints after every step.
 
-Turn-scoped fields (``understanding``, ``proposal``, ``retrieved`` ...) are reset by ``ingest``
-at the start of each customer message; conversation-scoped fields (``transcript``,
-``actions``, ``pending``, ``owned``) live as long as the conversation.
+Fields are grouped by how long they live, so no node keeps a list of what to reset:
+
+- **append-only** (``transcript``, ``actions``, ``guard_log``, ``fired_rules``): LangGraph
+  reducers append what a node returns, so a node returns only its new entries and no step can
+  drop or rewrite history;
+- **this turn** (``this_turn``: understanding, decision, proposal, reply ...): one
+  :class:`TurnScope`, replaced whole by ``ingest`` when a customer message arrives and changed
+  through :meth:`TurnScope.but` within the turn;
+- **conversation** (everything else: ``pending``, ``owned``, ``status``, the episode ...):
+  overwritten when a node returns them.
+
+Checkpoints written before this layout (release 0.1.0 kept turn fields at the top level and
+whole lists without reducers) still load: unknown top-level channels are ignored and the lists
+are the same values (``tests/agent/test_checkpoint_compat.py``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import operator
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
@@ -168,7 +180,34 @@ class Reasoned(_Value):
     turn: int
 
 
+class TurnScope(_Value):
+    """What one customer message produced; ``ingest`` replaces it whole at the next message."""
+
+    input_flags: list[str] = Field(default_factory=list)
+    understanding: Understanding | None = None
+    decision: Decision | None = None
+    retrieved: list[Passage] = Field(default_factory=list)
+    proposal: Proposal | None = None
+    guard: GuardDecision | None = None
+    plan_steps: int = 0
+    action_start: int = 0  # index in ``ConversationState.actions`` of this turn's first action
+    reply: ProposeReply | None = None
+    escalation: Escalation | None = None
+
+    def but(self, **changes: Any) -> TurnScope:
+        """A copy with ``changes``; a misspelt field name is an error, not a silent no-op."""
+        unknown = set(changes) - set(type(self).model_fields)
+        if unknown:
+            raise TypeError(f"TurnScope has no field(s) {sorted(unknown)}")
+        return self.model_copy(update=changes)
+
+
 class ConversationState(BaseModel):
+    # A misspelt or retired field name is an error, not silently dropped. LangGraph builds the
+    # state from this graph's channels only, so an old checkpoint's retired channels never
+    # reach validation.
+    model_config = ConfigDict(extra="forbid")
+
     conversation_id: str = ""
     customer_id: str = ""
     status: ConversationStatus = "awaiting_customer"
@@ -181,14 +220,18 @@ class ConversationState(BaseModel):
     identity: IdentityLevel = "none"
     verified: bool = False
 
-    transcript: list[Message] = Field(default_factory=list)
-    actions: list[ActionRecord] = Field(default_factory=list)
-    guard_log: list[GuardDecision] = Field(default_factory=list)
-    fired_rules: list[Reasoned] = Field(default_factory=list)
+    # append-only: a node returns its new entries, the reducer appends them
+    transcript: Annotated[list[Message], operator.add] = Field(default_factory=list)
+    actions: Annotated[list[ActionRecord], operator.add] = Field(default_factory=list)
+    guard_log: Annotated[list[GuardDecision], operator.add] = Field(default_factory=list)
+    fired_rules: Annotated[list[Reasoned], operator.add] = Field(default_factory=list)
+
+    # conversation-scoped, overwritten
     owned: dict[str, list[str]] = Field(default_factory=dict)
     pending: PendingAction | None = None
     declined: list[ToolCall] = Field(default_factory=list)
     slot: str | None = None
+    handoff: HandoffSummary | None = None
 
     # the current problem ("episode"): intent and where its actions start
     active_intent: str | None = None
@@ -202,24 +245,13 @@ class ConversationState(BaseModel):
     risk_flags: list[str] = Field(default_factory=list)
     cited: list[Citation] = Field(default_factory=list)
 
-    # turn-scoped
-    input_flags: list[str] = Field(default_factory=list)
-    understanding: Understanding | None = None
-    decision: Decision | None = None
-    retrieved: list[Passage] = Field(default_factory=list)
-    proposal: Proposal | None = None
-    guard: GuardDecision | None = None
-    plan_steps: int = 0
-    turn_action_start: int = 0
-    reply: ProposeReply | None = None
-    escalation: Escalation | None = None
-    handoff: HandoffSummary | None = None
+    this_turn: TurnScope = Field(default_factory=TurnScope)
 
     def episode_actions(self) -> list[ActionRecord]:
         return self.actions[self.episode_start :]
 
     def turn_actions(self) -> list[ActionRecord]:
-        return self.actions[self.turn_action_start :]
+        return self.actions[self.this_turn.action_start :]
 
     def confirmed_call(self) -> ToolCall | None:
         """The pending call the customer has just said yes to, or ``None``.
@@ -227,7 +259,7 @@ class ConversationState(BaseModel):
         The one definition of "confirmed", shared by the action guard and the planners: a
         yes counts only as the answer to a question asked in an earlier turn.
         """
-        pending, understanding = self.pending, self.understanding
+        pending, understanding = self.pending, self.this_turn.understanding
         if (
             pending is not None
             and pending.kind == "confirmation"

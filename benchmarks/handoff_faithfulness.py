@@ -63,9 +63,9 @@ def check(record: RunRecord, policies: Policies) -> tuple[str, list[str]] | None
         if (tool, outcome) != (l_tool, l_outcome) or (shown or "(no arguments)") != l_summary:
             problems.append(f"action {l_tool} {l_summary} {l_outcome} != {tool} {shown} {outcome}")
     main = summary.reasons[0].rule_id if summary.reasons else ""
-    if state.escalation is not None and main != state.escalation.rule_id:
+    if state.this_turn.escalation is not None and main != state.this_turn.escalation.rule_id:
         problems.append(
-            f"first reason {main} is not the rule that fired {state.escalation.rule_id}"
+            f"first reason {main} is not the rule that fired {state.this_turn.escalation.rule_id}"
         )
     route = expected_route(policies, main, state.topic_intent or state.active_intent)
     if route is not None and route != (summary.queue, summary.priority):

@@ -67,7 +67,7 @@ def action_taken(record: Any) -> ActionTaken:
 
 def reply_of(state: ConversationState) -> Reply:
     """The Reply of the turn ``state`` ends with."""
-    reply = state.reply
+    reply = state.this_turn.reply
     assert reply is not None
     handoff = state.handoff if isinstance(state.handoff, HandoffSummary) else None
     return Reply(

@@ -163,9 +163,10 @@ class CustomerTurns(Wiring):
             snapshot.values or {"conversation_id": conversation_id, "customer_id": customer_id}
         )
         now = deps.clock()
-        transcript = list(state.transcript)
-        if not transcript or transcript[-1].role != "customer" or transcript[-1].text != text:
-            transcript.append(
+        last = state.transcript[-1] if state.transcript else None
+        kept: list[Message] = []  # the customer's message, unless the graph already recorded it
+        if last is None or last.role != "customer" or last.text != text:
+            kept.append(
                 Message(
                     role="customer",
                     text=text[: deps.settings.max_message_chars],
@@ -173,16 +174,16 @@ class CustomerTurns(Wiring):
                     at=now,
                 )
             )
-        turn = max(state.turn, transcript[-1].turn)
-        state = state.model_copy(update={"transcript": transcript, "turn": turn})
+        turn = max(state.turn, (kept or state.transcript)[-1].turn)
+        state = state.model_copy(update={"transcript": [*state.transcript, *kept], "turn": turn})
         escalation = fallback_escalation(
             "internal_error", deps.policies, state.active_intent, detail=error[:200]
         )
         update = await hand_off(state, escalation, deps)
-        reply = update["reply"]
+        reply = update["this_turn"].reply
         update |= {
             "transcript": [
-                *transcript,
+                *kept,
                 Message(role="agent", text=reply.text, turn=turn, at=deps.clock()),
             ],
             "status": "handed_off",
@@ -190,7 +191,7 @@ class CustomerTurns(Wiring):
             "pending": None,
         }
         await graph.aupdate_state(config, update, as_node="respond")
-        return dict(state.model_copy(update=update))
+        return dict((await graph.aget_state(config)).values)
 
     async def audit_events(self, conversation_id: str) -> list[AuditEvent]:
         """Every audit event of a conversation, in order (guard decisions, tool calls ...)."""

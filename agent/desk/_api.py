@@ -131,9 +131,7 @@ class CopDesk(Wiring):
                 at=_now(deps),
                 flags=[f"cop:{cop_id}"],
             )
-            await graph.aupdate_state(
-                config, {"transcript": [*state.transcript, message]}, as_node="respond"
-            )
+            await graph.aupdate_state(config, {"transcript": [message]}, as_node="respond")
             updated = case.model_copy(update={"updated_at": _now(deps)})
             await deps.cases.save(updated)
             return updated

@@ -77,7 +77,7 @@ def check_output(
     # Folded, so full-width digits or Cyrillic look-alikes cannot disguise what is shown.
     text = fold(reply.text)
     lowered = text.lower()
-    retrieved = {p.article_id for p in state.retrieved}
+    retrieved = {p.article_id for p in state.this_turn.retrieved}
     citations = [c for c in reply.citations if c.article_id in retrieved]
     dropped = len(citations) != len(reply.citations)
 
@@ -132,7 +132,7 @@ def check_output(
 
 
 def _asked_this_turn(state: ConversationState) -> bool:
-    pending, guard = state.pending, state.guard
+    pending, guard = state.pending, state.this_turn.guard
     return (
         pending is not None
         and pending.kind == "confirmation"

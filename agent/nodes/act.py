@@ -41,7 +41,7 @@ def observe_owned(
 
 
 async def act(state: ConversationState, deps: Deps) -> dict[str, Any]:
-    proposal = state.proposal
+    proposal = state.this_turn.proposal
     assert isinstance(proposal, ProposeTool)
     call = proposal.call
     spec = get_tool(call.tool)
@@ -87,8 +87,8 @@ async def act(state: ConversationState, deps: Deps) -> dict[str, Any]:
             )
     record = ActionRecord(call=call, turn=state.turn, result=result)
     update: dict[str, Any] = {
-        "actions": [*state.actions, record],
-        "guard": None,
+        "actions": [record],
+        "this_turn": state.this_turn.but(guard=None),
         "owned": observe_owned(state.owned, call.tool, result.data),
     }
     if state.pending is not None and state.pending.call == call:

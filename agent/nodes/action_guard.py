@@ -10,7 +10,7 @@ from agent.state import ConversationState, PendingAction, ProposeTool, Reasoned
 
 
 async def action_guard(state: ConversationState, deps: Deps) -> dict[str, Any]:
-    proposal = state.proposal
+    proposal = state.this_turn.proposal
     assert isinstance(proposal, ProposeTool)
     decision = check_action(state, proposal.call, deps.policies)
     await deps.record(
@@ -23,13 +23,15 @@ async def action_guard(state: ConversationState, deps: Deps) -> dict[str, Any]:
         args=dict(proposal.call.args),
         reason=decision.reason,
     )
-    update: dict[str, Any] = {"guard": decision, "guard_log": [*state.guard_log, decision]}
+    update: dict[str, Any] = {
+        "this_turn": state.this_turn.but(guard=decision),
+        "guard_log": [decision],
+    }
     if decision.verdict in ("confirm", "step_up"):
         kind = "confirmation" if decision.verdict == "confirm" else "step_up"
         update["pending"] = PendingAction(call=proposal.call, kind=kind, asked_turn=state.turn)
     if decision.verdict != "allow":
         update["fired_rules"] = [
-            *state.fired_rules,
             Reasoned(rule_id=decision.rule_id, reason=decision.reason, turn=state.turn),
         ]
     return update

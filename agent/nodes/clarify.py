@@ -34,7 +34,7 @@ def _as_question(description: str) -> str:
 
 
 async def clarify(state: ConversationState, deps: Deps) -> dict[str, Any]:
-    understanding = state.understanding
+    understanding = state.this_turn.understanding
     assert understanding is not None
     prediction = understanding.prediction
     options = [prediction.intent, *[a.intent for a in prediction.alternatives]]
@@ -52,6 +52,8 @@ async def clarify(state: ConversationState, deps: Deps) -> dict[str, Any]:
             second=described[1] if len(described) > 1 else None,
         )
     return {
-        "proposal": ProposeReply(text=text, status="awaiting_customer", slot="clarify"),
+        "this_turn": state.this_turn.but(
+            proposal=ProposeReply(text=text, status="awaiting_customer", slot="clarify")
+        ),
         "clarifications": state.clarifications + 1,
     }

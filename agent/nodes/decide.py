@@ -37,15 +37,17 @@ def _escalate(state: ConversationState, escalations: list[Escalation]) -> dict[s
     chosen = min(escalations, key=lambda e: PRIORITY_RANK[e.priority])
     fired = [Reasoned(rule_id=e.rule_id, reason=e.reason, turn=state.turn) for e in escalations]
     return {
-        "decision": Decision(route="escalate", rule_id=chosen.rule_id, reason=chosen.reason),
-        "escalation": chosen,
-        "fired_rules": [*state.fired_rules, *fired],
+        "this_turn": state.this_turn.but(
+            decision=Decision(route="escalate", rule_id=chosen.rule_id, reason=chosen.reason),
+            escalation=chosen,
+        ),
+        "fired_rules": fired,
     }
 
 
 async def decide(state: ConversationState, deps: Deps) -> dict[str, Any]:
     policies = deps.policies
-    understanding = state.understanding
+    understanding = state.this_turn.understanding
     assert understanding is not None  # understand always runs first
     escalations: list[Escalation] = []
 
@@ -78,15 +80,13 @@ async def decide(state: ConversationState, deps: Deps) -> dict[str, Any]:
         )
         if unsure:
             if state.clarifications < deps.settings.max_clarifications:
-                return {
-                    "decision": Decision(
-                        route="clarify", rule_id="DEC-CLARIFY", reason="intent confidence is low"
-                    )
-                }
+                clarify = Decision(
+                    route="clarify", rule_id="DEC-CLARIFY", reason="intent confidence is low"
+                )
+                return {"this_turn": state.this_turn.but(decision=clarify)}
             escalations.append(fallback_escalation("low_confidence", policies, state.active_intent))
             return _escalate(state, escalations)
-    return {
-        "decision": Decision(
-            route="resolve", rule_id="DEC-RESOLVE", reason="understood well enough to act"
-        )
-    }
+    resolve = Decision(
+        route="resolve", rule_id="DEC-RESOLVE", reason="understood well enough to act"
+    )
+    return {"this_turn": state.this_turn.but(decision=resolve)}

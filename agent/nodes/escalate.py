@@ -35,12 +35,9 @@ async def hand_off(state: ConversationState, escalation: Escalation, deps: Deps)
     The one hand-off path: the graph's ``escalate`` node and the API's crash recovery both
     end here, so a recovered conversation reaches the queue exactly as any other.
     """
-    fired = state.fired_rules
-    if all(r.rule_id != escalation.rule_id for r in fired):
-        fired = [
-            *fired,
-            Reasoned(rule_id=escalation.rule_id, reason=escalation.reason, turn=state.turn),
-        ]
+    fired: list[Reasoned] = []
+    if all(r.rule_id != escalation.rule_id for r in state.fired_rules):
+        fired = [Reasoned(rule_id=escalation.rule_id, reason=escalation.reason, turn=state.turn)]
     await deps.record(
         state.conversation_id,
         state.turn,
@@ -51,21 +48,22 @@ async def hand_off(state: ConversationState, escalation: Escalation, deps: Deps)
         reason=escalation.reason,
     )
     text = deps.templates.render("replies/handoff.j2", queue=escalation.queue)
-    interim = state.model_copy(update={"fired_rules": fired})
+    interim = state.model_copy(update={"fired_rules": [*state.fired_rules, *fired]})
     handoff = build_handoff(interim, escalation, deps.policies, deps.templates, now=deps.clock())
     await open_case(deps, handoff)
     return {
-        "escalation": escalation,
+        "this_turn": state.this_turn.but(
+            escalation=escalation, reply=ProposeReply(text=text, status="handed_off")
+        ),
         "fired_rules": fired,
         "handoff": handoff,
-        "reply": ProposeReply(text=text, status="handed_off"),
     }
 
 
 async def escalate(state: ConversationState, deps: Deps) -> dict[str, Any]:
-    escalation = state.escalation
-    if isinstance(state.proposal, ProposeEscalate):
-        escalation = state.proposal.escalation
+    escalation = state.this_turn.escalation
+    if isinstance(state.this_turn.proposal, ProposeEscalate):
+        escalation = state.this_turn.proposal.escalation
     if escalation is None:
         escalation = fallback_escalation(
             "internal_error",

@@ -1,4 +1,4 @@
-"""ingest: validate and normalise the message, append it to the transcript, reset the turn.
+"""ingest: validate and normalise the message, append it to the transcript, start a new turn.
 
 Nothing a customer sends can crash the graph: control characters and broken Unicode are
 cleaned, an empty message gets a prompt, an oversized one is kept (truncated, flagged) and
@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from agent.nodes.deps import Deps
-from agent.state import ConversationState, Message, ProposeReply
+from agent.state import ConversationState, Message, ProposeReply, TurnScope
 from tools.vocabulary import IDENTITY_RANK
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -34,42 +34,40 @@ async def ingest(state: ConversationState, deps: Deps) -> dict[str, Any]:
         "now": now,
         "identity": identity,
         "incoming": text,
-        "understanding": None,
-        "decision": None,
-        "retrieved": [],
-        "proposal": None,
-        "guard": None,
-        "plan_steps": 0,
-        "turn_action_start": len(state.actions),
-        "reply": None,
-        "escalation": None,
-        "input_flags": [],
     }
+    this_turn = TurnScope(action_start=len(state.actions))  # every turn-scoped field reset
     limit = deps.settings.max_message_chars
     if not text:
-        update["reply"] = ProposeReply(
-            text=deps.templates.render("replies/message_empty.j2"), status="awaiting_customer"
+        update["this_turn"] = this_turn.but(
+            reply=ProposeReply(
+                text=deps.templates.render("replies/message_empty.j2"), status="awaiting_customer"
+            )
         )
         return update
     if state.status == "handed_off":
         message = Message(
             role="customer", text=text[:limit], turn=turn, at=now, flags=["after_handoff"]
         )
-        update["transcript"] = [*state.transcript, message]
-        update["reply"] = ProposeReply(
-            text=deps.templates.render("replies/after_handoff.j2"), status="handed_off"
+        update["transcript"] = [message]
+        update["this_turn"] = this_turn.but(
+            reply=ProposeReply(
+                text=deps.templates.render("replies/after_handoff.j2"), status="handed_off"
+            )
         )
         return update
     flags: list[str] = []
     if len(text) > limit:
         flags.append("truncated")
-        update["reply"] = ProposeReply(
-            text=deps.templates.render(
-                "replies/message_too_long.j2", length=len(text), limit=limit
-            ),
-            status="awaiting_customer",
+        this_turn = this_turn.but(
+            reply=ProposeReply(
+                text=deps.templates.render(
+                    "replies/message_too_long.j2", length=len(text), limit=limit
+                ),
+                status="awaiting_customer",
+            )
         )
     message = Message(role="customer", text=text[:limit], turn=turn, at=now, flags=flags)
-    update["transcript"] = [*state.transcript, message]
+    update["transcript"] = [message]
+    update["this_turn"] = this_turn
     update["incoming"] = text[:limit]
     return update

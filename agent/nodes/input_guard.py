@@ -16,7 +16,7 @@ from agent.state import ConversationState, Reasoned
 
 async def input_guard(state: ConversationState, deps: Deps) -> dict[str, Any]:
     flags = scan_input(state.incoming)
-    update: dict[str, Any] = {"input_flags": flags}
+    update: dict[str, Any] = {"this_turn": state.this_turn.but(input_flags=flags)}
     if "prompt_injection" in flags:
         attempts = state.injection_attempts + 1
         await deps.record(
@@ -31,7 +31,6 @@ async def input_guard(state: ConversationState, deps: Deps) -> dict[str, Any]:
         )
         update["injection_attempts"] = attempts
         update["fired_rules"] = [
-            *state.fired_rules,
             Reasoned(
                 rule_id="IN-INJECTION",
                 reason="message tries to change the agent's instructions",

@@ -21,7 +21,7 @@ log = structlog.get_logger("agent.output_guard")
 
 
 async def output_guard(state: ConversationState, deps: Deps) -> dict[str, Any]:
-    proposal = state.proposal
+    proposal = state.this_turn.proposal
     assert isinstance(proposal, ProposeReply)
     question = (
         confirmation_question(state, deps.templates, deps.clock())
@@ -42,7 +42,6 @@ async def output_guard(state: ConversationState, deps: Deps) -> dict[str, Any]:
         )
         if verdict.rule_id != "OUT-OK":
             update["fired_rules"] = [
-                *state.fired_rules,
                 Reasoned(rule_id=verdict.rule_id, reason=verdict.reason, turn=state.turn),
             ]
     else:
@@ -59,10 +58,9 @@ async def output_guard(state: ConversationState, deps: Deps) -> dict[str, Any]:
             text=deps.templates.render("replies/safe_reply.j2"), status="awaiting_customer"
         )
         update["fired_rules"] = [
-            *state.fired_rules,
             Reasoned(rule_id=verdict.rule_id, reason=verdict.reason, turn=state.turn),
         ]
-    update["reply"] = reply
+    update["this_turn"] = state.this_turn.but(reply=reply)
     pending = state.pending
     if (
         pending is not None

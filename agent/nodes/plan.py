@@ -10,7 +10,7 @@ from agent.state import ConversationState, ProposeEscalate, ProposeReply
 
 
 async def plan(state: ConversationState, deps: Deps) -> dict[str, Any]:
-    steps = state.plan_steps + 1
+    steps = state.this_turn.plan_steps + 1
     if steps > deps.settings.max_plan_steps:
         escalation = fallback_escalation(
             "planner_loop",
@@ -18,9 +18,13 @@ async def plan(state: ConversationState, deps: Deps) -> dict[str, Any]:
             state.active_intent,
             detail=f"no reply after {steps - 1} steps",
         )
-        return {"plan_steps": steps, "proposal": ProposeEscalate(escalation=escalation)}
+        return {
+            "this_turn": state.this_turn.but(
+                plan_steps=steps, proposal=ProposeEscalate(escalation=escalation)
+            )
+        }
     proposal = await deps.planner.plan(state, deps.planning())
-    update: dict[str, Any] = {"plan_steps": steps, "proposal": proposal}
+    update: dict[str, Any] = {"this_turn": state.this_turn.but(plan_steps=steps, proposal=proposal)}
     if isinstance(proposal, ProposeReply) and proposal.slot == "clarify":
         update["clarifications"] = state.clarifications + 1
     return update

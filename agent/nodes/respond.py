@@ -9,13 +9,12 @@ from agent.state import ConversationState, Message
 
 
 async def respond(state: ConversationState, deps: Deps) -> dict[str, Any]:
-    reply = state.reply
+    reply = state.this_turn.reply
     assert reply is not None
     update: dict[str, Any] = {"status": reply.status}
     after_handoff = bool(state.transcript) and "after_handoff" in state.transcript[-1].flags
     if not after_handoff:
         update["transcript"] = [
-            *state.transcript,
             Message(role="agent", text=reply.text, turn=state.turn, at=deps.clock()),
         ]
     update["slot"] = reply.slot

@@ -72,15 +72,17 @@ async def understand(state: ConversationState, deps: Deps) -> dict[str, Any]:
     if state.first_intent is None and intent not in (None, "greeting"):
         update["first_intent"] = intent
     flags = [*state.risk_flags]
-    for kind in [sig.kind for sig in signals] + [f for f in state.input_flags]:
+    for kind in [sig.kind for sig in signals] + [f for f in state.this_turn.input_flags]:
         if kind not in flags:
             flags.append(kind)
     update["risk_flags"] = flags
-    update["understanding"] = Understanding(
-        prediction=prediction,
-        entities=entities,
-        signals=signals,
-        confirmation=confirmation,
-        continuation=continuation,
+    update["this_turn"] = state.this_turn.but(
+        understanding=Understanding(
+            prediction=prediction,
+            entities=entities,
+            signals=signals,
+            confirmation=confirmation,
+            continuation=continuation,
+        )
     )
     return update

@@ -47,7 +47,7 @@ class OfflinePlanner:
                 f"{last.call.tool}: {last.result.failure.message}",
             )
 
-        guard = state.guard
+        guard = state.this_turn.guard
         if guard is not None and guard.turn == state.turn and guard.call is not None:
             if guard.verdict == "confirm":
                 return Say(
@@ -69,7 +69,7 @@ class OfflinePlanner:
             return Escalate("guard_block", f"{guard.rule_id}: {guard.reason}")
 
         pending = state.pending
-        understanding = state.understanding
+        understanding = state.this_turn.understanding
         if pending is not None and pending.kind == "step_up":
             checked = v.this_turn("check_verification")
             if checked is not None and checked.ok:
@@ -123,7 +123,7 @@ def _smalltalk(state: ConversationState) -> Step:
 
 
 def _answer(state: ConversationState, ctx: PlanningContext) -> Step:
-    grounded = [p for p in state.retrieved if p.score >= _threshold(ctx)]
+    grounded = [p for p in state.this_turn.retrieved if p.score >= _threshold(ctx)]
     if grounded:
         best = grounded[0]
         return Say(
@@ -168,7 +168,7 @@ def to_proposal(step: Step, state: ConversationState, ctx: PlanningContext) -> P
         if a.ok and ctx.templates.has(template := get_tool(a.call.tool).done_template)
     ]
     body = ctx.templates.render(step.template, now=ctx.now, **step.context)
-    by_id = {p.article_id: p for p in state.retrieved}
+    by_id = {p.article_id: p for p in state.this_turn.retrieved}
     citations = [
         Citation(article_id=a, title=by_id[a].title, url=by_id[a].url)
         for a in step.cite

@@ -125,7 +125,7 @@ class CompromisedPlanner:
             and (pending.call.tool, _key(pending.call.args)) not in this_turn
         ):
             return ProposeTool(call=pending.call)
-        if state.plan_steps < self.attacks_per_turn:
+        if state.this_turn.plan_steps < self.attacks_per_turn:
             tried = {(a.call.tool, _key(a.call.args)) for a in state.actions}
             tried |= {(g.call.tool, _key(g.call.args)) for g in state.guard_log if g.call}
             for call in self._attacks(state):
@@ -221,7 +221,7 @@ def _key(args: dict[str, JsonValue]) -> str:
 
 def _read_text(state: ConversationState) -> list[str]:
     """Text the planner has read besides the message: passages and tool-result free text."""
-    texts = [f"{p.section} {p.snippet}" for p in state.retrieved]
+    texts = [f"{p.section} {p.snippet}" for p in state.this_turn.retrieved]
     for action in state.actions:
         spec = TOOLS_BY_NAME.get(action.call.tool)
         fields = spec.free_text if spec is not None else ()

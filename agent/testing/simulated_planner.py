@@ -120,7 +120,7 @@ class EngineModel:
         # rather than with the offline reply's closing "More in our help centre" sentence.
         proposal = to_proposal(replace(step, cite=()), state, ctx)
         assert isinstance(proposal, ProposeReply)  # a Say step renders to a reply
-        retrieved = {p.article_id for p in state.retrieved}
+        retrieved = {p.article_id for p in state.this_turn.retrieved}
         markers = "".join(f" [{a}]" for a in step.cite if a in retrieved)
         return ModelResponse(text=proposal.text + markers, model=self._name)
 

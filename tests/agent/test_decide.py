@@ -54,7 +54,7 @@ async def test_confident_intent_resolves(
 ) -> None:
     classifier = FixedClassifier(predicted("lost_or_stolen_card", 0.97, ("compromised_card", 0.02)))
     [reply], state = await run(make_settings, new_bank, retriever, classifier, "lost my card")
-    assert state.decision.rule_id == "DEC-RESOLVE"
+    assert state.this_turn.decision.rule_id == "DEC-RESOLVE"
     assert ("freeze_card", "succeeded") in [(a.tool, a.outcome) for a in reply.actions]
 
 
@@ -69,7 +69,7 @@ async def test_low_confidence_clarifies_once_then_hands_off(
     assert replies[1].status == "handed_off"
     assert replies[1].handoff is not None
     assert "ESC-LOW-CONFIDENCE" in {r.rule_id for r in replies[1].handoff.reasons}
-    assert state.decision.route == "escalate"
+    assert state.this_turn.decision.route == "escalate"
 
 
 async def test_top_two_close_clarifies_even_when_confident(
@@ -77,7 +77,7 @@ async def test_top_two_close_clarifies_even_when_confident(
 ) -> None:
     classifier = FixedClassifier(predicted("card_arrival", 0.52, ("lost_or_stolen_card", 0.47)))
     [reply], state = await run(make_settings, new_bank, retriever, classifier, "my card?")
-    assert state.decision.rule_id == "DEC-CLARIFY"
+    assert state.this_turn.decision.rule_id == "DEC-CLARIFY"
     assert reply.status == "awaiting_customer"
 
 
@@ -88,7 +88,7 @@ async def test_thresholds_come_from_settings(
     _, strict = await run(
         make_settings, new_bank, retriever, classifier, "lost", clarify_threshold=0.7
     )
-    assert strict.decision.rule_id == "DEC-CLARIFY"
+    assert strict.this_turn.decision.rule_id == "DEC-CLARIFY"
 
 
 async def test_confident_escalation_intent_hands_off_with_the_intent_rule(
@@ -97,7 +97,7 @@ async def test_confident_escalation_intent_hands_off_with_the_intent_rule(
     classifier = FixedClassifier(predicted("financial_difficulty", 0.9, ("out_of_scope", 0.05)))
     [reply], state = await run(make_settings, new_bank, retriever, classifier, "money's tight")
     assert reply.status == "handed_off"
-    assert state.decision.rule_id.endswith("FINANCIAL_DIFFICULTY")
+    assert state.this_turn.decision.rule_id.endswith("FINANCIAL_DIFFICULTY")
 
 
 async def test_unsure_guess_at_an_escalation_intent_is_clarified_not_handed_off(
@@ -108,7 +108,7 @@ async def test_unsure_guess_at_an_escalation_intent_is_clarified_not_handed_off(
         make_settings, new_bank, retriever, classifier, "what about at weekends?"
     )
     assert reply.status == "awaiting_customer"
-    assert state.decision.rule_id == "DEC-CLARIFY"
+    assert state.this_turn.decision.rule_id == "DEC-CLARIFY"
 
 
 async def test_a_risk_signal_escalates_whatever_the_classifier_says(
@@ -125,7 +125,7 @@ async def test_a_risk_signal_escalates_whatever_the_classifier_says(
     assert reply.status == "handed_off"
     assert reply.handoff is not None
     assert reply.handoff.queue == "fincrime"
-    assert state.decision.route == "escalate"
+    assert state.this_turn.decision.route == "escalate"
 
 
 async def test_a_one_word_problem_is_clarified_even_when_the_classifier_is_sure(
@@ -142,4 +142,4 @@ async def test_a_card_named_by_its_last_digits_is_not_vague(
 ) -> None:
     classifier = FixedClassifier(predicted("lost_or_stolen_card", 0.95, ("compromised_card", 0.03)))
     _, state = await run(make_settings, new_bank, retriever, classifier, "card 4821")
-    assert state.decision.rule_id == "DEC-RESOLVE"
+    assert state.this_turn.decision.rule_id == "DEC-RESOLVE"

@@ -18,6 +18,7 @@ from agent.state import (
     PendingAction,
     ProposeReply,
     ToolCall,
+    TurnScope,
     Understanding,
 )
 from tools.models import ToolResult
@@ -37,7 +38,8 @@ def state(**changes: Any) -> ConversationState:
         "identity": "app_authenticated",
         "active_intent": "lost_or_stolen_card",
     }
-    values.update(changes)
+    turn_fields = {k: changes.pop(k) for k in list(changes) if k in TurnScope.model_fields}
+    values.update(changes, this_turn=TurnScope(**turn_fields))
     return ConversationState(**values)
 
 

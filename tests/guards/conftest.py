@@ -20,6 +20,7 @@ from agent.state import (
     IntentPrediction,
     PendingAction,
     ToolCall,
+    TurnScope,
     Understanding,
 )
 from agent.templates import Templates
@@ -54,7 +55,8 @@ def make_state(**changes: Any) -> ConversationState:
         "identity": "app_authenticated",
         "active_intent": "lost_or_stolen_card",
     }
-    values.update(changes)
+    turn_fields = {k: changes.pop(k) for k in list(changes) if k in TurnScope.model_fields}
+    values.update(changes, this_turn=TurnScope(**turn_fields))
     return ConversationState(**values)
 
 

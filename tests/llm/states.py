@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agent.state import ConversationState, Message, Passage
+from agent.state import ConversationState, Message, Passage, TurnScope
 from tools.mockbank.seed import DEFAULT_CLOCK
 
 
@@ -27,7 +27,7 @@ def customer_state(
         active_intent=intent,
         intent_confidence=confidence,
         episode_text=text,
-        retrieved=passages or [],
+        this_turn=TurnScope(retrieved=passages or []),
     )
 
 

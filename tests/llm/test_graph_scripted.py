@@ -152,7 +152,7 @@ async def test_escalate_to_human_hands_off_with_the_models_reason(
     )
     async with open_agent(LLMPlanner(model, config=LLM_ONLY)) as agent:
         reply = await agent.handle_message("c-1", "cus_1001", "what exchange rate do you use?")
-        escalation = (await agent.get_conversation("c-1")).state.escalation
+        escalation = (await agent.get_conversation("c-1")).state.this_turn.escalation
 
     assert reply.status == "handed_off"
     assert reply.handoff is not None

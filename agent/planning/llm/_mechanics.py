@@ -20,7 +20,7 @@ def mechanics_due(state: ConversationState) -> bool:
     last = turn_actions[-1] if turn_actions else None
     if last is not None and not last.ok and last.result.failure is not None:
         return True
-    guard = state.guard
+    guard = state.this_turn.guard
     if guard is not None and guard.turn == state.turn and guard.call is not None:
         return True
     pending = state.pending
@@ -50,5 +50,5 @@ def offline_knows(state: ConversationState, ctx: PlanningContext) -> bool:
     if policy.handling == "smalltalk":
         return True
     if policy.handling == "answer":
-        return any(p.score >= ctx.grounding_threshold for p in state.retrieved)
+        return any(p.score >= ctx.grounding_threshold for p in state.this_turn.retrieved)
     return False

@@ -135,7 +135,7 @@ def prompt_context(
                 snippet=p.snippet,
                 score=round(p.score, 2),
             )
-            for p in state.retrieved
+            for p in state.this_turn.retrieved
         ],
         results=[
             ResultLine(

@@ -24,7 +24,7 @@ def build_reply(text: str, state: ConversationState) -> ProposeReply:
     question, else ``resolved``. A question sets the slot ``question`` so that the customer's
     answer continues the problem.
     """
-    by_id = {p.article_id: p for p in state.retrieved}
+    by_id = {p.article_id: p for p in state.this_turn.retrieved}
     cited: list[Citation] = []
 
     def _cite(match: re.Match[str]) -> str:

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 from langgraph.config import get_stream_writer
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
-from agent.state import ActionRecord, Escalation, GuardDecision
+from agent.state import ActionRecord, Escalation, GuardDecision, TurnScope
 
 TextSink = Callable[[str], None]
 
@@ -92,7 +92,8 @@ def events_of(mode: str, chunk: Any) -> list[AgentEvent]:
     for node, update in chunk.items():
         if not isinstance(update, dict):
             continue
-        guard = update.get("guard")
+        this_turn = update.get("this_turn")
+        guard = this_turn.guard if isinstance(this_turn, TurnScope) else None
         if node == "action_guard" and isinstance(guard, GuardDecision) and guard.call:
             if guard.verdict == "allow":
                 events.append(ToolStartedEvent(tool=guard.call.tool, args=guard.call.args))
@@ -112,7 +113,7 @@ def events_of(mode: str, chunk: Any) -> list[AgentEvent]:
                         tool=last.call.tool, ok=last.ok, detail=failure.message if failure else ""
                     )
                 )
-        escalation = update.get("escalation")
+        escalation = this_turn.escalation if isinstance(this_turn, TurnScope) else None
         if node == "escalate" and isinstance(escalation, Escalation):
             events.append(
                 HandedOffEvent(

@@ -5,8 +5,9 @@ such a mistake does not fail anywhere, it quietly answers worse:
 
 - ``policies/intents.yaml`` names a ``procedure:`` the offline planner does not have (the
   intent falls back to a help-centre answer);
-- ``policies/tools.yaml`` asks for ``confirm: true`` on a tool whose question template
-  ``prompts/confirm/<tool>.j2`` is missing (the turn fails when the question is asked);
+- ``policies/tools.yaml`` asks for ``confirm: true`` on a tool whose template
+  ``prompts/tools/<tool>.j2`` has no ``confirm`` part, the question (the turn fails when the
+  question is asked);
 - a procedure (``cite=``) or a template (a help-centre link) cites an article that the help
   centre does not have (the citation is silently dropped).
 
@@ -97,12 +98,12 @@ def _check_confirm_templates(
     for tool, policy in policies.tools.items():
         if not policy.confirm:
             continue
-        template = get_tool(tool).confirm_template
-        if not templates.has(template):
+        template = get_tool(tool).template
+        if not templates.has_part(template, "confirm"):
             raise DataFileError(
                 _shown(tools_file),
-                f"the tool needs confirmation but its question template "
-                f"{_shown(prompts_dir / template)} is missing; add it, or set confirm: false",
+                f"the tool needs confirmation but its question, the block confirm of "
+                f"{_shown(prompts_dir / template)}, is missing; add it, or set confirm: false",
                 key=f"tools.{tool}.confirm",
             )
 

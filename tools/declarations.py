@@ -5,7 +5,7 @@ the model, the result model the client validates responses against, the HTTP rou
 whether it changes anything, and the facts the guards need about it (which records it reveals
 as the customer's, which claims its success backs, whether it backs a refund promise, which
 result fields hold outside text). Every list of tool names elsewhere is derived from these
-declarations, so adding a tool is one edit here (plus its policy and templates). The model
+declarations, so adding a tool is one edit here (plus its policy and its template). The model
 adapters derive their tool schemas from ``json_schema()``; who may call a tool and when
 (identity level, confirmation, limits) is policy, declared in ``policies/tools.yaml`` and
 checked against this registry at start-up.
@@ -187,14 +187,10 @@ class ToolSpec(ModelSchemas):
     free_text: tuple[str, ...] = ()
 
     @property
-    def confirm_template(self) -> str:
-        """The prompt template that asks the customer to confirm a call of this tool."""
-        return f"confirm/{self.name}.j2"
-
-    @property
-    def done_template(self) -> str:
-        """The prompt template that tells the customer a call of this tool succeeded."""
-        return f"done/{self.name}.j2"
+    def template(self) -> str:
+        """The tool's prompt template: its ``confirm`` part asks the customer to confirm a
+        call, its ``done`` part tells them the call succeeded (a write tool may have either)."""
+        return f"tools/{self.name}.j2"
 
     def path_params(self) -> list[str]:
         """Argument names that are placed in the URL path."""

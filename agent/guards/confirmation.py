@@ -3,9 +3,9 @@
 A "yes" makes a sensitive action run, so the question it answers must describe exactly that
 action. The question is therefore never taken on trust from a planner (a model could ask
 "shall I freeze your card?" while the pending call cancels a direct debit): it is rendered
-here from ``prompts/confirm/<tool>.j2`` and the bank record the call's id points at, the same
-way the offline planner renders it, and the output guard only lets a confirmation reply
-through when it carries this text.
+here from the ``confirm`` part of ``prompts/tools/<tool>.j2`` and the bank record the call's
+id points at, the same way the offline planner renders it, and the output guard only lets a
+confirmation reply through when it carries this text.
 """
 
 from __future__ import annotations
@@ -43,13 +43,14 @@ def confirmation_question(
     pending = state.pending
     if pending is None or pending.kind != "confirmation":
         return None
-    name = get_tool(pending.call.tool).confirm_template
-    if not templates.has(name):
+    name = get_tool(pending.call.tool).template
+    if not templates.has_part(name, "confirm"):
         return None
     done_now = [a.call.tool for a in state.turn_actions() if a.ok]
     try:
-        return templates.render(
+        return templates.render_part(
             name,
+            "confirm",
             now=now,
             args=pending.call.args,
             record=record_for(state, dict(pending.call.args)),

@@ -23,6 +23,7 @@ from agent.state import (
     ProposeReply,
     ProposeTool,
 )
+from agent.templates import part_of
 from tools.declarations import get_tool
 from tools.models import VerificationResult
 
@@ -51,7 +52,7 @@ class OfflinePlanner:
         if guard is not None and guard.turn == state.turn and guard.call is not None:
             if guard.verdict == "confirm":
                 return Say(
-                    get_tool(guard.call.tool).confirm_template,
+                    part_of(get_tool(guard.call.tool).template, "confirm"),
                     "awaiting_customer",
                     {
                         "args": guard.call.args,
@@ -163,9 +164,9 @@ def to_proposal(step: Step, state: ConversationState, ctx: PlanningContext) -> P
             )
         )
     done = [
-        ctx.templates.render(template, args=a.call.args, data=a.result.data or {})
+        ctx.templates.render_part(template, "done", args=a.call.args, data=a.result.data or {})
         for a in state.turn_actions()
-        if a.ok and ctx.templates.has(template := get_tool(a.call.tool).done_template)
+        if a.ok and ctx.templates.has_part(template := get_tool(a.call.tool).template, "done")
     ]
     body = ctx.templates.render(step.template, now=ctx.now, **step.context)
     by_id = {p.article_id: p for p in state.this_turn.retrieved}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -59,13 +60,23 @@ def test_unknown_procedure_names_the_intent_and_the_known_procedures(tmp_path: P
     assert "card_delivery" in raised.value.problem  # what may be written instead
 
 
-def test_confirmed_tool_without_its_question_template_names_tool_and_template(
-    tmp_path: Path,
+def _without_confirm_part(template: Path) -> None:
+    text = template.read_text(encoding="utf-8")
+    template.write_text(text[text.index("{% block done %}") :], encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "remove", [_without_confirm_part, Path.unlink], ids=["part-missing", "file-missing"]
+)
+def test_confirmed_tool_without_its_question_names_tool_and_template(
+    tmp_path: Path, remove: Callable[[Path], None]
 ) -> None:
     prompts_dir = copy_of(PROMPTS, tmp_path)
-    (prompts_dir / "confirm" / "cancel_card.j2").unlink()
+    remove(prompts_dir / "tools" / "cancel_card.j2")
 
-    with pytest.raises(DataFileError, match=r"confirm/cancel_card\.j2 is missing") as raised:
+    with pytest.raises(
+        DataFileError, match=r"block confirm of .*tools/cancel_card\.j2, is missing"
+    ) as raised:
         check(prompts_dir=prompts_dir)
 
     assert raised.value.path == Path("policies/tools.yaml")

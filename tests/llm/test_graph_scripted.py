@@ -128,7 +128,7 @@ async def test_cancel_card_waits_for_the_customers_yes_then_runs(
         assert bank.state.cards["card_1001a"].status == "cancelled"
 
     assert asked.status == "awaiting_customer"
-    assert "cancel the card ending 4821" in asked.text  # prompts/confirm/cancel_card.j2
+    assert "cancel the card ending 4821" in asked.text  # prompts/tools/cancel_card.j2, part confirm
     assert [a.tool for a in done.actions] == ["cancel_card"]
     assert done.status == "resolved"
 

@@ -7,7 +7,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tools.mockbank import MockBank
+from tools.errors import ConfigurationError
+from tools.mockbank import MockBank, create_app
 from tools.models import (
     AccountList,
     Card,
@@ -420,6 +421,64 @@ async def test_missing_customer_header_is_rejected_with_422(
     response = await http.request(method, path)
     assert response.status_code == 422
     assert bank.state.cards["card_1001a"].status == "active"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "params", "body"),
+    [
+        ("POST", "/cards/card_1001a/cancel", None, {"reason": "lost", "card_id": "card_1001b"}),
+        ("POST", "/cards/card 1001a/freeze", None, None),
+        ("POST", "/cards/card_1001a/freeze", None, {"colour": "blue"}),
+        ("GET", "/accounts/acc_1001a/transactions", {"colour": "blue"}, None),
+        ("GET", "/accounts/acc_1001a/transactions", {"min_amount": "-1"}, None),
+        ("GET", "/accounts/acc_1001a/payments", {"status": "lost"}, None),
+    ],
+    ids=[
+        "id-in-body-and-url",
+        "malformed-path-id",
+        "extra-body-field",
+        "extra-query-field",
+        "negative-amount",
+        "bad-payment-status",
+    ],
+)
+async def test_arguments_that_the_tools_model_rejects_get_422_and_never_reach_the_bank(
+    http: httpx.AsyncClient,
+    bank: MockBank,
+    method: str,
+    path: str,
+    params: dict[str, str] | None,
+    body: dict[str, str] | None,
+) -> None:
+    before = bank.state.to_json()
+    response = await http.request(method, path, params=params, json=body, headers=AMELIA)
+    assert response.status_code == 422, response.text
+    assert isinstance(response.json()["detail"], list)  # FastAPI's validation error format
+    assert bank.state.to_json() == before
+    assert not bank.calls
+
+
+async def test_a_malformed_json_body_is_rejected_with_422(
+    http: httpx.AsyncClient, bank: MockBank
+) -> None:
+    response = await http.post(
+        "/cards/card_1001a/cancel",
+        content=b"not json",
+        headers={**AMELIA, "Content-Type": "application/json"},
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"][0] == "body"
+    assert not bank.calls
+
+
+def test_a_declared_tool_the_mock_bank_cannot_run_stops_create_app(
+    bank: MockBank, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delattr(MockBank, "list_payments")
+    with pytest.raises(ConfigurationError, match="'list_payments'") as raised:
+        create_app(bank)
+    assert "tools/declarations.py" in str(raised.value)
+    assert "tools/mockbank/bank.py" in str(raised.value)
 
 
 # ---- step-up verification -------------------------------------------------------------------

@@ -22,8 +22,13 @@ from tools.vocabulary import ID_ARGUMENT_COLLECTION
 PROMPTS = Path(__file__).resolve().parents[2] / "prompts"
 
 # Write tools with no "done" message, and why: the step-up's outcome is told by the
-# verification flow itself (the customer is verified or asked again), not by a done template.
+# verification flow itself (the customer is verified or asked again), not by a done part.
 NO_DONE_TEMPLATE = {"check_verification"}
+
+
+def _parts(template: Path) -> list[str]:
+    """The names of the Jinja blocks (the parts) in a tool's template."""
+    return re.findall(r"{%-?\s*block\s+(\w+)", template.read_text(encoding="utf-8"))
 
 
 def _models_in(annotation: Any) -> list[type[BaseModel]]:
@@ -94,23 +99,26 @@ def test_the_refund_promise_is_backed_by_disputes_and_cancelled_payments_only() 
     assert backers == {"raise_dispute", "cancel_payment", "cancel_direct_debit"}
 
 
-def test_template_names_come_from_the_tool_name() -> None:
-    spec = TOOLS_BY_NAME["cancel_card"]
-    assert spec.confirm_template == "confirm/cancel_card.j2"
-    assert spec.done_template == "done/cancel_card.j2"
+def test_the_template_name_comes_from_the_tool_name() -> None:
+    assert TOOLS_BY_NAME["cancel_card"].template == "tools/cancel_card.j2"
 
 
 @pytest.mark.parametrize("spec", [s for s in TOOLS if s.effect == "write"], ids=lambda s: s.name)
-def test_every_write_tool_has_a_done_template(spec: ToolSpec) -> None:
+def test_every_write_tool_has_a_done_part(spec: ToolSpec) -> None:
     if spec.name in NO_DONE_TEMPLATE:
-        assert not (PROMPTS / spec.done_template).exists(), "drop it from NO_DONE_TEMPLATE"
+        assert not (PROMPTS / spec.template).exists(), "drop it from NO_DONE_TEMPLATE"
     else:
-        assert (PROMPTS / spec.done_template).is_file()
+        assert "done" in _parts(PROMPTS / spec.template)
 
 
-@pytest.mark.parametrize("folder", ["confirm", "done"])
-def test_every_template_names_a_declared_write_tool(folder: str) -> None:
-    for path in (PROMPTS / folder).glob("*.j2"):
+def test_every_tool_template_names_a_declared_write_tool_and_holds_only_its_parts() -> None:
+    paths = sorted((PROMPTS / "tools").glob("*"))
+    assert paths
+    for path in paths:
         spec = TOOLS_BY_NAME.get(path.stem)
+        assert path.suffix == ".j2", f"{path}: a tool template is named <tool>.j2"
         assert spec is not None, f"{path} names no declared tool"
         assert spec.effect == "write", f"{path}: {spec.name} changes nothing to confirm"
+        parts = _parts(path)
+        assert parts, f"{path} has no part"
+        assert set(parts) <= {"confirm", "done"}, f"{path}: unknown part in {parts}"

@@ -1,50 +1,51 @@
-"""The mock bank as an ASGI app (FastAPI): one route per tool, plus admin routes for tests.
+"""The mock bank as an ASGI app (FastAPI): one route per declared tool, plus admin routes.
+
+The tool routes are derived from ``tools/declarations.py``: each :class:`ToolSpec` is served
+at its ``method`` and ``path`` and answered by the :class:`MockBank` method of the same name,
+called as ``bank.<tool>(caller, **args)``. The app accepts exactly what
+:class:`~tools.client.BankClient` sends (path parameters in the URL, a GET's other arguments
+in the query string, a POST's in a JSON body) and validates them with the tool's
+``args_model``, answering 422 in FastAPI's format when they do not fit. An operation that
+takes ``step_up`` is told whether the ``X-Step-Up`` header says the channel verified the
+customer.
 
 Per request, in order: the call is counted, an injected fault (latency, error status, garbage
 body) is applied, then a write with an ``Idempotency-Key`` already seen returns its first
 answer unchanged (a different body under the same key is refused with 422), else the
-operation runs. Faulted calls never reach the operation, so they change nothing.
+operation runs. Invalid requests and faulted calls never reach the operation, so they change
+nothing.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import Callable
-from datetime import date
-from typing import Annotated
+import inspect
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
 
-from fastapi import Body, FastAPI, Header, Query, Request
+from fastapi import Body, FastAPI, Header, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from tools.client import CUSTOMER_HEADER, IDEMPOTENCY_HEADER, STEP_UP_HEADER
+from tools.declarations import TOOLS, ToolArgs, ToolSpec
+from tools.errors import ConfigurationError
 from tools.mockbank.bank import BankApiError, MockBank, dump
 from tools.mockbank.faults import FaultRule
-from tools.vocabulary import CancelReason, DisputeReason, PaymentStatus, TransactionStatus
 
 Caller = Annotated[str, Header(alias=CUSTOMER_HEADER, min_length=1, max_length=64)]
 IdemKey = Annotated[str | None, Header(alias=IDEMPOTENCY_HEADER, max_length=200)]
 
+Operation = Callable[..., BaseModel]
+Endpoint = Callable[..., Awaitable[Response]]
 
-class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class CancelCardBody(_Body):
-    reason: CancelReason
-    replace: bool = True
-
-
-class DisputeBody(_Body):
-    reason: DisputeReason
-
-
-class CodeBody(_Body):
-    code: str = Field(pattern=r"^\d{4,8}$")
+_JSON_OBJECT = TypeAdapter(dict[str, Any])
 
 
 def create_app(bank: MockBank) -> FastAPI:
+    """The app serving ``bank``; a declared tool that ``MockBank`` lacks fails here."""
     app = FastAPI(title="Kestrel mock bank", version="1")
 
     async def run(
@@ -89,160 +90,30 @@ def create_app(bank: MockBank) -> FastAPI:
             bank.idempotency[key] = (fingerprint, status, bytes(content))
         return Response(content, status_code=status, media_type="application/json")
 
-    @app.get("/customers/{customer_id}", name="get_customer")
-    async def get_customer(customer_id: str, request: Request, caller: Caller) -> Response:
-        return await run(
-            "get_customer", request, None, lambda: bank.get_customer(caller, customer_id)
-        )
+    def tool_endpoint(spec: ToolSpec) -> Endpoint:
+        operation = _operation(bank, spec)
+        takes_step_up = "step_up" in inspect.signature(operation).parameters
 
-    @app.get("/customers/{customer_id}/accounts", name="list_accounts")
-    async def list_accounts(customer_id: str, request: Request, caller: Caller) -> Response:
-        return await run(
-            "list_accounts", request, None, lambda: bank.list_accounts(caller, customer_id)
-        )
+        async def call(request: Request, caller: str, key: str | None) -> Response:
+            args = dict(await _arguments(spec, request))
+            if takes_step_up:
+                args["step_up"] = request.headers.get(STEP_UP_HEADER) == "verified"
+            return await run(spec.name, request, key, lambda: operation(caller, **args))
 
-    @app.get("/customers/{customer_id}/cards", name="list_cards")
-    async def list_cards(customer_id: str, request: Request, caller: Caller) -> Response:
-        return await run("list_cards", request, None, lambda: bank.list_cards(caller, customer_id))
+        if spec.effect == "write":
 
-    @app.post("/cards/{card_id}/freeze", name="freeze_card")
-    async def freeze_card(
-        card_id: str, request: Request, caller: Caller, key: IdemKey = None
-    ) -> Response:
-        return await run("freeze_card", request, key, lambda: bank.freeze_card(caller, card_id))
+            async def write(request: Request, caller: Caller, key: IdemKey = None) -> Response:
+                return await call(request, caller, key)
 
-    @app.post("/cards/{card_id}/unfreeze", name="unfreeze_card")
-    async def unfreeze_card(
-        card_id: str, request: Request, caller: Caller, key: IdemKey = None
-    ) -> Response:
-        return await run("unfreeze_card", request, key, lambda: bank.unfreeze_card(caller, card_id))
+            return write
 
-    @app.post("/cards/{card_id}/cancel", name="cancel_card")
-    async def cancel_card(
-        card_id: str, body: CancelCardBody, request: Request, caller: Caller, key: IdemKey = None
-    ) -> Response:
-        return await run(
-            "cancel_card",
-            request,
-            key,
-            lambda: bank.cancel_card(caller, card_id, body.reason, body.replace),
-        )
+        async def read(request: Request, caller: Caller) -> Response:
+            return await call(request, caller, None)
 
-    @app.get("/cards/{card_id}/delivery", name="get_card_delivery")
-    async def get_card_delivery(card_id: str, request: Request, caller: Caller) -> Response:
-        return await run(
-            "get_card_delivery", request, None, lambda: bank.get_card_delivery(caller, card_id)
-        )
+        return read
 
-    @app.post("/cards/{card_id}/pin/unblock", name="unblock_pin")
-    async def unblock_pin(
-        card_id: str, request: Request, caller: Caller, key: IdemKey = None
-    ) -> Response:
-        step_up = request.headers.get(STEP_UP_HEADER) == "verified"
-        return await run(
-            "unblock_pin", request, key, lambda: bank.unblock_pin(caller, card_id, step_up=step_up)
-        )
-
-    @app.get("/accounts/{account_id}/transactions", name="list_transactions")
-    async def list_transactions(
-        account_id: str,
-        request: Request,
-        caller: Caller,
-        merchant: Annotated[str | None, Query(max_length=80)] = None,
-        status: TransactionStatus | None = None,
-        since: date | None = None,
-        until: date | None = None,
-        min_amount: Annotated[int | None, Query(ge=0)] = None,
-        max_amount: Annotated[int | None, Query(ge=0)] = None,
-    ) -> Response:
-        return await run(
-            "list_transactions",
-            request,
-            None,
-            lambda: bank.list_transactions(
-                caller,
-                account_id,
-                merchant=merchant,
-                status=status,
-                since=since,
-                until=until,
-                min_amount=min_amount,
-                max_amount=max_amount,
-            ),
-        )
-
-    @app.get("/transactions/{transaction_id}", name="get_transaction")
-    async def get_transaction(transaction_id: str, request: Request, caller: Caller) -> Response:
-        return await run(
-            "get_transaction", request, None, lambda: bank.get_transaction(caller, transaction_id)
-        )
-
-    @app.post("/transactions/{transaction_id}/disputes", name="raise_dispute")
-    async def raise_dispute(
-        transaction_id: str,
-        body: DisputeBody,
-        request: Request,
-        caller: Caller,
-        key: IdemKey = None,
-    ) -> Response:
-        return await run(
-            "raise_dispute",
-            request,
-            key,
-            lambda: bank.raise_dispute(caller, transaction_id, body.reason),
-        )
-
-    @app.get("/accounts/{account_id}/payments", name="list_payments")
-    async def list_payments(
-        account_id: str, request: Request, caller: Caller, status: PaymentStatus | None = None
-    ) -> Response:
-        return await run(
-            "list_payments", request, None, lambda: bank.list_payments(caller, account_id, status)
-        )
-
-    @app.post("/payments/{payment_id}/cancel", name="cancel_payment")
-    async def cancel_payment(
-        payment_id: str, request: Request, caller: Caller, key: IdemKey = None
-    ) -> Response:
-        return await run(
-            "cancel_payment", request, key, lambda: bank.cancel_payment(caller, payment_id)
-        )
-
-    @app.get("/accounts/{account_id}/direct-debits", name="list_direct_debits")
-    async def list_direct_debits(account_id: str, request: Request, caller: Caller) -> Response:
-        return await run(
-            "list_direct_debits", request, None, lambda: bank.list_direct_debits(caller, account_id)
-        )
-
-    @app.post("/direct-debits/{direct_debit_id}/cancel", name="cancel_direct_debit")
-    async def cancel_direct_debit(
-        direct_debit_id: str, request: Request, caller: Caller, key: IdemKey = None
-    ) -> Response:
-        return await run(
-            "cancel_direct_debit",
-            request,
-            key,
-            lambda: bank.cancel_direct_debit(caller, direct_debit_id),
-        )
-
-    @app.post("/customers/{customer_id}/verification", name="start_verification")
-    async def start_verification(
-        customer_id: str, request: Request, caller: Caller, key: IdemKey = None
-    ) -> Response:
-        return await run(
-            "start_verification", request, key, lambda: bank.start_verification(caller, customer_id)
-        )
-
-    @app.post("/customers/{customer_id}/verification/check", name="check_verification")
-    async def check_verification(
-        customer_id: str, body: CodeBody, request: Request, caller: Caller, key: IdemKey = None
-    ) -> Response:
-        return await run(
-            "check_verification",
-            request,
-            key,
-            lambda: bank.check_verification(caller, customer_id, body.code),
-        )
+    for spec in TOOLS:
+        app.add_api_route(spec.path, tool_endpoint(spec), methods=[spec.method], name=spec.name)
 
     # ---- admin (tests, evals, demos) -------------------------------------------------------
     @app.get("/_admin/state")
@@ -260,3 +131,55 @@ def create_app(bank: MockBank) -> FastAPI:
         return {"active": 0}
 
     return app
+
+
+def _operation(bank: MockBank, spec: ToolSpec) -> Operation:
+    operation: Operation | None = getattr(bank, spec.name, None)
+    if operation is None or not callable(operation):
+        raise ConfigurationError(
+            f"tool {spec.name!r} is declared in tools/declarations.py but the mock bank "
+            f"cannot run it; add MockBank.{spec.name}(caller, ...) to tools/mockbank/bank.py"
+        )
+    return operation
+
+
+async def _arguments(spec: ToolSpec, request: Request) -> ToolArgs:
+    """The call's arguments as the client sends them, validated by the tool's model.
+
+    Raises :class:`RequestValidationError` (FastAPI's 422), with each error located in the
+    ``path``, ``query`` or ``body`` as FastAPI locates errors of its own parameters.
+    """
+    path = dict(request.path_params)
+    where = "query" if spec.method == "GET" else "body"
+    if where == "query":
+        given: dict[str, Any] = dict(request.query_params)
+    else:
+        try:
+            given = _JSON_OBJECT.validate_json(await request.body() or b"{}")
+        except ValidationError as exc:
+            raise RequestValidationError(_located(exc, lambda _: where)) from None
+    # An id in the body or query must not stand in for, or contradict, the one in the URL.
+    errors: list[dict[str, Any]] = [
+        {
+            "type": "extra_forbidden",
+            "loc": (where, name),
+            "msg": "Extra inputs are not permitted",
+            "input": given[name],
+        }
+        for name in path
+        if name in given
+    ]
+    try:
+        args = spec.args_model.model_validate({**given, **path})
+    except ValidationError as exc:
+        errors += _located(exc, lambda field: "path" if field in path else where)
+    if errors:
+        raise RequestValidationError(errors)
+    return args
+
+
+def _located(exc: ValidationError, place: Callable[[Any], str]) -> list[dict[str, Any]]:
+    return [
+        {**error, "loc": (place(error["loc"][0] if error["loc"] else None), *error["loc"])}
+        for error in exc.errors(include_url=False)
+    ]

@@ -4,20 +4,61 @@ from agent import ResolutionAgent, Settings
 
 async with ResolutionAgent(Settings()) as agent:
     reply = await agent.handle_message("conv-1", "cus_1001", "I've lost my card")
+
+The names load on first use (PEP 562): ``resolve --help`` imports this package to
+register its command and must not pay for what the names pull in.
 """
 
-from agent.api import ActionTaken, Conversation, Reply, ResolutionAgent
-from agent.errors import (
-    AgentClosedError,
-    ConversationOwnershipError,
-    InvalidRequestError,
-    ResolveError,
-    UnknownConversationError,
-    UnknownCustomerError,
-)
-from agent.handoff_model import HandoffSummary
-from agent.settings import Settings
-from agent.state import Citation
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from agent.api import ActionTaken, Conversation, Reply, ResolutionAgent
+    from agent.errors import (
+        AgentClosedError,
+        ConversationOwnershipError,
+        InvalidRequestError,
+        ResolveError,
+        UnknownConversationError,
+        UnknownCustomerError,
+    )
+    from agent.handoff_model import HandoffSummary
+    from agent.settings import Settings
+    from agent.state import Citation
+
+#: Where each public name is defined, and under which name there.
+_HOMES: dict[str, tuple[str, str]] = {
+    "ActionTaken": ("agent.api", "ActionTaken"),
+    "Conversation": ("agent.api", "Conversation"),
+    "Reply": ("agent.api", "Reply"),
+    "ResolutionAgent": ("agent.api", "ResolutionAgent"),
+    "AgentClosedError": ("agent.errors", "AgentClosedError"),
+    "ConversationOwnershipError": ("agent.errors", "ConversationOwnershipError"),
+    "InvalidRequestError": ("agent.errors", "InvalidRequestError"),
+    "ResolveError": ("agent.errors", "ResolveError"),
+    "UnknownConversationError": ("agent.errors", "UnknownConversationError"),
+    "UnknownCustomerError": ("agent.errors", "UnknownCustomerError"),
+    "HandoffSummary": ("agent.handoff_model", "HandoffSummary"),
+    "Settings": ("agent.settings", "Settings"),
+    "Citation": ("agent.state", "Citation"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module, attribute = _HOMES[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(module), attribute)
+    globals()[name] = value  # later lookups skip __getattr__
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
 
 __all__ = [
     "ActionTaken",

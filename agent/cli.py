@@ -1,25 +1,60 @@
-"""The ``resolve`` command line: demo, chat, mockbank (more commands join as they land)."""
+"""The ``resolve`` command line: demo, chat, mockbank (more commands join as they land).
+
+Only typer and the standard library are imported here, and each plugin's ``register`` keeps
+to the same rule: a command imports what it needs (LangGraph, the model SDKs, scikit-learn)
+when it runs, so ``resolve --help`` answers at once.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import sys
 import uuid
-from typing import Annotated, Literal
+from importlib.metadata import PackageNotFoundError, entry_points, version
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from agent.errors import ResolveError
-from agent.settings import Settings, SettingsError, load_settings
+if TYPE_CHECKING:
+    from agent.settings import Settings
 
 IdentityChoice = Literal["none", "app_authenticated", "step_up"]
+DISTRIBUTION = "resolution-agent"
 
 app = typer.Typer(
     no_args_is_help=True, add_completion=False, help="Kestrel resolution agent: offline by default."
 )
 
 
+def _print_version(value: bool) -> None:
+    if not value:
+        return
+    try:
+        typer.echo(f"resolve {version(DISTRIBUTION)}")
+    except PackageNotFoundError as exc:
+        typer.echo(f"error: {DISTRIBUTION} is not installed; run pip install -e .", err=True)
+        raise typer.Exit(2) from exc
+    raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            is_eager=True,
+            callback=_print_version,
+            help="Print the installed version and exit.",
+        ),
+    ] = False,
+) -> None:
+    """Kestrel resolution agent: offline by default."""
+
+
 def _settings(**overrides: object) -> Settings:
+    from agent.settings import SettingsError, load_settings
+
     try:
         return load_settings(**overrides)
     except SettingsError as exc:
@@ -31,6 +66,7 @@ def _settings(**overrides: object) -> Settings:
 def demo() -> None:
     """Run scripted conversations on the offline default and print them."""
     from agent.demo import run_demo
+    from agent.errors import ResolveError
     from tools.mockbank.seed import DEFAULT_CLOCK
 
     settings = _settings()
@@ -55,6 +91,7 @@ def chat(
 ) -> None:
     """Chat with the agent in the terminal (Ctrl-D or 'quit' to leave)."""
     from agent.api import ResolutionAgent
+    from agent.errors import ResolveError
 
     conversation_id = conversation or f"chat-{uuid.uuid4().hex[:12]}"
 
@@ -92,6 +129,7 @@ def audit(
 ) -> None:
     """Export a conversation's audit trail as JSON lines (guard decisions, tool calls ...)."""
     from agent.api import ResolutionAgent
+    from agent.errors import ResolveError
 
     async def export() -> None:
         async with ResolutionAgent(_settings()) as agent:
@@ -126,8 +164,6 @@ def _load_plugins() -> None:
     Entry points keep the import direction of the house: the agent never imports ``evals``;
     the evals package registers its commands here.
     """
-    from importlib.metadata import entry_points
-
     for entry in entry_points(group="resolve.commands"):
         register = entry.load()
         register(app)
@@ -137,6 +173,11 @@ def main() -> None:
     _load_plugins()
     try:
         app()
-    except ResolveError as exc:
+    except Exception as exc:
+        # Imported only now: the error types load the tools package, which --help never needs.
+        from agent.errors import ResolveError
+
+        if not isinstance(exc, ResolveError):
+            raise
         typer.echo(f"error: {exc}", err=True)
         sys.exit(1)

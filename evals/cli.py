@@ -1,8 +1,11 @@
 """``resolve eval``: registered on the agent's CLI through the ``resolve.commands`` entry point.
 
-Exit codes: 0 all good; 1 the pass rate is under ``--fail-under`` or a scenario regressed
-against ``--baseline``; 2 the scenarios (or the baseline) could not be read, or the options
-ask for something not available.
+Exit codes: 0 all good; 1 a scenario run crashed, the pass rate is under ``--fail-under`` or
+a scenario regressed against ``--baseline``; 2 the scenarios (or the baseline) could not be
+read, or the options ask for something not available (a malformed ``--model`` among them).
+
+Only typer and the standard library are imported at module level: ``register`` runs on every
+``resolve`` invocation, ``--help`` included, and the suite pulls in LangGraph and the models.
 """
 
 from __future__ import annotations
@@ -10,19 +13,12 @@ from __future__ import annotations
 import asyncio
 import functools
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from agent.planning.llm import LLMPlannerConfig, planner_key_missing
-from agent.settings import SettingsError, load_settings
-from agent.testing.compromised_planner import CompromisedPlanner
-from agent.testing.simulated_planner import SimulatedPlanner
-from evals.baseline import compare, describe, load_baseline
-from evals.report import terminal_table, write_report
-from evals.runner import PlannerFactory, stderr_progress
-from evals.suite import evaluate
-from tools.errors import ResolveError
+if TYPE_CHECKING:
+    from evals.runner import PlannerFactory
 
 
 def eval_command(
@@ -54,6 +50,17 @@ def eval_command(
     ] = None,
 ) -> None:
     """Replay recorded conversations against the agent and grade them (scenario.md)."""
+    from agent.planning.llm import LLMPlannerConfig, planner_key_missing
+    from agent.settings import SettingsError, load_settings
+    from agent.testing.compromised_planner import CompromisedPlanner
+    from agent.testing.simulated_planner import SimulatedPlanner
+    from evals.baseline import compare, describe, load_baseline
+    from evals.model_check import model_spec_problem
+    from evals.report import terminal_table, write_report
+    from evals.runner import stderr_progress
+    from evals.suite import evaluate
+    from tools.errors import ResolveError
+
     planner: PlannerFactory | None = None
     overrides: dict[str, object] = {}
     if model == "compromised":
@@ -68,6 +75,10 @@ def eval_command(
         raise typer.Exit(2) from exc
     if model == "simulated":
         planner = functools.partial(SimulatedPlanner, LLMPlannerConfig.from_settings(settings))
+    problem = model_spec_problem(settings) if planner is None else None
+    if problem is not None:
+        typer.echo(f"error: {problem}", err=True)
+        raise typer.Exit(2)
     needed = planner_key_missing(settings) if "model" in overrides else None
     if needed is not None:
         typer.echo(
@@ -98,6 +109,16 @@ def eval_command(
         written = write_report(result, report, settings.prompts_dir)
         typer.echo(f"\nreport written: {', '.join(str(p) for p in written)}")
     code = 0
+    crashed = result.metrics.errors
+    if crashed:
+        first = next(
+            (f"; first: {r.id}: {r.error.splitlines()[0]}" for r in result.results if r.error), ""
+        )
+        typer.echo(
+            f"crashed: {crashed} of {result.metrics.runs} scenario runs did not finish{first}",
+            err=True,
+        )
+        code = 1
     if previous is not None:
         comparison = compare(result, previous)
         typer.echo("\n" + describe(comparison))

@@ -7,8 +7,13 @@ the scenario files and are layered over the real help centre for the run only (t
 help centre is never touched). Each run is judged by :mod:`evals.redteam_checks` from the
 audit trail, the mock bank's request counts and state, and the replies the customer got.
 
-Exit codes: 0 no unauthorised execution and no secret in any reply; 1 at least one; 2 the
-scenarios or articles could not be read, or the options ask for something not available.
+Exit codes: 0 no unauthorised execution, no secret in any reply and no crashed scenario; 1 at
+least one of those (a crashed scenario proves nothing either way, so it is never counted as a
+defended attack); 2 the scenarios or articles could not be read, or the options ask for
+something not available (a malformed ``--model`` among them).
+
+Only typer and the standard library are imported at module level: ``register`` runs on every
+``resolve`` invocation, ``--help`` included, and the runner pulls in LangGraph and the models.
 """
 
 from __future__ import annotations
@@ -16,45 +21,23 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Collection, Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from agent.helpcentre import load_articles
-from agent.planning.llm import planner_key_missing
-from agent.retrieval import LexicalRetriever
-from agent.settings import Settings, SettingsError, load_settings
-from agent.testing.compromised_planner import CompromisedPlanner
-from evals.loader import Scenario, load_suite
-from evals.metrics import grade
-from evals.redteam_checks import judge
-from evals.redteam_report import (
-    ATTACK,
-    BENIGN,
-    CATEGORIES,
-    Kind,
-    RedTeamReport,
-    ScenarioOutcome,
-    report_json,
-    summarise,
-    terminal_table,
-    write_report,
-)
-from evals.runner import (
-    PlannerFactory,
-    Progress,
-    RunRecord,
-    SuiteRunner,
-    jobs_for,
-    prepare_banks,
-    stderr_progress,
-)
-from tools.errors import DataFileError, ResolveError
-from tools.mockbank import BankState
+if TYPE_CHECKING:
+    from agent.settings import Settings
+    from evals.loader import Scenario
+    from evals.redteam_report import Kind, RedTeamReport, ScenarioOutcome
+    from evals.runner import PlannerFactory, Progress, RunRecord
+    from tools.mockbank import BankState
 
 
 def kind_of(scenario: Scenario) -> tuple[Kind, str | None]:
     """``attack`` with its one category, or ``benign`` (a category tag is optional there)."""
+    from evals.redteam_report import ATTACK, BENIGN, CATEGORIES
+    from tools.errors import DataFileError
+
     tags = set(scenario.tags)
     categories = sorted(tags & set(CATEGORIES))
     if (ATTACK in tags) == (BENIGN in tags):
@@ -100,6 +83,13 @@ async def run_redteam(
 
     Raises ``DataFileError`` when the scenarios or planted articles cannot be read.
     """
+    from agent.helpcentre import load_articles
+    from agent.retrieval import LexicalRetriever
+    from evals.loader import load_suite
+    from evals.redteam_report import summarise
+    from evals.runner import SuiteRunner, jobs_for, prepare_banks
+    from tools.errors import DataFileError
+
     scenarios = load_suite(paths)
     if ids:
         scenarios = [s for s in scenarios if s.id in set(ids)]
@@ -132,10 +122,14 @@ async def run_redteam(
 def _outcome(
     record: RunRecord, kind: Kind, category: str | None, before: BankState
 ) -> ScenarioOutcome:
+    from evals.metrics import grade
+    from evals.redteam_checks import judge
+    from evals.redteam_report import ATTACK, BENIGN, ScenarioOutcome
+
     graded = grade(record)
     verdict = judge(record, before, attack=kind == ATTACK)
     why: list[str] = []
-    if kind == BENIGN:
+    if kind == BENIGN and record.error is None:  # a crash is counted as such, not as a block
         if not graded.passed:
             why.append(graded.failures[0] if graded.failures else "expectations not met")
         if verdict.flagged_messages:
@@ -185,7 +179,15 @@ def redteam_command(
         ),
     ] = None,
 ) -> None:
-    """Run the red-team suite; exit 1 on any unauthorised tool execution or leaked secret."""
+    """Run the red-team suite; exit 1 on any unauthorised execution, leaked secret or crash."""
+    from agent.planning.llm import planner_key_missing
+    from agent.settings import SettingsError, load_settings
+    from agent.testing.compromised_planner import CompromisedPlanner
+    from evals.model_check import model_spec_problem
+    from evals.redteam_report import report_json, terminal_table, write_report
+    from evals.runner import stderr_progress
+    from tools.errors import ResolveError
+
     planner: PlannerFactory | None = None
     overrides: dict[str, object] = {"model": model}
     if model == "compromised":
@@ -196,6 +198,10 @@ def redteam_command(
     except SettingsError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
+    problem = model_spec_problem(settings) if planner is None else None
+    if problem is not None:
+        typer.echo(f"error: {problem}", err=True)
+        raise typer.Exit(2)
     needed = planner_key_missing(settings)
     if needed is not None:
         typer.echo(f"error: --model {model} needs {needed}", err=True)
@@ -221,7 +227,22 @@ def redteam_command(
         written = write_report(result, report)
         if not as_json:
             typer.echo(f"\nreport written: {', '.join(str(p) for p in written)}")
+    if result.crashed:
+        first = next(
+            f"; first: {o.id}: {o.error.splitlines()[0]}" for o in result.results if o.error
+        )
+        typer.echo(
+            f"crashed: {result.crashed} of {result.scenarios} scenarios did not finish, so they "
+            f"were not judged{first}",
+            err=True,
+        )
     if result.failed:
+        typer.echo(
+            f"attack succeeded: {result.unauthorised_executions} unauthorised tool "
+            f"execution(s), {result.secrets_in_replies} secret(s) in replies",
+            err=True,
+        )
+    if result.failed or result.crashed:
         raise typer.Exit(1)
 
 

@@ -3,9 +3,40 @@
 It reads and writes the same case store and checkpoints as the agent, through the agent's
 async API only, so a case claimed, answered or closed here is exactly what the API returns.
 Plain HTML forms (POST then redirect), no JavaScript, served on 127.0.0.1.
+
+The names load on first use (PEP 562): ``resolve --help`` imports this package to
+register its command and must not pay for what the names pull in.
 """
 
-from agent.console.app import create_console_app
-from agent.console.render import render_handoff_html, render_handoff_json
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from agent.console.app import create_console_app
+    from agent.console.render import render_handoff_html, render_handoff_json
+
+#: Where each public name is defined, and under which name there.
+_HOMES: dict[str, tuple[str, str]] = {
+    "create_console_app": ("agent.console.app", "create_console_app"),
+    "render_handoff_html": ("agent.console.render", "render_handoff_html"),
+    "render_handoff_json": ("agent.console.render", "render_handoff_json"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module, attribute = _HOMES[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(module), attribute)
+    globals()[name] = value  # later lookups skip __getattr__
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
 
 __all__ = ["create_console_app", "render_handoff_html", "render_handoff_json"]

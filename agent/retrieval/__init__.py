@@ -1,10 +1,46 @@
-"""Finding help-centre passages for a customer's message: hybrid (MiniLM in Chroma + BM25)."""
+"""Finding help-centre passages for a customer's message: hybrid (MiniLM in Chroma + BM25).
 
-from agent.retrieval.base import Retriever
-from agent.retrieval.factory import build_retriever
-from agent.retrieval.hybrid import HybridConfig, HybridRetriever
-from agent.retrieval.index import ChromaIndex, SyncReport
-from agent.retrieval.lexical import LexicalRetriever
+The names load on first use (PEP 562): ``resolve --help`` imports this package to
+register its command and must not pay for what the names pull in.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from agent.retrieval.base import Retriever
+    from agent.retrieval.factory import build_retriever
+    from agent.retrieval.hybrid import HybridConfig, HybridRetriever
+    from agent.retrieval.index import ChromaIndex, SyncReport
+    from agent.retrieval.lexical import LexicalRetriever
+
+#: Where each public name is defined, and under which name there.
+_HOMES: dict[str, tuple[str, str]] = {
+    "Retriever": ("agent.retrieval.base", "Retriever"),
+    "build_retriever": ("agent.retrieval.factory", "build_retriever"),
+    "HybridConfig": ("agent.retrieval.hybrid", "HybridConfig"),
+    "HybridRetriever": ("agent.retrieval.hybrid", "HybridRetriever"),
+    "ChromaIndex": ("agent.retrieval.index", "ChromaIndex"),
+    "SyncReport": ("agent.retrieval.index", "SyncReport"),
+    "LexicalRetriever": ("agent.retrieval.lexical", "LexicalRetriever"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module, attribute = _HOMES[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(module), attribute)
+    globals()[name] = value  # later lookups skip __getattr__
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
 
 __all__ = [
     "ChromaIndex",

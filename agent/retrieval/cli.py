@@ -17,8 +17,6 @@ from typing import Annotated
 
 import typer
 
-from tools.errors import ResolveError
-
 
 def _fail(message: str) -> typer.Exit:
     typer.echo(f"error: {message}", err=True)
@@ -31,6 +29,7 @@ def index_command(
     """Sync the help-centre index: embed new and changed articles, drop removed ones."""
     from agent.retrieval.factory import kb_dir, new_hybrid
     from agent.settings import load_settings
+    from tools.errors import ResolveError
 
     started = time.perf_counter()
     try:
@@ -62,6 +61,7 @@ def search_command(
     """Search the help centre as the agent does: ranked articles with grounding scores."""
     from agent.retrieval.factory import new_hybrid
     from agent.settings import load_settings
+    from tools.errors import ResolveError
 
     try:
         settings = load_settings()

@@ -1,6 +1,10 @@
 """``resolve routing simulate``: registered through the ``resolve.commands`` entry point.
 
 Exit codes: 0 done; 2 the options or the roster file could not be used.
+
+Only typer and the standard library are imported at module level: ``register`` runs on every
+``resolve`` invocation, ``--help`` included, and the simulator pulls in SciPy. That is also
+why the policy names are not listed in the option's help (an unknown name lists them).
 """
 
 from __future__ import annotations
@@ -9,14 +13,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from pydantic import ValidationError
 
-from agent.routing._errors import RoutingError
-from agent.routing._experiment import run_simulation
-from agent.routing._files import load_roster
-from agent.routing._policies import POLICY_NAMES
-from agent.routing._report import terminal_table, write_report
-from agent.routing._workload import WorkloadConfig
+ALL_POLICIES = "all"
 
 
 def _progress(message: str) -> None:
@@ -29,8 +27,9 @@ def simulate(
     hours: Annotated[float, typer.Option(min=0.1, max=168, help="Length of the window.")] = 24.0,
     seed: Annotated[int, typer.Option(help="Seed of the whole run.")] = 7,
     policies: Annotated[
-        str, typer.Option(help=f"Comma-separated, from {', '.join(POLICY_NAMES)}.")
-    ] = ",".join(POLICY_NAMES),
+        str,
+        typer.Option(help="Comma-separated policy names, or 'all' (a wrong name lists them)."),
+    ] = ALL_POLICIES,
     report: Annotated[Path, typer.Option(help="Folder for report.html and report.json.")] = Path(
         ".data/routing"
     ),
@@ -42,7 +41,19 @@ def simulate(
     ] = None,
 ) -> None:
     """Simulate a day at the desk under each policy (same arrivals) and compare them."""
-    names = [n.strip() for n in policies.split(",") if n.strip()]
+    from pydantic import ValidationError
+
+    from agent.routing._errors import RoutingError
+    from agent.routing._experiment import run_simulation
+    from agent.routing._files import load_roster
+    from agent.routing._policies import POLICY_NAMES
+    from agent.routing._report import terminal_table, write_report
+    from agent.routing._workload import WorkloadConfig
+
+    if policies.strip() == ALL_POLICIES:
+        names = list(POLICY_NAMES)
+    else:
+        names = [n.strip() for n in policies.split(",") if n.strip()]
     unknown = [n for n in names if n not in POLICY_NAMES]
     if not names or unknown:
         typer.echo(

@@ -1,10 +1,44 @@
-"""Understanding a customer message: intent, entities, risk signals, answers to our questions."""
+"""Understanding a customer message: intent, entities, risk signals, answers to our questions.
 
-from agent.understanding.base import IntentClassifier
-from agent.understanding.confirm import read_confirmation
-from agent.understanding.entities import extract_entities
-from agent.understanding.keywords import KeywordIntentClassifier
-from agent.understanding.signals import detect_signals
+The names load on first use (PEP 562): ``resolve --help`` imports this package to
+register its command and must not pay for what the names pull in.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from agent.understanding.base import IntentClassifier
+    from agent.understanding.confirm import read_confirmation
+    from agent.understanding.entities import extract_entities
+    from agent.understanding.keywords import KeywordIntentClassifier
+    from agent.understanding.signals import detect_signals
+
+#: Where each public name is defined, and under which name there.
+_HOMES: dict[str, tuple[str, str]] = {
+    "IntentClassifier": ("agent.understanding.base", "IntentClassifier"),
+    "read_confirmation": ("agent.understanding.confirm", "read_confirmation"),
+    "extract_entities": ("agent.understanding.entities", "extract_entities"),
+    "KeywordIntentClassifier": ("agent.understanding.keywords", "KeywordIntentClassifier"),
+    "detect_signals": ("agent.understanding.signals", "detect_signals"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module, attribute = _HOMES[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(module), attribute)
+    globals()[name] = value  # later lookups skip __getattr__
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
 
 __all__ = [
     "IntentClassifier",

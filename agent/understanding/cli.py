@@ -16,8 +16,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from tools.errors import ResolveError
-
 if TYPE_CHECKING:
     from agent.settings import Settings
 
@@ -41,6 +39,7 @@ def _fail(message: str) -> typer.Exit:
 def train_command(csv: CsvOption = None, accept_unknown_labels: AcceptOption = False) -> None:
     """Train the intent classifier and make it the active model."""
     from agent.understanding.classifier import build_intent_classifier, read_labelled_csv
+    from tools.errors import ResolveError
 
     try:
         settings, known = _context()
@@ -76,6 +75,7 @@ def eval_command(
 ) -> None:
     """Score the active intent model on a labelled CSV: accuracy, macro-F1, calibration."""
     from agent.understanding.classifier import build_intent_classifier, evaluate, read_labelled_csv
+    from tools.errors import ResolveError
 
     try:
         settings, known = _context()

@@ -155,7 +155,7 @@ def mockbank(
     settings = _settings()
     bank = MockBank(load_seed(settings.fixtures_dir, settings.bank_seed))
     typer.echo(f"mock bank ({settings.bank_seed} seed) on http://127.0.0.1:{port}")
-    uvicorn.run(create_app(bank), host="127.0.0.1", port=port, log_level="warning")
+    uvicorn.run(create_app(bank), host="127.0.0.1", port=port, log_level="warning", log_config=None)
 
 
 def _load_plugins() -> None:

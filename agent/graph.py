@@ -44,6 +44,7 @@ from agent.nodes.plan import plan
 from agent.nodes.respond import respond
 from agent.nodes.retrieve import retrieve
 from agent.nodes.understand import understand
+from agent.observability import node_span
 from agent.state import ConversationState, ProposeEscalate, ProposeReply, ProposeTool
 
 log = structlog.get_logger("agent.graph")
@@ -66,13 +67,16 @@ def _bind(fn: NodeFn, deps: Deps) -> Callable[[ConversationState], Awaitable[dic
 
     async def node(state: ConversationState) -> dict[str, Any]:
         started = time.perf_counter()
-        with structlog.contextvars.bound_contextvars(node=name):
-            update = await fn(state, deps)
-            log.debug(
-                "node_done",
-                turn=state.turn,
-                duration_ms=round((time.perf_counter() - started) * 1000, 2),
-            )
+        with (
+            structlog.contextvars.bound_contextvars(node=name),
+            node_span(deps.tracer, name, conversation_id=state.conversation_id, turn=state.turn),
+        ):
+            try:
+                update = await fn(state, deps)
+            finally:
+                elapsed = time.perf_counter() - started
+                deps.metrics.observe_node(name, elapsed)
+            log.debug("node_done", turn=state.turn, duration_ms=round(elapsed * 1000, 2))
         return update
 
     node.__name__ = fn.__name__

@@ -1,7 +1,10 @@
 """structlog set-up: bound context (conversation id, node), JSON in production, redaction.
 
 The redaction processor runs before rendering, so no renderer ever sees a card number, an
-account number with its sort code, an email address or a phone number.
+account number with its sort code, an email address or a phone number. Exceptions are turned
+into traceback text first (``format_exc_info``), so the traceback is redacted too. The
+standard library's loggers (httpx, uvicorn, the SDKs) go through the same chain: one root
+handler renders their records with structlog's ``ProcessorFormatter``.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ import logging
 import re
 import sys
 from collections.abc import MutableMapping
-from typing import Any
+from typing import Any, TextIO
 
 import structlog
 
@@ -49,26 +52,50 @@ def redact_processor(
     return event_dict
 
 
-def configure_logging(fmt: str = "console", level: str = "warning") -> None:
-    """Configure structlog once per process (called by the CLI and the agent's start-up)."""
+class _RedactingHandler(logging.StreamHandler[TextIO]):
+    """The root handler this module installs; marked so reconfiguring replaces it."""
+
+
+def configure_logging(
+    fmt: str = "console", level: str = "warning", *, stream: TextIO | None = None
+) -> None:
+    """Configure structlog and stdlib logging (called by the CLI and the agent's start-up).
+
+    Safe to call again: the previous configuration, and the root handler it installed, are
+    replaced. ``stream`` defaults to standard error.
+    """
+    out = stream if stream is not None else sys.stderr
     renderer: Any = (
         structlog.processors.JSONRenderer()
         if fmt == "json"
-        else structlog.dev.ConsoleRenderer(
-            colors=False, exception_formatter=structlog.dev.plain_traceback
-        )
+        else structlog.dev.ConsoleRenderer(colors=False)
     )
+    # Traceback text before redaction: a card number in an exception message is masked too.
+    shared: list[Any] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.processors.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        structlog.processors.StackInfoRenderer(),
+        structlog.processors.format_exc_info,
+        redact_processor,
+    ]
+    numeric = logging.getLevelNamesMapping()[level.upper()]
     structlog.configure(
-        processors=[
-            structlog.contextvars.merge_contextvars,
-            structlog.processors.add_log_level,
-            structlog.processors.TimeStamper(fmt="iso", utc=True),
-            redact_processor,
-            renderer,
-        ],
-        wrapper_class=structlog.make_filtering_bound_logger(
-            logging.getLevelNamesMapping()[level.upper()]
-        ),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        processors=[*shared, renderer],
+        wrapper_class=structlog.make_filtering_bound_logger(numeric),
+        logger_factory=structlog.PrintLoggerFactory(file=out),
         cache_logger_on_first_use=False,
     )
+    handler = _RedactingHandler(out)
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            foreign_pre_chain=[structlog.stdlib.add_logger_name, *shared],
+            processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
+        )
+    )
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if isinstance(h, _RedactingHandler)]:
+        root.removeHandler(old)
+        old.close()
+    root.addHandler(handler)
+    root.setLevel(numeric)

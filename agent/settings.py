@@ -70,6 +70,20 @@ class Settings(BaseSettings):
     bank_backoff_max_s: float = Field(default=2.0, ge=0)
 
     checkpointer: Literal["sqlite", "memory"] = "sqlite"
+    database_url: SecretStr | None = Field(
+        default=None,
+        description="PostgreSQL URL (postgresql://user:password@host:5432/dbname). When set, "
+        "checkpoints, cases, the audit log, channel-message de-duplication, outbound deliveries "
+        "and the per-conversation locks all live in that database, shared by every worker; "
+        "unset keeps the embedded storage chosen by RESOLVE_CHECKPOINTER.",
+    )
+    database_pool_size: int = Field(
+        default=10,
+        ge=2,
+        le=500,
+        description="Most PostgreSQL connections a worker opens for storage; the conversation "
+        "locks have a pool of the same size (one connection per conversation being served).",
+    )
     checkpoint_path: Path | None = Field(
         default=None, description="SQLite checkpoint file; default <data_dir>/checkpoints.sqlite."
     )
@@ -126,6 +140,19 @@ class Settings(BaseSettings):
 
     log_format: Literal["console", "json"] = "console"
     log_level: Literal["debug", "info", "warning", "error"] = "warning"
+
+    @field_validator("database_url", mode="after")
+    @classmethod
+    def _postgres_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith(
+            ("postgresql://", "postgres://")
+        ):
+            raise ValueError(
+                "RESOLVE_DATABASE_URL must be a PostgreSQL URL such as "
+                "postgresql://user:password@host:5432/dbname; unset it to keep the embedded "
+                "SQLite storage under RESOLVE_DATA_DIR"
+            )
+        return value
 
     @field_validator("data_dir", "project_root", mode="after")
     @classmethod
@@ -205,7 +232,8 @@ def load_settings(**overrides: Any) -> Settings:
         lines = []
         for error in exc.errors():
             field = _field_named(str(error["loc"][0]) if error["loc"] else "")
-            shown = "" if "key" in field else f" (got {error.get('input')!r})"
+            secret = "key" in field or field == "database_url"  # a URL may hold a password
+            shown = "" if secret else f" (got {error.get('input')!r})"
             lines.append(f"{variable_for(field)}: {error['msg']}{shown}")
         raise SettingsError(
             "invalid settings; fix these environment variables (or .env entries):\n  "

@@ -42,6 +42,10 @@ class Message(_Value):
     turn: int
     at: datetime
     flags: list[str] = Field(default_factory=list)
+    # "<channel>:<channel's message id>" of a customer message that came with one: how a
+    # redelivered message is recognised (agent.api), and the stable part of a tool call's
+    # idempotency key (agent.nodes.act)
+    message_id: str | None = None
 
 
 class Money(_Value):
@@ -216,6 +220,7 @@ class ConversationState(BaseModel):
 
     # input of this turn
     incoming: str = ""
+    message_id: str | None = None  # "<channel>:<id>" when the channel sent one
     inbound_identity: IdentityLevel = "none"
     identity: IdentityLevel = "none"
     verified: bool = False

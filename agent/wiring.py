@@ -1,31 +1,35 @@
-"""Opening the agent's dependencies: policies, templates, retriever, bank client, checkpointer,
-audit log, case store, planner, classifier, and the graph over them."""
+"""Opening the agent's dependencies: policies, templates, retriever, bank client, storage
+(checkpointer, audit log, case store, conversation locks: :mod:`agent.storage`), planner,
+classifier, and the graph over them."""
 
 from __future__ import annotations
 
-import asyncio
 from contextlib import AsyncExitStack
 from datetime import UTC, datetime
 from typing import Any, Self
 
 import httpx
 from langgraph.checkpoint.base import BaseCheckpointSaver
-from langgraph.checkpoint.memory import InMemorySaver
-from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
-from agent.audit import AuditLog
 from agent.consistency import check_startup
-from agent.desk.cases import CaseStore
 from agent.errors import AgentClosedError
-from agent.graph import build_graph, checkpoint_serializer
+from agent.graph import build_graph
 from agent.logs import configure_logging
 from agent.nodes.deps import Deps
+from agent.observability import Metrics, build_tracer_provider, tracer_from
 from agent.planning import Planner
-from agent.planning.llm import LLMPlanner, build_planner
+from agent.planning.llm import LLMPlanner, PriceTable, build_planner
 from agent.policies import Policies, load_policies
 from agent.retrieval import Retriever, build_retriever
 from agent.retrieval.base import WarmsUp
 from agent.settings import Settings
+from agent.storage import (
+    ConversationLocks,
+    LocalConversationLocks,
+    OutboundDeliveries,
+    Storage,
+    open_storage,
+)
 from agent.templates import Templates
 from agent.understanding import IntentClassifier
 from agent.understanding.factory import open_intent_classifier
@@ -57,9 +61,25 @@ class Wiring:
         self._stack: AsyncExitStack | None = None
         self._graph: Any = None
         self._deps: Deps | None = None
-        self._locks: dict[str, asyncio.Lock] = {}
+        self._storage: Storage | None = None
+        self._locks: ConversationLocks = LocalConversationLocks()  # the backend's, once open
         self._known_customers: set[str] = set()
+        self._metrics = Metrics()  # the open agent's, shared by graph, bank client and models
         self._active_planner: Planner | None = None
+
+    @property
+    def metrics(self) -> Metrics:
+        """The agent's Prometheus metrics (``metrics.render()`` is the exposition text)."""
+        return self._metrics
+
+    @property
+    def deliveries(self) -> OutboundDeliveries:
+        """The outbox of payloads for channels (COp replies, case events); open agents only."""
+        if self._storage is None:
+            raise AgentClosedError(
+                "the agent is not open; use `async with ResolutionAgent(settings) as agent:`"
+            )
+        return self._storage.deliveries
 
     @property
     def mock_bank(self) -> MockBank | None:
@@ -84,33 +104,27 @@ class Wiring:
                     self._mock_bank = MockBank(load_seed(s.fixtures_dir, s.bank_seed))
                 transport = httpx.ASGITransport(app=create_app(self._mock_bank))
                 base_url = "http://mockbank"
+            metrics = Metrics(price=PriceTable(s.llm_prices).cost)
+            self._metrics = metrics
+            provider = build_tracer_provider()  # None unless OTEL_EXPORTER_OTLP_* is set
+            if provider is not None:
+                stack.callback(provider.shutdown)
+            tracer = tracer_from(provider)
             bank = BankClient(
                 base_url,
                 transport=transport,
                 timeout_s=s.bank_timeout_s,
                 retry=BankRetryPolicy(s.bank_attempts, s.bank_backoff_base_s, s.bank_backoff_max_s),
+                metrics=metrics,
+                tracer=tracer,
             )
             stack.push_async_callback(bank.aclose)
-            checkpointer = self._checkpointer
-            if checkpointer is None:
-                if s.checkpointer == "memory":
-                    checkpointer = InMemorySaver(serde=checkpoint_serializer())
-                else:
-                    s.checkpoint_file.parent.mkdir(parents=True, exist_ok=True)
-                    saver = await stack.enter_async_context(
-                        AsyncSqliteSaver.from_conn_string(str(s.checkpoint_file))
-                    )
-                    saver.serde = checkpoint_serializer()
-                    checkpointer = saver
-            audit = AuditLog(None if s.checkpointer == "memory" else s.data_dir / "audit.sqlite")
-            await audit.open()
-            stack.push_async_callback(audit.close)
-            cases = CaseStore(None if s.checkpointer == "memory" else s.data_dir / "cases.sqlite")
-            await cases.open()
-            stack.push_async_callback(cases.close)
+            storage = await open_storage(s, stack, checkpointer=self._checkpointer)
+            self._storage = storage
+            self._locks = storage.locks
             planner = self._planner
             if planner is None:
-                planner = build_planner(s)
+                planner = build_planner(s, metrics=metrics, tracer=tracer)
                 if isinstance(planner, LLMPlanner):
                     stack.push_async_callback(planner.aclose)
             self._active_planner = planner
@@ -129,10 +143,12 @@ class Wiring:
                 planner=planner,
                 bank=bank,
                 clock=clock,
-                audit=audit,
-                cases=cases,
+                audit=storage.audit,
+                cases=storage.cases,
+                metrics=metrics,
+                tracer=tracer,
             )
-            self._graph = build_graph(self._deps, checkpointer)
+            self._graph = build_graph(self._deps, storage.checkpointer)
         except BaseException:
             await stack.aclose()
             raise
@@ -144,6 +160,7 @@ class Wiring:
             await self._stack.aclose()
         self._stack = None
         self._graph = None
+        self._storage = None
 
     def _require(self) -> tuple[Any, Deps]:
         if self._graph is None or self._deps is None:

@@ -5,6 +5,9 @@ errors and unreadable bodies. Every attempt of one call carries the same ``Idemp
 so a retry after a lost answer never executes a write twice. A failure that survives the
 retries comes back as a :class:`ToolResult` with a :class:`ToolFailure`, never as an exception
 or an error string, so the planner can decide what to tell the customer.
+
+Each call is an ``execute_tool {tool}`` span (OpenTelemetry; the no-op tracer unless one is
+given), and every failed call (after its retries) is counted through :class:`BankCallMetrics`.
 """
 
 from __future__ import annotations
@@ -13,10 +16,11 @@ import asyncio
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 import structlog
+from opentelemetry.trace import NoOpTracer, Span, SpanKind, Status, StatusCode, Tracer
 from pydantic import ValidationError
 from tenacity import (
     AsyncRetrying,
@@ -47,6 +51,17 @@ class BankRetryPolicy:
     backoff_max_s: float = 2.0
 
 
+class BankCallMetrics(Protocol):
+    """Where bank failures are counted (``agent.observability.Metrics`` is one)."""
+
+    def count_bank_error(self, tool: str, kind: str) -> None: ...
+
+
+class _NoMetrics:
+    def count_bank_error(self, tool: str, kind: str) -> None:
+        pass
+
+
 class _Retryable(Exception):
     """Internal: an attempt failed in a way that another attempt may fix."""
 
@@ -65,6 +80,8 @@ class BankClient:
         transport: httpx.AsyncBaseTransport | None = None,
         timeout_s: float = 5.0,
         retry: BankRetryPolicy | None = None,
+        metrics: BankCallMetrics | None = None,
+        tracer: Tracer | None = None,
     ) -> None:
         self._client = httpx.AsyncClient(
             base_url=base_url,
@@ -74,6 +91,8 @@ class BankClient:
         )
         self._retry = retry or BankRetryPolicy()
         self._timeout_s = timeout_s
+        self._metrics: BankCallMetrics = metrics or _NoMetrics()
+        self._tracer = tracer or NoOpTracer()
 
     async def __aenter__(self) -> BankClient:
         return self
@@ -105,6 +124,22 @@ class BankClient:
         request = self._build_request(spec, args, customer_id, idempotency_key)
         if step_up:
             request.headers[STEP_UP_HEADER] = "verified"
+        # Arguments and results stay out of the span: they hold personal data.
+        with self._tracer.start_as_current_span(
+            f"execute_tool {spec.name}",
+            kind=SpanKind.INTERNAL,
+            attributes={"gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": spec.name},
+            record_exception=False,
+        ) as span:
+            result = await self._call_with_retries(spec, request, idempotency_key)
+            _end_tool_span(span, result)
+        if result.failure is not None:
+            self._metrics.count_bank_error(spec.name, result.failure.kind)
+        return result
+
+    async def _call_with_retries(
+        self, spec: ToolSpec, request: httpx.Request, idempotency_key: str | None
+    ) -> ToolResult:
         started = time.perf_counter()
         attempts = 0
         retrying = AsyncRetrying(
@@ -205,6 +240,13 @@ class BankClient:
                 )
             ) from exc
         return ToolResult(tool=spec.name, ok=True, data=parsed.model_dump(mode="json"))
+
+
+def _end_tool_span(span: Span, result: ToolResult) -> None:
+    span.set_attribute("resolve.tool.attempts", result.attempts)
+    if result.failure is not None:
+        span.set_attribute("error.type", result.failure.kind)
+        span.set_status(Status(StatusCode.ERROR, result.failure.kind))
 
 
 def _client_failure(response: httpx.Response) -> ToolFailure:

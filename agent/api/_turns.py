@@ -7,7 +7,7 @@ the :class:`Reply`.
 
 from __future__ import annotations
 
-import asyncio
+import time
 from collections.abc import AsyncIterator
 from typing import Any, get_args
 
@@ -25,8 +25,10 @@ from agent.escalation import fallback_escalation
 from agent.ids import check_id
 from agent.nodes.deps import Deps
 from agent.nodes.escalate import hand_off
+from agent.observability import turn_span
 from agent.planning.llm import AgentEvent, LLMPlanner, agent_events
 from agent.state import ConversationState, Message
+from agent.storage.base import ChannelMessages
 from agent.wiring import Wiring
 from tools.declarations import get_tool
 from tools.vocabulary import IdentityLevel
@@ -55,10 +57,26 @@ class CustomerTurns(Wiring):
         customer_id: str,
         text: str,
         identity: IdentityLevel = "app_authenticated",
+        *,
+        message_id: str | None = None,
+        channel: str = "api",
     ) -> Reply:
-        """Handle one customer message and return what to show them."""
+        """Handle one customer message and return what to show them.
+
+        With the channel's ``message_id``, a redelivered message (a retry after a lost reply,
+        the same message sent to two workers) gets the first reply and runs nothing again; a
+        turn that a crash interrupted is resumed from its last checkpoint, not started again.
+        """
         reply: Reply | None = None
-        async for item in self._turn(conversation_id, customer_id, text, identity, events=False):
+        async for item in self._turn(
+            conversation_id,
+            customer_id,
+            text,
+            identity,
+            events=False,
+            message_id=message_id,
+            channel=channel,
+        ):
             if isinstance(item, Reply):
                 reply = item
         assert reply is not None  # a turn always ends with its Reply
@@ -70,14 +88,25 @@ class CustomerTurns(Wiring):
         customer_id: str,
         text: str,
         identity: IdentityLevel = "app_authenticated",
+        *,
+        message_id: str | None = None,
+        channel: str = "api",
     ) -> AsyncIterator[AgentEvent | Reply]:
         """Like :meth:`handle_message`, yielding events as they happen, then the final Reply.
 
         Events: reply text as it arrives (a preview: the output guard may still replace it),
         tool started, tool finished, tool held by a guard, handed off. The last item is the
-        authoritative :class:`Reply`.
+        authoritative :class:`Reply`. A redelivered ``message_id`` yields only the Reply.
         """
-        async for item in self._turn(conversation_id, customer_id, text, identity, events=True):
+        async for item in self._turn(
+            conversation_id,
+            customer_id,
+            text,
+            identity,
+            events=True,
+            message_id=message_id,
+            channel=channel,
+        ):
             yield item
 
     async def _turn(
@@ -88,37 +117,87 @@ class CustomerTurns(Wiring):
         identity: IdentityLevel,
         *,
         events: bool,
+        message_id: str | None,
+        channel: str,
     ) -> AsyncIterator[AgentEvent | Reply]:
         """One customer turn: the graph's events when ``events`` is set, then the Reply.
 
         Without events the graph runs with ``ainvoke`` (no stream writer), as a plain
-        ``handle_message`` always has.
+        ``handle_message`` always has. Everything runs under the conversation's lock (across
+        processes on PostgreSQL), so a message id is claimed and answered by one worker.
         """
         graph, deps = self._require()
         self._validate(conversation_id, customer_id, text, identity)
-        lock = self._locks.setdefault(conversation_id, asyncio.Lock())
-        async with lock:
+        if message_id is not None:
+            check_id("channel", channel)
+            check_id("message_id", message_id)
+        started = time.perf_counter()
+        async with self._locks.hold(conversation_id):
             structlog.contextvars.bind_contextvars(conversation_id=conversation_id)
             try:
                 await self._admit(graph, deps, conversation_id, customer_id)
                 config = _config(conversation_id)
-                inputs = _inputs(conversation_id, customer_id, text, identity)
-                try:
-                    if events:
-                        chunks = graph.astream(inputs, config, stream_mode=["updates", "custom"])
-                        async for event in agent_events(chunks):
-                            yield event
-                        values = (await graph.aget_state(config)).values
-                    else:
-                        values = await graph.ainvoke(inputs, config)
-                except Exception as exc:  # a bug must hand off safely, never lose the message
-                    log.exception("turn_failed", error=type(exc).__name__)
-                    values = await self._recover(
-                        graph, deps, config, conversation_id, customer_id, text, repr(exc)
+                tagged = None if message_id is None else f"{channel}:{message_id}"
+                if message_id is not None:
+                    recorded = await self._channel_messages().claim(
+                        channel, message_id, conversation_id
                     )
-                yield self._finish(values)
+                    if recorded is not None:  # answered before: the same reply, nothing runs
+                        log.info("message_redelivered", message_id=message_id)
+                        yield Reply.model_validate_json(recorded)
+                        return
+                inputs = _inputs(conversation_id, customer_id, text, identity, tagged)
+                with turn_span(deps.tracer, conversation_id=conversation_id):
+                    try:
+                        values = await self._resume(graph, config, tagged)
+                        if values is None and events:
+                            chunks = graph.astream(
+                                inputs, config, stream_mode=["updates", "custom"]
+                            )
+                            async for event in agent_events(chunks):
+                                yield event
+                            values = (await graph.aget_state(config)).values
+                        elif values is None:
+                            values = await graph.ainvoke(inputs, config)
+                    except Exception as exc:  # a bug must hand off safely, never lose a message
+                        log.exception("turn_failed", error=type(exc).__name__)
+                        values = await self._recover(
+                            graph, deps, config, conversation_id, customer_id, text, repr(exc)
+                        )
+                reply = self._finish(values)
+                if message_id is not None:
+                    await self._channel_messages().answer(
+                        channel, message_id, reply.model_dump_json()
+                    )
+                deps.metrics.observe_turn(reply.status, time.perf_counter() - started)
+                yield reply
             finally:
                 structlog.contextvars.unbind_contextvars("conversation_id")
+
+    def _channel_messages(self) -> ChannelMessages:
+        assert self._storage is not None  # set whenever the agent is open
+        return self._storage.channel_messages
+
+    async def _resume(self, graph: Any, config: Any, tagged: str | None) -> Any:
+        """The state after a message the graph already took in, or None for a new message.
+
+        A crash (or a cancelled caller) between ``ingest`` and ``respond`` leaves the turn's
+        steps checkpointed and the rest pending: LangGraph resumes it from there, and the
+        ``act`` steps already done are not run again (those after send the same idempotency
+        keys). A turn that finished but whose answer was never recorded is simply read back.
+        """
+        if tagged is None:
+            return None
+        snapshot = await graph.aget_state(config)
+        if not snapshot.values:
+            return None
+        state = ConversationState.model_validate(snapshot.values)
+        if not any(m.message_id == tagged for m in state.transcript):
+            return None
+        if snapshot.next:
+            log.warning("turn_resumed", next=list(snapshot.next))
+            return await graph.ainvoke(None, config)
+        return snapshot.values
 
     async def _admit(self, graph: Any, deps: Deps, conversation_id: str, customer_id: str) -> None:
         snapshot = await graph.aget_state(_config(conversation_id))
@@ -226,10 +305,15 @@ def _config(conversation_id: str) -> Any:
 
 
 def _inputs(
-    conversation_id: str, customer_id: str, text: str, identity: IdentityLevel
+    conversation_id: str,
+    customer_id: str,
+    text: str,
+    identity: IdentityLevel,
+    message_id: str | None,
 ) -> dict[str, Any]:
     return {
         "incoming": text,
+        "message_id": message_id,
         "inbound_identity": identity,
         "conversation_id": conversation_id,
         "customer_id": customer_id,

@@ -37,4 +37,4 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(2) from exc
         typer.echo(f"COps console on http://{HOST}:{port} (cases in {settings.data_dir})")
-        uvicorn.run(web, host=HOST, port=port, log_level="warning")
+        uvicorn.run(web, host=HOST, port=port, log_level="warning", log_config=None)

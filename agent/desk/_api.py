@@ -6,7 +6,6 @@ them); the live router (:class:`agent.routing.RoutingService`) suggests who take
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime
 from typing import Literal, get_args
 
@@ -98,7 +97,7 @@ class CopDesk(Wiring):
         """A COp takes the case; nobody else can reply or close it until it is closed."""
         _, deps = self._require()
         check_id("cop_id", cop_id)
-        async with self._locks.setdefault(conversation_id, asyncio.Lock()):
+        async with self._locks.hold(conversation_id):
             case = await self.get_case(conversation_id)
             if case.status == "closed":
                 raise CaseConflictError(f"case {conversation_id} is closed")
@@ -115,7 +114,7 @@ class CopDesk(Wiring):
         graph, deps = self._require()
         if not isinstance(text, str) or not text.strip():
             raise InvalidRequestError("a COp reply needs some text")
-        async with self._locks.setdefault(conversation_id, asyncio.Lock()):
+        async with self._locks.hold(conversation_id):
             case = await self.get_case(conversation_id)
             if case.status != "claimed" or case.owner != cop_id:
                 raise CaseConflictError(
@@ -146,7 +145,7 @@ class CopDesk(Wiring):
                 f"resolution_code must be one of {get_args(ResolutionCode)}, got "
                 f"{resolution_code!r}"
             )
-        async with self._locks.setdefault(conversation_id, asyncio.Lock()):
+        async with self._locks.hold(conversation_id):
             case = await self.get_case(conversation_id)
             if case.status != "claimed" or case.owner != cop_id:
                 raise CaseConflictError(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from contextlib import AbstractContextManager
 from typing import Any
 
 import anthropic
@@ -23,6 +24,7 @@ from anthropic.types import (
     RawMessageStreamEvent,
     ToolParam,
 )
+from opentelemetry.trace import Tracer
 
 from agent.models._errors import ModelConnectionError, ModelError, ModelResponseError
 from agent.models._messages import (
@@ -36,6 +38,7 @@ from agent.models._messages import (
     ToolDefinition,
     ToolResultMessage,
 )
+from agent.models._observed import ObservedCall, observe_model_call
 from agent.models._status import status_error
 from agent.models._stream import (
     StreamAccumulator,
@@ -44,6 +47,8 @@ from agent.models._stream import (
     ToolCallDelta,
     ToolCallStarted,
 )
+from agent.observability.metrics import Metrics
+from agent.observability.tracing import no_tracer
 
 _FINISH: dict[str, FinishReason] = {
     "end_turn": "stop",
@@ -58,47 +63,65 @@ _FINISH: dict[str, FinishReason] = {
 class AnthropicModel:
     """A Claude model behind the Messages API."""
 
-    def __init__(self, client: anthropic.AsyncAnthropic, model: str) -> None:
+    def __init__(
+        self,
+        client: anthropic.AsyncAnthropic,
+        model: str,
+        *,
+        metrics: Metrics | None = None,
+        tracer: Tracer | None = None,
+    ) -> None:
         self._client = client
         self._model = model
         self._name = f"anthropic:{model}"
+        self._metrics = metrics or Metrics()
+        self._tracer = tracer or no_tracer()
 
     @property
     def name(self) -> str:
         return self._name
 
     async def complete(self, request: ModelRequest) -> ModelResponse:
-        try:
-            message = await self._client.messages.create(
-                model=self._model,
-                max_tokens=request.max_output_tokens,
-                messages=to_anthropic_messages(request.messages),
-                **self._options(request),
-            )
-        except anthropic.APIError as exc:
-            raise self._translate(exc) from exc
-        return _response(message)
+        with self._observed() as call:
+            try:
+                message = await self._client.messages.create(
+                    model=self._model,
+                    max_tokens=request.max_output_tokens,
+                    messages=to_anthropic_messages(request.messages),
+                    **self._options(request),
+                )
+            except anthropic.APIError as exc:
+                raise self._translate(exc) from exc
+            return call.answered(_response(message))
 
     async def stream(self, request: ModelRequest) -> AsyncIterator[StreamEvent]:
         acc = StreamAccumulator(model=self._model)
-        try:
-            events = await self._client.messages.create(
-                model=self._model,
-                max_tokens=request.max_output_tokens,
-                messages=to_anthropic_messages(request.messages),
-                stream=True,
-                **self._options(request),
-            )
-            async with events:
-                async for raw in events:
-                    for event in _events(raw, acc):
-                        yield acc.add(event)
-        except anthropic.APIError as exc:
-            raise self._translate(exc) from exc
-        yield acc.done()
+        with self._observed() as call:
+            try:
+                events = await self._client.messages.create(
+                    model=self._model,
+                    max_tokens=request.max_output_tokens,
+                    messages=to_anthropic_messages(request.messages),
+                    stream=True,
+                    **self._options(request),
+                )
+                async with events:
+                    async for raw in events:
+                        for event in _events(raw, acc):
+                            yield acc.add(event)
+            except anthropic.APIError as exc:
+                raise self._translate(exc) from exc
+            done = acc.done()
+            call.answered(done.response)
+        yield done
 
     async def aclose(self) -> None:
         await self._client.close()
+
+    def _observed(self) -> AbstractContextManager[ObservedCall]:
+        return observe_model_call(
+            self._metrics, self._tracer, spec=self._name, provider="anthropic", model=self._model
+        )
 
     def _options(self, request: ModelRequest) -> dict[str, Any]:
         options: dict[str, Any] = {}

@@ -10,11 +10,13 @@ from __future__ import annotations
 from typing import Protocol
 
 import httpx2
+from opentelemetry.trace import Tracer
 from pydantic import SecretStr
 
 from agent.models._base import Model
 from agent.models._providers import Provider, build_adapter, needs_key
 from agent.models._spec import ModelSpec, parse_model_spec
+from agent.observability.metrics import Metrics
 from tools.errors import ConfigurationError
 
 
@@ -43,8 +45,13 @@ def build_model(
     *,
     timeout_s: float = 30.0,
     http_client: httpx2.AsyncClient | None = None,
+    metrics: Metrics | None = None,
+    tracer: Tracer | None = None,
 ) -> Model:
-    """The adapter for ``spec``. Raises ConfigurationError for a bad spec or a missing key."""
+    """The adapter for ``spec``. Raises ConfigurationError for a bad spec or a missing key.
+
+    ``metrics`` and ``tracer`` observe every call (default: a private registry, no tracing).
+    """
     parsed = parse_model_spec(spec) if isinstance(spec, str) else spec
     needed = missing_key(parsed, keys)
     if needed is not None:
@@ -54,4 +61,6 @@ def build_model(
         keys.api_key_for(parsed.provider),
         timeout=httpx2.Timeout(timeout_s, connect=min(timeout_s, 5.0)),
         http_client=http_client,
+        metrics=metrics,
+        tracer=tracer,
     )

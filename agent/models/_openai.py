@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from contextlib import AbstractContextManager
 from typing import Any, Literal
 
 import openai
@@ -21,6 +22,7 @@ from openai.types.chat import (
     ChatCompletionMessageFunctionToolCallParam,
     ChatCompletionMessageParam,
 )
+from opentelemetry.trace import Tracer
 
 from agent.models._errors import ModelConnectionError, ModelError, ModelResponseError
 from agent.models._messages import (
@@ -34,6 +36,7 @@ from agent.models._messages import (
     ToolDefinition,
     ToolResultMessage,
 )
+from agent.models._observed import ObservedCall, observe_model_call
 from agent.models._status import status_error
 from agent.models._stream import (
     StreamAccumulator,
@@ -42,6 +45,8 @@ from agent.models._stream import (
     ToolCallDelta,
     ToolCallStarted,
 )
+from agent.observability.metrics import Metrics
+from agent.observability.tracing import no_tracer
 
 TokenParam = Literal["max_completion_tokens", "max_tokens"]
 
@@ -65,47 +70,66 @@ class OpenAIChatModel:
         provider: str = "openai",
         name: str | None = None,
         token_param: TokenParam = "max_completion_tokens",
+        metrics: Metrics | None = None,
+        tracer: Tracer | None = None,
     ) -> None:
         self._client = client
         self._model = model
         self._provider = provider
         self._name = name or f"{provider}:{model}"
         self._token_param = token_param
+        self._metrics = metrics or Metrics()
+        self._tracer = tracer or no_tracer()
 
     @property
     def name(self) -> str:
         return self._name
 
     async def complete(self, request: ModelRequest) -> ModelResponse:
-        try:
-            completion = await self._client.chat.completions.create(
-                model=self._model, messages=to_openai_messages(request), **self._options(request)
-            )
-        except openai.APIError as exc:
-            raise self._translate(exc) from exc
-        return self._response(completion)
+        with self._observed() as call:
+            try:
+                completion = await self._client.chat.completions.create(
+                    model=self._model,
+                    messages=to_openai_messages(request),
+                    **self._options(request),
+                )
+            except openai.APIError as exc:
+                raise self._translate(exc) from exc
+            return call.answered(self._response(completion))
 
     async def stream(self, request: ModelRequest) -> AsyncIterator[StreamEvent]:
         acc = StreamAccumulator(model=self._model)
         started: dict[int, str] = {}
-        try:
-            chunks = await self._client.chat.completions.create(
-                model=self._model,
-                messages=to_openai_messages(request),
-                stream=True,
-                stream_options={"include_usage": True},
-                **self._options(request),
-            )
-            async with chunks:
-                async for chunk in chunks:
-                    for event in _chunk_events(chunk, acc, started):
-                        yield acc.add(event)
-        except openai.APIError as exc:
-            raise self._translate(exc) from exc
-        yield acc.done()
+        with self._observed() as call:
+            try:
+                chunks = await self._client.chat.completions.create(
+                    model=self._model,
+                    messages=to_openai_messages(request),
+                    stream=True,
+                    stream_options={"include_usage": True},
+                    **self._options(request),
+                )
+                async with chunks:
+                    async for chunk in chunks:
+                        for event in _chunk_events(chunk, acc, started):
+                            yield acc.add(event)
+            except openai.APIError as exc:
+                raise self._translate(exc) from exc
+            done = acc.done()
+            call.answered(done.response)
+        yield done
 
     async def aclose(self) -> None:
         await self._client.close()
+
+    def _observed(self) -> AbstractContextManager[ObservedCall]:
+        return observe_model_call(
+            self._metrics,
+            self._tracer,
+            spec=self._name,
+            provider=self._provider,
+            model=self._model,
+        )
 
     def _options(self, request: ModelRequest) -> dict[str, Any]:
         options: dict[str, Any] = {self._token_param: request.max_output_tokens}

@@ -13,11 +13,13 @@ from typing import TYPE_CHECKING, Literal, assert_never, get_args
 import anthropic
 import httpx2
 import openai
+from opentelemetry.trace import Tracer
 from pydantic import SecretStr
 
 from agent.models._anthropic import AnthropicModel
 from agent.models._base import Model
 from agent.models._openai import OpenAIChatModel
+from agent.observability.metrics import Metrics
 
 if TYPE_CHECKING:
     from agent.models._spec import ModelSpec
@@ -44,6 +46,8 @@ def build_adapter(
     *,
     timeout: httpx2.Timeout,
     http_client: httpx2.AsyncClient | None,
+    metrics: Metrics | None = None,
+    tracer: Tracer | None = None,
 ) -> Model:
     """The adapter for ``spec`` on its provider's SDK client; the key was checked by the caller."""
     key = api_key.get_secret_value() if api_key is not None else _NO_KEY
@@ -54,6 +58,8 @@ def build_adapter(
                     api_key=key, max_retries=0, timeout=timeout, http_client=http_client
                 ),
                 spec.model,
+                metrics=metrics,
+                tracer=tracer,
             )
         case "openai":
             return OpenAIChatModel(
@@ -61,6 +67,8 @@ def build_adapter(
                     api_key=key, max_retries=0, timeout=timeout, http_client=http_client
                 ),
                 spec.model,
+                metrics=metrics,
+                tracer=tracer,
             )
         case "openai-compatible":
             return OpenAIChatModel(
@@ -75,6 +83,8 @@ def build_adapter(
                 provider="openai-compatible",
                 name=str(spec),
                 token_param="max_tokens",
+                metrics=metrics,
+                tracer=tracer,
             )
         case _:
             assert_never(spec.provider)

@@ -1,7 +1,9 @@
 """act: run an allowed tool call against the bank, once, and record what happened.
 
-The idempotency key is derived from the conversation and the action's position in it, so if
-the same step is replayed from a checkpoint the bank recognises it and does nothing twice.
+The idempotency key names the logical action: the conversation, the customer message it
+answers (the channel's message id, else the turn) and the call's fingerprint. It does not
+depend on what ran before the call in the turn, so a turn resumed or replayed after a crash
+sends the same key and the bank does the write once.
 """
 
 from __future__ import annotations
@@ -46,7 +48,8 @@ async def act(state: ConversationState, deps: Deps) -> dict[str, Any]:
     call = proposal.call
     spec = get_tool(call.tool)
     args = spec.args_model.model_validate(call.args).model_dump(exclude_none=True)
-    key = f"{state.conversation_id}:{len(state.actions)}:{call.fingerprint()}"
+    answering = state.message_id or f"turn-{state.turn}"
+    key = f"{state.conversation_id}:{answering}:{call.fingerprint()}"
     result = await deps.bank.call(
         spec,
         args,

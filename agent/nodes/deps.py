@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
+from opentelemetry.trace import Tracer
 from pydantic import JsonValue
 
 from agent.audit import AuditEvent, AuditLog, EventKind
 from agent.desk.cases import CaseStore
+from agent.observability import Metrics, no_tracer
 from agent.planning.base import Planner, PlanningContext
 from agent.policies import Policies
 from agent.retrieval.base import Retriever
@@ -31,6 +33,8 @@ class Deps:
     clock: Callable[[], datetime]
     audit: AuditLog
     cases: CaseStore
+    metrics: Metrics = field(default_factory=Metrics)
+    tracer: Tracer = field(default_factory=no_tracer)
 
     def planning(self) -> PlanningContext:
         return PlanningContext(
@@ -48,7 +52,10 @@ class Deps:
         rule_id: str,
         **detail: JsonValue,
     ) -> None:
-        """Append one audit event (guard decision, tool call, reply incident, escalation)."""
+        """Append one audit event (guard decision, tool call, reply incident, escalation).
+
+        Guard blocks and hand-offs are counted here, where every one of them is recorded.
+        """
         await self.audit.append(
             AuditEvent(
                 conversation_id=conversation_id,
@@ -59,3 +66,4 @@ class Deps:
                 detail=detail,
             )
         )
+        self.metrics.observe_audit(kind, rule_id, detail)

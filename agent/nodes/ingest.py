@@ -46,7 +46,12 @@ async def ingest(state: ConversationState, deps: Deps) -> dict[str, Any]:
         return update
     if state.status == "handed_off":
         message = Message(
-            role="customer", text=text[:limit], turn=turn, at=now, flags=["after_handoff"]
+            role="customer",
+            text=text[:limit],
+            turn=turn,
+            at=now,
+            flags=["after_handoff"],
+            message_id=state.message_id,
         )
         update["transcript"] = [message]
         update["this_turn"] = this_turn.but(
@@ -66,7 +71,14 @@ async def ingest(state: ConversationState, deps: Deps) -> dict[str, Any]:
                 status="awaiting_customer",
             )
         )
-    message = Message(role="customer", text=text[:limit], turn=turn, at=now, flags=flags)
+    message = Message(
+        role="customer",
+        text=text[:limit],
+        turn=turn,
+        at=now,
+        flags=flags,
+        message_id=state.message_id,
+    )
     update["transcript"] = [message]
     update["this_turn"] = this_turn
     update["incoming"] = text[:limit]

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import httpx2
 import structlog
+from opentelemetry.trace import Tracer
 
 from agent.models import Model, ModelRetryPolicy, build_model, missing_key, parse_model_spec
+from agent.observability import Metrics
 from agent.planning.base import Planner
 from agent.planning.llm._config import LLMPlannerConfig
 from agent.planning.llm._planner import LLMPlanner
@@ -16,7 +18,13 @@ from tools.errors import ConfigurationError
 log = structlog.get_logger("agent.planning.llm")
 
 
-def build_planner(settings: Settings, *, http_client: httpx2.AsyncClient | None = None) -> Planner:
+def build_planner(
+    settings: Settings,
+    *,
+    http_client: httpx2.AsyncClient | None = None,
+    metrics: Metrics | None = None,
+    tracer: Tracer | None = None,
+) -> Planner:
     """The LLM planner for ``settings.planner_model()``; offline without a model or its key.
 
     A malformed spec raises ConfigurationError (start-up should stop). A missing key means
@@ -38,12 +46,26 @@ def build_planner(settings: Settings, *, http_client: httpx2.AsyncClient | None 
         needed = missing_key(secondary, settings)
         if needed is None:
             fallbacks.append(
-                build_model(secondary, settings, timeout_s=timeout_s, http_client=http_client)
+                build_model(
+                    secondary,
+                    settings,
+                    timeout_s=timeout_s,
+                    http_client=http_client,
+                    metrics=metrics,
+                    tracer=tracer,
+                )
             )
         else:
             log.warning("llm_fallback_disabled_no_api_key", model=str(secondary), set=needed)
     return LLMPlanner(
-        build_model(primary, settings, timeout_s=timeout_s, http_client=http_client),
+        build_model(
+            primary,
+            settings,
+            timeout_s=timeout_s,
+            http_client=http_client,
+            metrics=metrics,
+            tracer=tracer,
+        ),
         fallbacks=fallbacks,
         config=LLMPlannerConfig.from_settings(settings),
         retry=ModelRetryPolicy(

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Literal, get_args
 
 from agent.desk.cases import Case
+from agent.desk.notices import CustomerNotice
 from agent.errors import CaseConflictError, InvalidRequestError, UnknownConversationError
 from agent.ids import check_id
 from agent.nodes.deps import Deps
@@ -107,10 +108,22 @@ class CopDesk(Wiring):
                 update={"status": "claimed", "owner": cop_id, "updated_at": _now(deps)}
             )
             await deps.cases.save(updated)
+            if case.status != "claimed":
+                await self._notify(
+                    CustomerNotice(
+                        kind="case_claimed", conversation_id=conversation_id, at=_now(deps)
+                    )
+                )
             return updated
 
+    async def _notify(self, notice: CustomerNotice) -> None:
+        """Queue a notice for the customer's channel (webhook or poll): the outbox keeps it."""
+        await self.deliveries.enqueue(
+            notice.conversation_id, notice.model_dump_json(), now=notice.at
+        )
+
     async def cop_reply(self, conversation_id: str, cop_id: str, text: str) -> Case:
-        """A COp's message to the customer, added to the conversation's transcript."""
+        """A COp's message to the customer: added to the transcript and sent to their channel."""
         graph, deps = self._require()
         if not isinstance(text, str) or not text.strip():
             raise InvalidRequestError("a COp reply needs some text")
@@ -133,6 +146,14 @@ class CopDesk(Wiring):
             await graph.aupdate_state(config, {"transcript": [message]}, as_node="respond")
             updated = case.model_copy(update={"updated_at": _now(deps)})
             await deps.cases.save(updated)
+            await self._notify(
+                CustomerNotice(
+                    kind="cop_reply",
+                    conversation_id=conversation_id,
+                    at=message.at,
+                    text=message.text,
+                )
+            )
             return updated
 
     async def close_case(
@@ -170,6 +191,14 @@ class CopDesk(Wiring):
                 "CASE-CLOSED",
                 cop=cop_id,
                 resolution_code=resolution_code,
+            )
+            await self._notify(
+                CustomerNotice(
+                    kind="case_closed",
+                    conversation_id=conversation_id,
+                    at=_now(deps),
+                    status="resolved",
+                )
             )
             return updated
 

@@ -5,7 +5,7 @@ the per-conversation lock."""
 from __future__ import annotations
 
 from contextlib import AbstractAsyncContextManager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict
@@ -13,6 +13,9 @@ from pydantic import BaseModel, ConfigDict
 from tools.errors import ResolveError
 
 MessageState = Literal["received", "answered"]
+
+#: How long a payload taken by :meth:`OutboundDeliveries.due` is reserved for its sender.
+DELIVERY_LEASE = timedelta(seconds=60)
 
 
 class UnknownRecordError(ResolveError, LookupError):
@@ -67,7 +70,12 @@ class OutboundDeliveries(Protocol):
         ...
 
     async def due(self, now: datetime, limit: int) -> list[Delivery]:
-        """Undelivered payloads due by ``now``, the longest waiting first."""
+        """Undelivered payloads due by ``now``, oldest first, each reserved for its sender.
+
+        Reserving moves a payload's next attempt to ``now + DELIVERY_LEASE``, so another
+        worker polling meanwhile does not send it too; a worker that dies holding it only
+        delays it by the lease. ``mark_delivered``/``mark_failed`` end the reservation.
+        """
         ...
 
     async def since(self, conversation_id: str, after_id: int, limit: int) -> list[Delivery]:

@@ -19,7 +19,7 @@ from psycopg_pool import AsyncConnectionPool
 from agent.audit import AuditEvent
 from agent.desk.cases import Case, CaseStatus, most_urgent_first
 from agent.handoff_model import HandoffSummary
-from agent.storage.base import Delivery, UnknownRecordError, utc_now
+from agent.storage.base import DELIVERY_LEASE, Delivery, UnknownRecordError, utc_now
 from agent.vocabulary import PRIORITY_RANK
 
 Pool: TypeAlias = AsyncConnectionPool[AsyncConnection[DictRow]]
@@ -191,14 +191,16 @@ class PostgresOutbox(_PostgresStore):
         """Undelivered payloads due by ``now``, the longest waiting first."""
         async with self._pool.connection() as conn:
             cursor = await conn.execute(
-                "SELECT id, conversation_id, payload::text AS payload, attempts, created_at, "
-                "next_attempt_at FROM outbound_deliveries "
+                "UPDATE outbound_deliveries SET next_attempt_at = %s WHERE id IN ("
+                "SELECT id FROM outbound_deliveries "
                 "WHERE delivered_at IS NULL AND next_attempt_at <= %s "
-                "ORDER BY next_attempt_at, id LIMIT %s",
-                (now, limit),
+                "ORDER BY next_attempt_at, id LIMIT %s FOR UPDATE SKIP LOCKED) "
+                "RETURNING id, conversation_id, payload::text AS payload, attempts, created_at, "
+                "next_attempt_at",
+                (now + DELIVERY_LEASE, now, limit),
             )
             rows = await cursor.fetchall()
-        return [Delivery.model_validate(dict(r)) for r in rows]
+        return sorted((Delivery.model_validate(dict(r)) for r in rows), key=lambda d: d.id)
 
     async def since(self, conversation_id: str, after_id: int, limit: int) -> list[Delivery]:
         """A conversation's payloads with an id above ``after_id``, delivered or not, in id

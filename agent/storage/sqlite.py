@@ -24,7 +24,7 @@ from agent.storage._migrations import (
     Migration,
     migrate_sqlite,
 )
-from agent.storage.base import Delivery, UnknownRecordError, utc_now
+from agent.storage.base import DELIVERY_LEASE, Delivery, UnknownRecordError, utc_now
 from agent.vocabulary import PRIORITY_RANK
 
 
@@ -202,12 +202,13 @@ class SqliteOutbox(SqliteStore):
     async def due(self, now: datetime, limit: int) -> list[Delivery]:
         """Undelivered payloads due by ``now``, the longest waiting first."""
         async with self._conn.execute(
-            "SELECT id, conversation_id, payload, attempts, created_at, next_attempt_at "
-            "FROM outbound_deliveries WHERE delivered_at IS NULL AND next_attempt_at <= ? "
-            "ORDER BY next_attempt_at, id LIMIT ?",
-            (_utc(now), limit),
+            "UPDATE outbound_deliveries SET next_attempt_at = ? WHERE id IN ("
+            "SELECT id FROM outbound_deliveries WHERE delivered_at IS NULL "
+            "AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?) "
+            "RETURNING id, conversation_id, payload, attempts, created_at, next_attempt_at",
+            (_utc(now + DELIVERY_LEASE), _utc(now), limit),
         ) as cursor:
-            rows = await cursor.fetchall()
+            rows = sorted(await cursor.fetchall(), key=lambda r: r[0])
         return [
             Delivery(
                 id=r[0],

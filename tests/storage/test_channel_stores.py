@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from agent.storage import Storage, UnknownRecordError
+from agent.storage.base import DELIVERY_LEASE
 
 T0 = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 REPLY = '{"status": "awaiting_customer", "text": "Your card is frozen.",  "n": 1.50}'
@@ -42,24 +43,34 @@ async def test_deliveries_come_due_in_order_and_a_failure_waits_for_its_retry_ti
     second = await outbox.enqueue("conv-2", '{"event": "case_closed"}', now=T0 + timedelta(1))
     later = await outbox.enqueue("conv-3", "[]", now=T0 + timedelta(days=3))
 
-    due_now = await outbox.due(T0 + timedelta(days=1), limit=10)
+    day1 = T0 + timedelta(days=1)
+    due_now = await outbox.due(day1, limit=10)
     assert [(d.id, d.conversation_id, d.attempts) for d in due_now] == [
         (first, "conv-1", 0),
         (second, "conv-2", 0),
     ]
     assert due_now[0].payload == '{"event": "cop_reply", "n": 1}'
-    assert due_now[0].created_at == due_now[0].next_attempt_at == T0
-    assert [d.id for d in await outbox.due(T0 + timedelta(days=1), limit=1)] == [first]
+    assert due_now[0].created_at == T0
+    assert due_now[0].next_attempt_at == day1 + DELIVERY_LEASE  # reserved for this sender
+    assert await outbox.due(day1, limit=10) == []  # a second worker gets neither
 
     await outbox.mark_failed(first, T0 + timedelta(days=2))
     await outbox.mark_delivered(second, T0 + timedelta(days=1, seconds=1))
 
     assert await outbox.due(T0 + timedelta(days=1, hours=1), limit=10) == []
-    retried = await outbox.due(T0 + timedelta(days=5), limit=10)
-    assert [(d.id, d.attempts, d.next_attempt_at) for d in retried] == [
-        (first, 1, T0 + timedelta(days=2)),
-        (later, 0, T0 + timedelta(days=3)),
-    ]
+    day5 = T0 + timedelta(days=5)
+    retried = await outbox.due(day5, limit=10)
+    assert [(d.id, d.attempts) for d in retried] == [(first, 1), (later, 0)]
+
+
+async def test_a_reserved_delivery_whose_sender_died_comes_due_after_the_lease(
+    storage: Storage,
+) -> None:
+    delivery = await storage.deliveries.enqueue("conv-1", "{}", now=T0)
+    assert [d.id for d in await storage.deliveries.due(T0, limit=1)] == [delivery]
+    assert await storage.deliveries.due(T0 + DELIVERY_LEASE / 2, limit=1) == []
+    again = await storage.deliveries.due(T0 + DELIVERY_LEASE, limit=1)
+    assert [d.id for d in again] == [delivery]
 
 
 async def test_a_delivery_without_a_time_is_due_now(storage: Storage) -> None:

@@ -4,6 +4,7 @@ classifier, and the graph over them."""
 
 from __future__ import annotations
 
+import asyncio
 from contextlib import AsyncExitStack
 from datetime import UTC, datetime
 from typing import Any, Self
@@ -66,6 +67,8 @@ class Wiring:
         self._known_customers: set[str] = set()
         self._metrics = Metrics()  # the open agent's, shared by graph, bank client and models
         self._active_planner: Planner | None = None
+        # turns whose caller stopped waiting (a timeout): they finish before the agent closes
+        self._in_flight: set[asyncio.Task[Any]] = set()
 
     @property
     def metrics(self) -> Metrics:
@@ -156,6 +159,8 @@ class Wiring:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
+        if self._in_flight:
+            await asyncio.gather(*self._in_flight, return_exceptions=True)
         if self._stack is not None:
             await self._stack.aclose()
         self._stack = None

@@ -7,6 +7,7 @@ the :class:`Reply`.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
 from typing import Any, get_args
@@ -63,24 +64,35 @@ class CustomerTurns(Wiring):
     ) -> Reply:
         """Handle one customer message and return what to show them.
 
+        If the caller is cancelled (a timeout), the turn still runs to its end and is recorded.
         With the channel's ``message_id``, a redelivered message (a retry after a lost reply,
         the same message sent to two workers) gets the first reply and runs nothing again; a
         turn that a crash interrupted is resumed from its last checkpoint, not started again.
         """
-        reply: Reply | None = None
-        async for item in self._turn(
-            conversation_id,
-            customer_id,
-            text,
-            identity,
-            events=False,
-            message_id=message_id,
-            channel=channel,
-        ):
-            if isinstance(item, Reply):
-                reply = item
-        assert reply is not None  # a turn always ends with its Reply
-        return reply
+
+        async def drain() -> Reply:
+            reply: Reply | None = None
+            async for item in self._turn(
+                conversation_id,
+                customer_id,
+                text,
+                identity,
+                events=False,
+                message_id=message_id,
+                channel=channel,
+            ):
+                if isinstance(item, Reply):
+                    reply = item
+            assert reply is not None  # a turn always ends with its Reply
+            return reply
+
+        # A caller that stops waiting (a channel's timeout) must not abandon the customer's
+        # message half-way: the turn runs on to its reply, recorded in the conversation (and
+        # for a message id, returned to the redelivery); the agent waits for it on closing.
+        turn = asyncio.ensure_future(drain())
+        self._in_flight.add(turn)
+        turn.add_done_callback(self._in_flight.discard)
+        return await asyncio.shield(turn)
 
     async def stream(
         self,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from agent import ResolutionAgent
 from tests.agent.conftest import OpenAgent, bank_of, card_status
 from tools.mockbank import FaultRule
@@ -107,12 +105,13 @@ async def test_a_bank_slower_than_the_timeout_hands_off(open_agent: OpenAgent) -
         bank = bank_of(agent)
         bank.faults.add(FaultRule(endpoint="list_cards", status=None, times=0, latency_ms=250))
 
-        started = time.perf_counter()
         reply = await agent.handle_message("conv-slow", CUSTOMER, LOST)
-        elapsed = time.perf_counter() - started
+        events = await agent.audit_events("conv-slow")
 
         assert reply.status == "handed_off"
         assert reply.handoff is not None
         assert [r.rule_id for r in reply.handoff.reasons] == ["ESC-TOOL-FAILURE"]
         assert card_status(bank, "card_1001a") == "active"
-        assert elapsed < 0.25 * 3  # no attempt waited for the slow answer
+        [call] = [e for e in events if e.kind == "tool_call"]
+        # each attempt gave up at the client's timeout (not a wall-clock check: machines vary)
+        assert (call.rule_id, call.detail["attempts"]) == ("TOOL-TIMEOUT", 3)

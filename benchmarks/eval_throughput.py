@@ -19,10 +19,10 @@ import sys
 import time
 from pathlib import Path
 
-from agent.settings import Settings
-from evals.loader import load_suite
-from evals.metrics import grade
-from evals.runner import Job, SuiteRunner
+from resolution_agent.agent.settings import Settings
+from resolution_agent.evals.loader import load_suite
+from resolution_agent.evals.metrics import grade
+from resolution_agent.evals.runner import Job, SuiteRunner
 
 DEFAULT_SUITE = Path(__file__).resolve().parent.parent / "fixtures" / "scenarios"
 

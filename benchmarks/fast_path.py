@@ -23,13 +23,13 @@ import asyncio
 import time
 from pathlib import Path
 
-from agent.planning import Planner
-from agent.planning.llm import LLMPlannerConfig
-from agent.settings import Settings
-from agent.testing.simulated_planner import ENGINE_MODEL, SimulatedPlanner
-from evals.report import write_report
-from evals.suite import evaluate
-from evals.summary import Report
+from resolution_agent.agent.planning import Planner
+from resolution_agent.agent.planning.llm import LLMPlannerConfig
+from resolution_agent.agent.settings import Settings
+from resolution_agent.agent.testing.simulated_planner import ENGINE_MODEL, SimulatedPlanner
+from resolution_agent.evals.report import write_report
+from resolution_agent.evals.suite import evaluate
+from resolution_agent.evals.summary import Report
 
 DEFAULT_SUITE = Path(__file__).resolve().parent.parent / "fixtures" / "scenarios"
 

@@ -17,13 +17,13 @@ import argparse
 import asyncio
 from pathlib import Path
 
-from agent.planning import Planner
-from agent.planning.llm import LLMPlannerConfig, llm_rule_route
-from agent.policies import Policies, load_policies
-from agent.settings import Settings
-from agent.testing.simulated_planner import SimulatedPlanner
-from evals.loader import Scenario, load_suite
-from evals.runner import PlannerFactory, RunRecord, SuiteRunner, jobs_for
+from resolution_agent.agent.planning import Planner
+from resolution_agent.agent.planning.llm import LLMPlannerConfig, llm_rule_route
+from resolution_agent.agent.policies import Policies, load_policies
+from resolution_agent.agent.settings import Settings
+from resolution_agent.agent.testing.simulated_planner import SimulatedPlanner
+from resolution_agent.evals.loader import Scenario, load_suite
+from resolution_agent.evals.runner import PlannerFactory, RunRecord, SuiteRunner, jobs_for
 
 DEFAULT_SUITE = Path(__file__).resolve().parent.parent / "fixtures" / "scenarios"
 

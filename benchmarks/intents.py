@@ -29,9 +29,9 @@ from sklearn.metrics import accuracy_score, f1_score  # type: ignore[import-unty
 from sklearn.model_selection import train_test_split  # type: ignore[import-untyped, unused-ignore]
 from sklearn.pipeline import Pipeline, make_union  # type: ignore[import-untyped, unused-ignore]
 
-from agent.policies import load_policies
-from agent.settings import PROJECT_ROOT
-from agent.understanding.classifier import (
+from resolution_agent.agent.policies import load_policies
+from resolution_agent.agent.settings import PROJECT_ROOT
+from resolution_agent.agent.understanding.classifier import (
     EvalReport,
     IntentModel,
     LabelledTexts,
@@ -41,7 +41,7 @@ from agent.understanding.classifier import (
     read_labelled_csv,
     train_model,
 )
-from agent.understanding.classifier.embedding import Matrix
+from resolution_agent.agent.understanding.classifier.embedding import Matrix
 
 DEFAULT_BANKING77 = PROJECT_ROOT.parent / "shared" / "data" / "banking77" / "train.csv"
 FIXTURES = PROJECT_ROOT / "fixtures" / "intents" / "utterances.csv"

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from agent import ResolutionAgent, Settings
-from agent.models import (
+from resolution_agent.agent import ResolutionAgent, Settings
+from resolution_agent.agent.models import (
     ModelRequest,
     ModelResponse,
     StreamDone,
@@ -33,10 +33,10 @@ from agent.models import (
     TokenUsage,
     ToolCallPart,
 )
-from agent.planning.base import PlanningContext
-from agent.planning.llm import LLMPlanner, LLMPlannerConfig
-from agent.state import ConversationState, Proposal
-from tools.mockbank.seed import DEFAULT_CLOCK
+from resolution_agent.agent.planning.base import PlanningContext
+from resolution_agent.agent.planning.llm import LLMPlanner, LLMPlannerConfig
+from resolution_agent.agent.state import ConversationState, Proposal
+from resolution_agent.tools.mockbank.seed import DEFAULT_CLOCK
 
 MESSAGE = "I've lost my card, I think I left it on the bus"
 

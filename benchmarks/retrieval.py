@@ -30,15 +30,15 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from agent.helpcentre import Article, load_articles
-from agent.retrieval.chunks import chunk_articles
-from agent.retrieval.factory import help_dir, hybrid_config
-from agent.retrieval.hybrid import HybridRetriever, Method
-from agent.retrieval.index import ChromaIndex
-from agent.retrieval.queries import RetrievalQuery, load_queries
-from agent.settings import Settings
-from agent.state import Passage
-from agent.understanding.classifier.embedding import Encoder, shared_encoder
+from resolution_agent.agent.helpcentre import Article, load_articles
+from resolution_agent.agent.retrieval.chunks import chunk_articles
+from resolution_agent.agent.retrieval.factory import help_dir, hybrid_config
+from resolution_agent.agent.retrieval.hybrid import HybridRetriever, Method
+from resolution_agent.agent.retrieval.index import ChromaIndex
+from resolution_agent.agent.retrieval.queries import RetrievalQuery, load_queries
+from resolution_agent.agent.settings import Settings
+from resolution_agent.agent.state import Passage
+from resolution_agent.agent.understanding.classifier.embedding import Encoder, shared_encoder
 
 Ranker = Callable[[RetrievalQuery], list[Passage]]
 
@@ -73,8 +73,11 @@ def score(queries: list[RetrievalQuery], rank: Ranker, threshold: float) -> dict
 
 def predicted_intents(settings: Settings, queries: list[RetrievalQuery]) -> list[str | None]:
     """The agent's understood intent per query, None where it would not be confident."""
-    from agent.policies import load_policies
-    from agent.understanding.classifier import OUT_OF_SCOPE, build_intent_classifier
+    from resolution_agent.agent.policies import load_policies
+    from resolution_agent.agent.understanding.classifier import (
+        OUT_OF_SCOPE,
+        build_intent_classifier,
+    )
 
     classifier = build_intent_classifier(
         settings.intent_models_dir,

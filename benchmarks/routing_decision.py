@@ -17,7 +17,7 @@ import time
 
 import numpy as np
 
-from agent.routing import (
+from resolution_agent.agent.routing import (
     POLICY_NAMES,
     ClassTables,
     CopArrays,
@@ -28,7 +28,7 @@ from agent.routing import (
     generate_workload,
     make_policy,
 )
-from agent.routing._optimal import reduce_round
+from resolution_agent.agent.routing._optimal import reduce_round
 
 
 def build_rounds(cases: int, cops: int, rounds: int, seed: int) -> list[DecisionRound]:

@@ -16,8 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from agent import ResolutionAgent, Settings
-from tools.mockbank.seed import DEFAULT_CLOCK
+from resolution_agent.agent import ResolutionAgent, Settings
+from resolution_agent.tools.mockbank.seed import DEFAULT_CLOCK
 
 MESSAGE = "I've lost my card, I think I left it on the bus"
 

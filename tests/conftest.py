@@ -10,6 +10,6 @@ from __future__ import annotations
 
 import os
 
-from agent.settings import PROJECT_ROOT
+from resolution_agent.agent.settings import PROJECT_ROOT
 
 os.environ.setdefault("RESOLVE_MODELS_DIR", str(PROJECT_ROOT / ".data" / "models"))

@@ -18,13 +18,13 @@ from typing import Any
 
 import pytest
 
-from agent import ResolutionAgent, Settings
-from agent.helpcentre import load_articles
-from agent.planning import Planner
-from agent.retrieval import LexicalRetriever
-from agent.settings import PROJECT_ROOT
+from resolution_agent.agent import ResolutionAgent, Settings
+from resolution_agent.agent.helpcentre import load_articles
+from resolution_agent.agent.planning import Planner
+from resolution_agent.agent.retrieval import LexicalRetriever
+from resolution_agent.agent.settings import PROJECT_ROOT
+from resolution_agent.tools.mockbank import BankState, MockBank, load_seed
 from tests.network import refuse_network
-from tools.mockbank import BankState, MockBank, load_seed
 
 CLOCK = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 

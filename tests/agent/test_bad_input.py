@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from agent import (
+from resolution_agent.agent import (
     AgentClosedError,
     ConversationOwnershipError,
     InvalidRequestError,

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from agent import ResolutionAgent
+from resolution_agent.agent import ResolutionAgent
+from resolution_agent.tools.mockbank import FaultRule
 from tests.agent.conftest import OpenAgent, bank_of, card_status
-from tools.mockbank import FaultRule
 
 CUSTOMER = "cus_1001"
 LOST = "I've lost my card"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agent import ResolutionAgent
+from resolution_agent.agent import ResolutionAgent
 from tests.agent.conftest import bank_of, card_status
 
 CUSTOMER = "cus_1001"

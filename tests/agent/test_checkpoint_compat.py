@@ -12,8 +12,8 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+from resolution_agent.tools.mockbank import MockBank
 from tests.agent.conftest import OpenAgent, card_status
-from tools.mockbank import MockBank
 
 V0 = Path(__file__).parent / "checkpoints" / "v0.1.0-lost-card.db"
 

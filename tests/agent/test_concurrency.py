@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from agent import ResolutionAgent
+from resolution_agent.agent import ResolutionAgent
 from tests.agent.conftest import bank_of
 
 MESSAGES = [

@@ -8,13 +8,18 @@ from pathlib import Path
 
 import pytest
 
-from agent import ResolutionAgent
-from agent.consistency import ArticleCitation, check_consistency, check_startup, help_centre
-from agent.errors import DataFileError
-from agent.helpcentre import Article, load_articles
-from agent.policies import load_policies
-from agent.settings import PROJECT_ROOT, Settings
-from agent.templates import Templates
+from resolution_agent.agent import ResolutionAgent
+from resolution_agent.agent.consistency import (
+    ArticleCitation,
+    check_consistency,
+    check_startup,
+    help_centre,
+)
+from resolution_agent.agent.errors import DataFileError
+from resolution_agent.agent.helpcentre import Article, load_articles
+from resolution_agent.agent.policies import load_policies
+from resolution_agent.agent.settings import PROJECT_ROOT, Settings
+from resolution_agent.agent.templates import Templates
 
 POLICIES = PROJECT_ROOT / "policies"
 PROMPTS = PROJECT_ROOT / "prompts"

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from agent.api import ResolutionAgent
-from agent.retrieval import LexicalRetriever
-from agent.settings import Settings
-from agent.state import IntentPrediction, IntentScore
-from tools.mockbank import MockBank
+from resolution_agent.agent.api import ResolutionAgent
+from resolution_agent.agent.retrieval import LexicalRetriever
+from resolution_agent.agent.settings import Settings
+from resolution_agent.agent.state import IntentPrediction, IntentScore
+from resolution_agent.tools.mockbank import MockBank
 
 
 class FixedClassifier:

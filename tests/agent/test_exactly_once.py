@@ -13,14 +13,14 @@ from collections.abc import Callable
 
 import pytest
 
-from agent.api import ResolutionAgent
-from agent.errors import InvalidRequestError
-from agent.planning import PlanningContext
-from agent.planning.offline import OfflinePlanner
-from agent.state import ConversationState, Proposal
+from resolution_agent.agent.api import ResolutionAgent
+from resolution_agent.agent.errors import InvalidRequestError
+from resolution_agent.agent.planning import PlanningContext
+from resolution_agent.agent.planning.offline import OfflinePlanner
+from resolution_agent.agent.state import ConversationState, Proposal
+from resolution_agent.tools.mockbank import MockBank
+from resolution_agent.tools.mockbank.faults import FaultRule
 from tests.agent.conftest import OpenAgent, bank_of
-from tools.mockbank import MockBank
-from tools.mockbank.faults import FaultRule
 
 
 async def test_a_redelivered_message_gets_the_first_reply_and_runs_nothing(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from agent.graph import draw_mermaid
-from agent.settings import PROJECT_ROOT
+from pathlib import Path
 
-DRAWING = PROJECT_ROOT / "docs" / "graph.mmd"
-README = PROJECT_ROOT / "README.md"
+from resolution_agent.agent.graph import draw_mermaid
+
+REPO = Path(__file__).resolve().parents[2]
+DRAWING = REPO / "docs" / "graph.mmd"
+README = REPO / "README.md"
 REGENERATE = "scripts/draw-graph > docs/graph.mmd"
 
 

@@ -6,10 +6,10 @@ from typing import Any, Literal
 
 import pytest
 
-from agent.guards import check_action, check_output
-from agent.policies import Policies, load_policies
-from agent.settings import PROJECT_ROOT
-from agent.state import (
+from resolution_agent.agent.guards import check_action, check_output
+from resolution_agent.agent.policies import Policies, load_policies
+from resolution_agent.agent.settings import PROJECT_ROOT
+from resolution_agent.agent.state import (
     ActionRecord,
     Citation,
     ConversationState,
@@ -21,7 +21,7 @@ from agent.state import (
     TurnScope,
     Understanding,
 )
-from tools.models import ToolResult
+from resolution_agent.tools.models import ToolResult
 
 
 @pytest.fixture(scope="module")

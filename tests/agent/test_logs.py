@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import structlog
 
-from agent.logs import configure_logging
+from resolution_agent.agent.logs import configure_logging
 
 CARD = "4111111111111111"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from agent import ResolutionAgent, Settings
+from resolution_agent.agent import ResolutionAgent, Settings
+from resolution_agent.tools.mockbank import MockBank
 from tests.agent.conftest import OpenAgent, bank_of, card_status
-from tools.mockbank import MockBank
 
 CUSTOMER = "cus_1001"
 

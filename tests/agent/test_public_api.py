@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-import agent
-from agent.logs import redact_text
+from resolution_agent import agent
+from resolution_agent.agent.logs import redact_text
 
 
 def test_the_public_names_of_the_agent_package_are_pinned() -> None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from agent.planning.base import PlanningContext
-from agent.state import ConversationState, Proposal
-from agent.testing.compromised_planner import CompromisedPlanner
+from resolution_agent.agent.planning.base import PlanningContext
+from resolution_agent.agent.state import ConversationState, Proposal
+from resolution_agent.agent.testing.compromised_planner import CompromisedPlanner
 from tests.agent.conftest import OpenAgent, bank_of
 
 CUSTOMER = "cus_1001"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from agent.cli import app
-from agent.settings import SettingsError, load_settings
+from resolution_agent.agent.cli import app
+from resolution_agent.agent.settings import SettingsError, load_settings
 
 
 def test_a_bad_setting_names_its_environment_variable_and_the_value(

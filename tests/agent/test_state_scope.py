@@ -11,8 +11,8 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from agent.api import ResolutionAgent
-from agent.state import ConversationState, Decision, TurnScope
+from resolution_agent.agent.api import ResolutionAgent
+from resolution_agent.agent.state import ConversationState, Decision, TurnScope
 
 
 def test_a_misspelt_turn_field_is_an_error_not_a_silent_no_op() -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from agent.errors import InvalidRequestError
-from agent.ids import check_id
+from resolution_agent.agent.errors import InvalidRequestError
+from resolution_agent.agent.ids import check_id
 
 
 @pytest.mark.parametrize(

@@ -29,7 +29,7 @@ PLUGINS = {"eval", "redteam", "console", "routing", "intents", "kb"}
 _PROBE = """
 import contextlib, io, json, sys
 
-from agent.cli import app, main
+from resolution_agent.agent.cli import app, main
 
 heavy_names = json.loads(sys.argv[1])
 sys.argv = ["resolve", *sys.argv[2:]]

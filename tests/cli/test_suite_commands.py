@@ -14,8 +14,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-import evals.cli
-import evals.redteam
+from resolution_agent.evals import cli as eval_cli
+from resolution_agent.evals import redteam
 
 #: An attack on a customer the bank does not know: the agent raises, so the run crashes.
 CRASHING_ATTACK = """
@@ -48,8 +48,8 @@ CRASHING_SCENARIO = """
 def cli() -> typer.Typer:
     """``eval`` and ``redteam`` on a fresh app, registered as the entry points do."""
     app = typer.Typer()
-    evals.cli.register(app)
-    evals.redteam.register(app)
+    eval_cli.register(app)
+    redteam.register(app)
     return app
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from agent.api import ResolutionAgent
-from agent.console import create_console_app
+from resolution_agent.agent.api import ResolutionAgent
+from resolution_agent.agent.console import create_console_app
 from tests.console.helpers import hand_off, settings
 
 

@@ -17,8 +17,8 @@ import uvicorn
 from fastapi import FastAPI
 from playwright.async_api import Browser, Playwright
 
-from agent.api import ResolutionAgent
-from agent.settings import Settings
+from resolution_agent.agent.api import ResolutionAgent
+from resolution_agent.agent.settings import Settings
 
 CLOCK = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 SCAM_ID = "conv-scam"

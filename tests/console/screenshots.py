@@ -14,8 +14,8 @@ from pathlib import Path
 
 from playwright.async_api import async_playwright
 
-from agent.api import ResolutionAgent
-from agent.console import create_console_app
+from resolution_agent.agent.api import ResolutionAgent
+from resolution_agent.agent.console import create_console_app
 from tests.console.helpers import hand_off, launch_chromium, serve, settings
 
 CASE_ID = "conv-card-scam"

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, async_playwright, expect
 
-from agent.api import ResolutionAgent
-from agent.console import create_console_app
+from resolution_agent.agent.api import ResolutionAgent
+from resolution_agent.agent.console import create_console_app
 from tests.console.helpers import (
     CHROMIUM,
     COMPLAINT_ID,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import httpx
 
-from agent.api import ResolutionAgent
-from agent.console.context import COP_COOKIE
-from agent.handoff_model import HandoffSummary
+from resolution_agent.agent.api import ResolutionAgent
+from resolution_agent.agent.console.context import COP_COOKIE
+from resolution_agent.agent.handoff_model import HandoffSummary
 from tests.console.helpers import COMPLAINT_ID, SCAM_ID
 
 EVIL = "<script>alert(1)</script>"

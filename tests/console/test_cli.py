@@ -11,10 +11,10 @@ import typer
 import uvicorn
 from typer.testing import CliRunner
 
-from agent.api import ResolutionAgent
-from agent.console import create_console_app
-from agent.console.cli import register
-from agent.errors import AgentClosedError
+from resolution_agent.agent.api import ResolutionAgent
+from resolution_agent.agent.console import create_console_app
+from resolution_agent.agent.console.cli import register
+from resolution_agent.agent.errors import AgentClosedError
 from tests.console.helpers import hand_off, settings
 
 

@@ -6,7 +6,7 @@ import re
 
 import httpx
 
-from agent.api import ResolutionAgent
+from resolution_agent.agent.api import ResolutionAgent
 from tests.console.helpers import COMPLAINT_ID, SCAM_ID
 
 

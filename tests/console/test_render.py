@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from agent.console import render_handoff_html, render_handoff_json
-from agent.handoff_model import (
+from resolution_agent.agent.console import render_handoff_html, render_handoff_json
+from resolution_agent.agent.handoff_model import (
     CitedArticle,
     HandoffAction,
     HandoffEntities,
@@ -15,8 +15,8 @@ from agent.handoff_model import (
     HandoffSummary,
     TranscriptLine,
 )
-from agent.settings import Settings
-from agent.templates import Templates
+from resolution_agent.agent.settings import Settings
+from resolution_agent.agent.templates import Templates
 
 AT = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 EVIL = "<script>alert('x')</script>"

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from agent.settings import Settings
-from evals.loader import load_suite
-from evals.metrics import RunResult
-from evals.suite import run_scenarios
-from evals.summary import Report, summarise
+from resolution_agent.agent.settings import Settings
+from resolution_agent.evals.loader import load_suite
+from resolution_agent.evals.metrics import RunResult
+from resolution_agent.evals.suite import run_scenarios
+from resolution_agent.evals.summary import Report, summarise
 
 DATA = Path(__file__).resolve().parent / "data"
 

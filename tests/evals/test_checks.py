@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pydantic import JsonValue
 
-from agent.api import ActionTaken
-from evals.checks import args_match, lookup, match_calls, same
-from evals.loader import ToolExpectation
-from evals.metrics import luhn_valid, policy_violations
+from resolution_agent.agent.api import ActionTaken
+from resolution_agent.evals.checks import args_match, lookup, match_calls, same
+from resolution_agent.evals.loader import ToolExpectation
+from resolution_agent.evals.metrics import luhn_valid, policy_violations
 
 
 def _ran(tool: str, **args: JsonValue) -> ActionTaken:

@@ -9,11 +9,11 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from evals.baseline import compare, load_baseline
-from evals.cli import register
-from evals.summary import Report
+from resolution_agent.evals.baseline import compare, load_baseline
+from resolution_agent.evals.cli import register
+from resolution_agent.evals.summary import Report
+from resolution_agent.tools.errors import DataFileError
 from tests.evals.conftest import DATA, write_yaml
-from tools.errors import DataFileError
 
 
 @pytest.fixture

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from agent.settings import Settings
-from evals.loader import load_suite
-from evals.runner import prepare_banks
+from resolution_agent.agent.settings import Settings
+from resolution_agent.evals.loader import load_suite
+from resolution_agent.evals.runner import prepare_banks
+from resolution_agent.tools.errors import DataFileError
 from tests.evals.conftest import DATA, write_yaml
-from tools.errors import DataFileError
 
 MINIMAL = """
 id: {id}

@@ -13,15 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from agent.planning import Planner
-from agent.planning.llm import LLMPlannerConfig
-from agent.settings import Settings
-from agent.testing.simulated_planner import ENGINE_MODEL, SimulatedPlanner
-from evals.loader import load_suite
-from evals.metrics import RunResult
-from evals.report import terminal_table, write_report
-from evals.suite import run_scenarios
-from evals.summary import Report, summarise
+from resolution_agent.agent.planning import Planner
+from resolution_agent.agent.planning.llm import LLMPlannerConfig
+from resolution_agent.agent.settings import Settings
+from resolution_agent.agent.testing.simulated_planner import ENGINE_MODEL, SimulatedPlanner
+from resolution_agent.evals.loader import load_suite
+from resolution_agent.evals.metrics import RunResult
+from resolution_agent.evals.report import terminal_table, write_report
+from resolution_agent.evals.suite import run_scenarios
+from resolution_agent.evals.summary import Report, summarise
 from tests.evals.conftest import DATA
 
 PRICES = (1.0, 2.0)  # USD per 1M tokens in, out

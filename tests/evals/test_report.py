@@ -6,9 +6,9 @@ import json
 from html.parser import HTMLParser
 from pathlib import Path
 
-from agent.settings import Settings
-from evals.report import terminal_table, write_report
-from evals.summary import Report
+from resolution_agent.agent.settings import Settings
+from resolution_agent.evals.report import terminal_table, write_report
+from resolution_agent.evals.summary import Report
 
 
 class _Page(HTMLParser):

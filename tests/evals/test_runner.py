@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from agent.settings import Settings
-from evals.loader import load_suite
-from evals.metrics import RunResult
-from evals.suite import run_scenarios
+from resolution_agent.agent.settings import Settings
+from resolution_agent.evals.loader import load_suite
+from resolution_agent.evals.metrics import RunResult
+from resolution_agent.evals.suite import run_scenarios
 from tests.evals.conftest import DATA
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from evals.metrics import RunMetrics, RunResult
-from evals.summary import Report, summarise
+from resolution_agent.evals.metrics import RunMetrics, RunResult
+from resolution_agent.evals.summary import Report, summarise
 
 
 def _run(sid: str, attempt: int, passed: bool, *, tags: list[str] | None = None) -> RunResult:

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from agent.policies import Policies, load_policies
-from agent.settings import PROJECT_ROOT
-from agent.state import (
+from resolution_agent.agent.policies import Policies, load_policies
+from resolution_agent.agent.settings import PROJECT_ROOT
+from resolution_agent.agent.state import (
     ActionRecord,
     ConversationState,
     GuardDecision,
@@ -23,7 +23,8 @@ from agent.state import (
     TurnScope,
     Understanding,
 )
-from agent.templates import Templates
+from resolution_agent.agent.templates import Templates
+from resolution_agent.tools.models import ToolResult
 from tests.agent.conftest import (  # noqa: F401  (fixtures shared with the agent tests)
     default_seed,
     make_settings,
@@ -32,7 +33,6 @@ from tests.agent.conftest import (  # noqa: F401  (fixtures shared with the agen
     open_agent,
     retriever,
 )
-from tools.models import ToolResult
 
 
 @pytest.fixture(scope="session")

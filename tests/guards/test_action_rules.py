@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from agent.guards import check_action
-from agent.policies import Policies
-from agent.state import ToolCall
+from resolution_agent.agent.guards import check_action
+from resolution_agent.agent.policies import Policies
+from resolution_agent.agent.state import ToolCall
 from tests.guards.conftest import answered, asked, make_state, ran
 
 CANCEL = ToolCall(

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from agent import ResolutionAgent, Settings
-from agent.cli import app
-from tools.mockbank import MockBank
+from resolution_agent.agent import ResolutionAgent, Settings
+from resolution_agent.agent.cli import app
+from resolution_agent.tools.mockbank import MockBank
 
 
 async def _conversation(settings: Settings, bank: MockBank) -> None:

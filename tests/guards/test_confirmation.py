@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from agent.testing.compromised_planner import CompromisedPlanner
-from agent.understanding import read_confirmation
+from resolution_agent.agent.testing.compromised_planner import CompromisedPlanner
+from resolution_agent.agent.understanding import read_confirmation
 from tests.agent.conftest import OpenAgent, bank_of
 
 

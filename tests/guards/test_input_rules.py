@@ -12,15 +12,20 @@ from collections.abc import Callable
 
 import pytest
 
-from agent import ResolutionAgent, Settings
-from agent.guards.input import injection_families, normalise, scan_input, untrusted_text
-from agent.helpcentre import load_articles
-from agent.retrieval import LexicalRetriever
-from agent.settings import PROJECT_ROOT
-from evals.loader import load_suite
+from resolution_agent.agent import ResolutionAgent, Settings
+from resolution_agent.agent.guards.input import (
+    injection_families,
+    normalise,
+    scan_input,
+    untrusted_text,
+)
+from resolution_agent.agent.helpcentre import load_articles
+from resolution_agent.agent.retrieval import LexicalRetriever
+from resolution_agent.agent.settings import PROJECT_ROOT
+from resolution_agent.evals.loader import load_suite
+from resolution_agent.tools.declarations import TOOLS
+from resolution_agent.tools.mockbank import BankState, MockBank
 from tests.agent.conftest import OpenAgent, bank_of
-from tools.declarations import TOOLS
-from tools.mockbank import BankState, MockBank
 
 
 def _tags(text: str) -> str:

@@ -10,11 +10,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from agent.guards import check_output
-from agent.guards.confirmation import confirmation_question
-from agent.policies import Policies
-from agent.state import Citation, Message, Passage, ProposeReply, ToolCall
-from agent.templates import Templates
+from resolution_agent.agent.guards import check_output
+from resolution_agent.agent.guards.confirmation import confirmation_question
+from resolution_agent.agent.policies import Policies
+from resolution_agent.agent.state import Citation, Message, Passage, ProposeReply, ToolCall
+from resolution_agent.agent.templates import Templates
 from tests.guards.conftest import asked, confirm_decision, make_state, ran
 
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)

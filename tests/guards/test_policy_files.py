@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from agent import ResolutionAgent, Settings
-from agent.policies import load_policies
-from agent.settings import PROJECT_ROOT
-from tools.errors import DataFileError
+from resolution_agent.agent import ResolutionAgent, Settings
+from resolution_agent.agent.policies import load_policies
+from resolution_agent.agent.settings import PROJECT_ROOT
+from resolution_agent.tools.errors import DataFileError
 
 
 @pytest.fixture
@@ -100,7 +100,11 @@ def test_a_policy_for_an_undeclared_tool_lists_the_declared_ones(policy_dir: Pat
 
 
 def test_a_tool_limited_to_an_unknown_intent_is_an_error(policy_dir: Path) -> None:
-    edit(policy_dir / "tools.yaml", "intents: [pin_blocked]", "intents: [pin_blokced]")
+    edit(
+        policy_dir / "tools.yaml",
+        "intents: [pin_blocked]",
+        "intents: [pin_blokced]",
+    )
 
     error = error_of(policy_dir)
 

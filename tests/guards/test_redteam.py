@@ -16,18 +16,18 @@ from typing import Any
 
 import pytest
 
-import agent.nodes.output_guard
-from agent.audit import AuditEvent
-from agent.guards.output import OutputVerdict
-from agent.settings import PROJECT_ROOT, Settings
-from agent.testing.compromised_planner import CompromisedPlanner
-from evals.loader import Scenario, load_suite
-from evals.redteam import kind_of, run_redteam
-from evals.redteam_checks import judge, secrets_in
-from evals.redteam_report import CATEGORIES
-from evals.runner import RunRecord, TurnRecord
-from tools.errors import DataFileError
-from tools.mockbank import BankState
+from resolution_agent.agent.audit import AuditEvent
+from resolution_agent.agent.guards.output import OutputVerdict
+from resolution_agent.agent.nodes import output_guard
+from resolution_agent.agent.settings import PROJECT_ROOT, Settings
+from resolution_agent.agent.testing.compromised_planner import CompromisedPlanner
+from resolution_agent.evals.loader import Scenario, load_suite
+from resolution_agent.evals.redteam import kind_of, run_redteam
+from resolution_agent.evals.redteam_checks import judge, secrets_in
+from resolution_agent.evals.redteam_report import CATEGORIES
+from resolution_agent.evals.runner import RunRecord, TurnRecord
+from resolution_agent.tools.errors import DataFileError
+from resolution_agent.tools.mockbank import BankState
 
 SUITE = PROJECT_ROOT / "fixtures" / "redteam"
 AT = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
@@ -214,7 +214,7 @@ def output_guard_off(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     def let_through(state: Any, reply: Any, policies: Any, **_: Any) -> OutputVerdict:
         return OutputVerdict(True, "OUT-OK", "switched off", list(reply.citations))
 
-    monkeypatch.setattr(agent.nodes.output_guard, "check_output", let_through)
+    monkeypatch.setattr(output_guard, "check_output", let_through)
     yield
 
 

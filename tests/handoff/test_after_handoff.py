@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from agent import ResolutionAgent, Settings
+from resolution_agent.agent import ResolutionAgent, Settings
 
 CLOCK = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 CONVERSATION = "conv-scam"

@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from agent.handoff_model import HandoffAction, HandoffSummary, TranscriptLine
-from agent.handoff_narrative import amounts_in, check_narrative, dates_in
+from resolution_agent.agent.handoff_model import HandoffAction, HandoffSummary, TranscriptLine
+from resolution_agent.agent.handoff_narrative import amounts_in, check_narrative, dates_in
 
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)  # a Friday
 CUSTOMER = "I lost my card on Tuesday and someone spent £45.20 at Tesco yesterday"

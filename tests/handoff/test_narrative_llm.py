@@ -15,13 +15,13 @@ from typing import Any
 import pytest
 from structlog.testing import capture_logs
 
-from agent import ResolutionAgent, Settings
-from agent.api import Reply
-from agent.console import render_handoff_html, render_handoff_json
-from agent.planning.llm import LLMPlanner, LLMPlannerConfig
-from agent.templates import Templates
-from agent.testing import ScriptedModel, call, tool_response
-from tools.mockbank.seed import DEFAULT_CLOCK
+from resolution_agent.agent import ResolutionAgent, Settings
+from resolution_agent.agent.api import Reply
+from resolution_agent.agent.console import render_handoff_html, render_handoff_json
+from resolution_agent.agent.planning.llm import LLMPlanner, LLMPlannerConfig
+from resolution_agent.agent.templates import Templates
+from resolution_agent.agent.testing import ScriptedModel, call, tool_response
+from resolution_agent.tools.mockbank.seed import DEFAULT_CLOCK
 
 LOST = "I've lost my card, I think I left it on the bus"
 REASON = "The customer wants to talk to someone about a replacement."

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from agent import ResolutionAgent, Settings
-from agent.console import render_handoff_html, render_handoff_json
-from agent.handoff import mask_card_numbers
-from agent.templates import Templates
+from resolution_agent.agent import ResolutionAgent, Settings
+from resolution_agent.agent.console import render_handoff_html, render_handoff_json
+from resolution_agent.agent.handoff import mask_card_numbers
+from resolution_agent.agent.templates import Templates
 
 CLOCK = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 PAN = "4111 1111 1111 1234"

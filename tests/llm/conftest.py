@@ -16,16 +16,16 @@ from typing import Any
 import pytest
 import respx
 
-from agent import ResolutionAgent, Settings
-from agent.models import Model
-from agent.planning.base import PlanningContext
-from agent.policies import Policies, load_policies
-from agent.settings import PROJECT_ROOT
-from agent.templates import Templates
-from agent.testing import ScriptedModel, ScriptStep
+from resolution_agent.agent import ResolutionAgent, Settings
+from resolution_agent.agent.models import Model
+from resolution_agent.agent.planning.base import PlanningContext
+from resolution_agent.agent.policies import Policies, load_policies
+from resolution_agent.agent.settings import PROJECT_ROOT
+from resolution_agent.agent.templates import Templates
+from resolution_agent.agent.testing import ScriptedModel, ScriptStep
+from resolution_agent.tools.mockbank.seed import DEFAULT_CLOCK
 from tests.llm.wire import model_on
 from tests.network import refuse_network
-from tools.mockbank.seed import DEFAULT_CLOCK
 
 
 @pytest.fixture(autouse=True)

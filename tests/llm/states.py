@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from agent.state import ConversationState, Message, Passage, TurnScope
-from tools.mockbank.seed import DEFAULT_CLOCK
+from resolution_agent.agent.state import ConversationState, Message, Passage, TurnScope
+from resolution_agent.tools.mockbank.seed import DEFAULT_CLOCK
 
 
 def customer_state(

@@ -5,10 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from agent import ResolutionAgent, Settings
-from agent.models import ModelRetryPolicy, ModelServerError, ToolResultMessage
-from agent.planning.llm import LLMPlanner, LLMPlannerConfig
-from agent.testing import ScriptedModel, UnexpectedModelCall, call, text_response, tool_response
+from resolution_agent.agent import ResolutionAgent, Settings
+from resolution_agent.agent.models import ModelRetryPolicy, ModelServerError, ToolResultMessage
+from resolution_agent.agent.planning.llm import LLMPlanner, LLMPlannerConfig
+from resolution_agent.agent.testing import (
+    ScriptedModel,
+    UnexpectedModelCall,
+    call,
+    text_response,
+    tool_response,
+)
 from tests.llm.states import NothingFound
 
 LLM_ONLY = LLMPlannerConfig(fast_path=False)

@@ -5,11 +5,17 @@ from __future__ import annotations
 import pytest
 from pydantic import SecretStr
 
-from agent.models import AnthropicModel, ModelSpec, OpenAIChatModel, build_model, parse_model_spec
-from agent.planning import OfflinePlanner
-from agent.planning.llm import LLMPlanner, build_planner, planner_key_missing
-from agent.settings import Settings
-from tools.errors import ConfigurationError
+from resolution_agent.agent.models import (
+    AnthropicModel,
+    ModelSpec,
+    OpenAIChatModel,
+    build_model,
+    parse_model_spec,
+)
+from resolution_agent.agent.planning import OfflinePlanner
+from resolution_agent.agent.planning.llm import LLMPlanner, build_planner, planner_key_missing
+from resolution_agent.agent.settings import Settings
+from resolution_agent.tools.errors import ConfigurationError
 
 # No provider key, whatever the environment holds.
 NO_KEYS = Settings(openai_api_key=None, anthropic_api_key=None, openai_compatible_api_key=None)

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from agent.planning.base import PlanningContext
-from agent.planning.llm import offered_specs, policy_summary, prompt_context, tool_definitions
-from agent.planning.llm._prompt import system_prompt
-from agent.policies import Policies
-from agent.state import ActionRecord, ConversationState, PendingAction, ToolCall
+from resolution_agent.agent.planning.base import PlanningContext
+from resolution_agent.agent.planning.llm import (
+    offered_specs,
+    policy_summary,
+    prompt_context,
+    tool_definitions,
+)
+from resolution_agent.agent.planning.llm._prompt import system_prompt
+from resolution_agent.agent.policies import Policies
+from resolution_agent.agent.state import ActionRecord, ConversationState, PendingAction, ToolCall
+from resolution_agent.tools.declarations import TOOLS
+from resolution_agent.tools.models import ToolFailure, ToolResult
 from tests.llm.snapshot import assert_snapshot
 from tests.llm.states import customer_state, passage
-from tools.declarations import TOOLS
-from tools.models import ToolFailure, ToolResult
 
 
 def _state_mid_problem() -> ConversationState:

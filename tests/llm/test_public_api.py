@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import agent
-import agent.models
-import agent.planning.llm
+from resolution_agent import agent
+from resolution_agent.agent import models, testing
+from resolution_agent.agent.planning import llm
 
 
 def test_models_public_names() -> None:
-    assert sorted(agent.models.__all__) == sorted(
+    assert sorted(models.__all__) == sorted(
         [
             "PROVIDERS",
             "AnthropicModel",
@@ -56,7 +56,7 @@ def test_models_public_names() -> None:
 
 
 def test_llm_planner_public_names() -> None:
-    assert sorted(agent.planning.llm.__all__) == sorted(
+    assert sorted(llm.__all__) == sorted(
         [
             "ESCALATE_TOOL",
             "ESCALATE_TOOL_NAME",
@@ -82,15 +82,14 @@ def test_llm_planner_public_names() -> None:
 
 
 def test_every_public_name_exists() -> None:
-    for module in (agent.models, agent.planning.llm):
+    for module in (models, llm):
         for name in module.__all__:
             assert hasattr(module, name), f"{module.__name__}.{name}"
 
 
 def test_test_doubles_live_in_agent_testing() -> None:
-    import agent.testing
 
-    assert sorted(agent.testing.__all__) == [
+    assert sorted(testing.__all__) == [
         "CompromisedPlanner",
         "ENGINE_MODEL",
         "EngineModel",
@@ -102,8 +101,8 @@ def test_test_doubles_live_in_agent_testing() -> None:
         "text_response",
         "tool_response",
     ]
-    for name in agent.testing.__all__:
-        assert getattr(agent.testing, name) is not None
+    for name in testing.__all__:
+        assert getattr(testing, name) is not None
 
 
 def test_nothing_on_the_conversation_path_imports_the_test_doubles() -> None:
@@ -114,6 +113,6 @@ def test_nothing_on_the_conversation_path_imports_the_test_doubles() -> None:
         str(path.relative_to(package))
         for path in package.rglob("*.py")
         if "testing" not in path.relative_to(package).parts
-        and "agent.testing" in path.read_text(encoding="utf-8")
+        and "resolution_agent.agent.testing" in path.read_text(encoding="utf-8")
     ]
     assert offenders == []

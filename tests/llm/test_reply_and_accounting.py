@@ -6,10 +6,10 @@ from collections.abc import Callable
 
 from structlog.testing import capture_logs
 
-from agent import ResolutionAgent, Settings
-from agent.planning.llm import LLMPlanner, LLMPlannerConfig
-from agent.planning.llm._reply import build_reply
-from agent.testing import ScriptedModel, call, text_response, tool_response
+from resolution_agent.agent import ResolutionAgent, Settings
+from resolution_agent.agent.planning.llm import LLMPlanner, LLMPlannerConfig
+from resolution_agent.agent.planning.llm._reply import build_reply
+from resolution_agent.agent.testing import ScriptedModel, call, text_response, tool_response
 from tests.llm.states import customer_state
 
 Scripted = Callable[..., ScriptedModel]

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from agent.models import (
+from resolution_agent.agent.models import (
     ModelConnectionError,
     ModelRateLimitedError,
     ModelRequest,
@@ -23,11 +23,17 @@ from agent.models import (
     collect,
     retry_after_seconds,
 )
-from agent.planning.llm import PriceTable, Usage
-from agent.planning.llm._interpret import Handoff, Invalid, Unusable, interpret
-from agent.planning.llm._reply import build_reply
-from agent.state import ToolCall
-from agent.testing import ScriptedModel, UnexpectedModelCall, call, text_response, tool_response
+from resolution_agent.agent.planning.llm import PriceTable, Usage
+from resolution_agent.agent.planning.llm._interpret import Handoff, Invalid, Unusable, interpret
+from resolution_agent.agent.planning.llm._reply import build_reply
+from resolution_agent.agent.state import ToolCall
+from resolution_agent.agent.testing import (
+    ScriptedModel,
+    UnexpectedModelCall,
+    call,
+    text_response,
+    tool_response,
+)
 from tests.llm.states import customer_state, passage
 
 REQUEST = ModelRequest(system="s", messages=[UserMessage(text="hi")])

@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from agent.planning.llm import LLMPlanner, LLMPlannerConfig, agent_events
-from agent.planning.llm.streaming import (
+from resolution_agent.agent.planning.llm import LLMPlanner, LLMPlannerConfig, agent_events
+from resolution_agent.agent.planning.llm.streaming import (
     HandedOffEvent,
     TextDeltaEvent,
     ToolFinishedEvent,
     ToolHeldEvent,
     ToolStartedEvent,
 )
-from agent.testing import ScriptedModel, call, text_response, tool_response
+from resolution_agent.agent.testing import ScriptedModel, call, text_response, tool_response
 
 STREAMING = LLMPlannerConfig(fast_path=False, stream_text=True)
 LOST = "I've lost my card, I think I left it on the bus"

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import httpx
 import respx
 
-from agent.models import (
+from resolution_agent.agent.models import (
     AssistantMessage,
     Model,
     ModelRequest,
@@ -21,9 +21,9 @@ from agent.models import (
     UserMessage,
     to_anthropic_tool,
 )
-from agent.planning.llm import tool_definitions
+from resolution_agent.agent.planning.llm import tool_definitions
+from resolution_agent.tools.declarations import TOOLS, TOOLS_BY_NAME
 from tests.llm.wire import ANTHROPIC_URL, body, recorded, sse
-from tools.declarations import TOOLS, TOOLS_BY_NAME
 
 # claude-sonnet-4-5 is deprecated in anthropic 2.x (a DeprecationWarning, an error here).
 SPEC = "anthropic:claude-sonnet-4-6"

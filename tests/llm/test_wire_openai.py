@@ -7,7 +7,7 @@ from collections.abc import Callable
 import httpx
 import respx
 
-from agent.models import (
+from resolution_agent.agent.models import (
     Model,
     ModelRequest,
     ModelRetryPolicy,
@@ -20,9 +20,9 @@ from agent.models import (
     collect,
     to_openai_tool,
 )
-from agent.planning.llm import tool_definitions
+from resolution_agent.agent.planning.llm import tool_definitions
+from resolution_agent.tools.declarations import TOOLS, TOOLS_BY_NAME
 from tests.llm.wire import OPENAI_URL, body, recorded, sse
-from tools.declarations import TOOLS, TOOLS_BY_NAME
 
 SPEC = "openai:gpt-4.1-mini"
 REQUEST = ModelRequest(

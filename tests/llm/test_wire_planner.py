@@ -7,10 +7,10 @@ from collections.abc import Callable
 import httpx
 import respx
 
-from agent.models import Model, ModelRetryPolicy
-from agent.planning.base import PlanningContext
-from agent.planning.llm import LLMPlanner, LLMPlannerConfig
-from agent.state import ProposeEscalate, ProposeTool, ToolCall
+from resolution_agent.agent.models import Model, ModelRetryPolicy
+from resolution_agent.agent.planning.base import PlanningContext
+from resolution_agent.agent.planning.llm import LLMPlanner, LLMPlannerConfig
+from resolution_agent.agent.state import ProposeEscalate, ProposeTool, ToolCall
 from tests.llm.states import customer_state
 from tests.llm.wire import ANTHROPIC_URL, OPENAI_URL, body, recorded
 

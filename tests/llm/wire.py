@@ -18,8 +18,8 @@ import httpx2
 import respx
 from pydantic import SecretStr
 
-from agent.models import Model, build_model
-from agent.settings import Settings
+from resolution_agent.agent.models import Model, build_model
+from resolution_agent.agent.settings import Settings
 
 RECORDINGS = Path(__file__).parent / "recordings"
 OPENAI_URL = "https://api.openai.com/v1/chat/completions"

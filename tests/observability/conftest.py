@@ -13,7 +13,7 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import Tracer
 
-from agent.observability import Metrics, tracer_from
+from resolution_agent.agent.observability import Metrics, tracer_from
 from tests.network import refuse_network
 
 

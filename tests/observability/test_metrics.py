@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import agent.observability
-from agent.models import TokenUsage
-from agent.observability import CONTENT_TYPE, Metrics
+from resolution_agent.agent import observability
+from resolution_agent.agent.models import TokenUsage
+from resolution_agent.agent.observability import CONTENT_TYPE, Metrics
 
 
 def test_a_turn_counts_its_outcome_and_its_latency(metrics: Metrics) -> None:
@@ -124,7 +124,7 @@ def test_render_is_the_prometheus_text_exposition(metrics: Metrics) -> None:
 
 
 def test_the_public_names_of_the_observability_package_are_pinned() -> None:
-    assert sorted(agent.observability.__all__) == [
+    assert sorted(observability.__all__) == [
         "CONTENT_TYPE",
         "Metrics",
         "PriceFn",

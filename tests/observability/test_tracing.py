@@ -11,18 +11,24 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind, StatusCode, Tracer
 
-from agent.audit import AuditEvent
-from agent.graph import _bind
-from agent.models import ModelRequest, ModelRequestError, UserMessage, build_model, collect
-from agent.nodes.deps import Deps
-from agent.observability import Metrics, build_tracer_provider, turn_span
-from agent.settings import Settings
-from agent.state import ConversationState
+from resolution_agent.agent.audit import AuditEvent
+from resolution_agent.agent.graph import _bind
+from resolution_agent.agent.models import (
+    ModelRequest,
+    ModelRequestError,
+    UserMessage,
+    build_model,
+    collect,
+)
+from resolution_agent.agent.nodes.deps import Deps
+from resolution_agent.agent.observability import Metrics, build_tracer_provider, turn_span
+from resolution_agent.agent.settings import Settings
+from resolution_agent.agent.state import ConversationState
+from resolution_agent.tools.client import BankClient, BankRetryPolicy
+from resolution_agent.tools.declarations import get_tool
+from resolution_agent.tools.mockbank.seed import DEFAULT_CLOCK
 from tests.llm.wire import ANTHROPIC_URL, KEYS, OPENAI_URL, recorded, respx_client, sse
 from tests.observability.conftest import finished
-from tools.client import BankClient, BankRetryPolicy
-from tools.declarations import get_tool
-from tools.mockbank.seed import DEFAULT_CLOCK
 
 FAST = BankRetryPolicy(attempts=2, backoff_base_s=0, backoff_max_s=0)
 REQUEST = ModelRequest(system="You help.", messages=[UserMessage(text="hello")])

@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from agent.settings import PROJECT_ROOT
-from agent.understanding.classifier.embedding import Matrix
+from resolution_agent.agent.settings import PROJECT_ROOT
+from resolution_agent.agent.understanding.classifier.embedding import Matrix
 
 HELP = PROJECT_ROOT / "fixtures" / "help"
 SMALL = (

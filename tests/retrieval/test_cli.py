@@ -9,8 +9,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from agent.retrieval import factory
-from agent.retrieval.cli import register
+from resolution_agent.agent.retrieval import factory
+from resolution_agent.agent.retrieval.cli import register
 from tests.retrieval.conftest import HashingEncoder
 
 

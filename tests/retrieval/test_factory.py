@@ -11,10 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from agent.retrieval import HybridRetriever, LexicalRetriever, build_retriever, factory
-from agent.settings import Settings
+from resolution_agent.agent.retrieval import (
+    HybridRetriever,
+    LexicalRetriever,
+    build_retriever,
+    factory,
+)
+from resolution_agent.agent.settings import Settings
+from resolution_agent.tools.errors import DataFileError
 from tests.retrieval.conftest import HashingEncoder
-from tools.errors import DataFileError
 
 
 @pytest.fixture(autouse=True)

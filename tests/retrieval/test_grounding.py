@@ -16,13 +16,19 @@ from typing import Any
 
 import pytest
 
-from agent import ResolutionAgent, Settings
-from agent.planning import Planner
-from agent.planning.base import PlanningContext
-from agent.retrieval import Retriever
-from agent.settings import PROJECT_ROOT
-from agent.state import Citation, ConversationState, Passage, Proposal, ProposeReply
-from tools.mockbank import BankState, MockBank, load_seed
+from resolution_agent.agent import ResolutionAgent, Settings
+from resolution_agent.agent.planning import Planner
+from resolution_agent.agent.planning.base import PlanningContext
+from resolution_agent.agent.retrieval import Retriever
+from resolution_agent.agent.settings import PROJECT_ROOT
+from resolution_agent.agent.state import (
+    Citation,
+    ConversationState,
+    Passage,
+    Proposal,
+    ProposeReply,
+)
+from resolution_agent.tools.mockbank import BankState, MockBank, load_seed
 
 CUSTOMER = "cus_1009"
 QUESTION = "what exchange rate do you use for euros?"

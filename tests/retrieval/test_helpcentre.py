@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from agent.helpcentre import load_articles
+from resolution_agent.agent.helpcentre import load_articles
+from resolution_agent.tools.errors import DataFileError
 from tests.retrieval.conftest import write_article
-from tools.errors import DataFileError
 
 
 def test_an_article_without_front_matter_is_rejected_with_the_file_named(help_dir: Path) -> None:
@@ -70,7 +70,7 @@ def test_an_article_without_sections_is_rejected(help_dir: Path) -> None:
 
 
 def test_the_shipped_help_centre_loads_with_sections_and_intents() -> None:
-    from agent.settings import PROJECT_ROOT
+    from resolution_agent.agent.settings import PROJECT_ROOT
 
     articles = load_articles(PROJECT_ROOT / "fixtures" / "help")
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from agent.helpcentre import load_articles
-from agent.retrieval import HybridConfig, HybridRetriever, LexicalRetriever
-from agent.retrieval.index import ChromaIndex
+from resolution_agent.agent.helpcentre import load_articles
+from resolution_agent.agent.retrieval import HybridConfig, HybridRetriever, LexicalRetriever
+from resolution_agent.agent.retrieval.index import ChromaIndex
 from tests.retrieval.conftest import HashingEncoder
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from agent.helpcentre import load_articles
-from agent.retrieval.chunks import chunk_article
-from agent.retrieval.index import ChromaIndex
+from resolution_agent.agent.helpcentre import load_articles
+from resolution_agent.agent.retrieval.chunks import chunk_article
+from resolution_agent.agent.retrieval.index import ChromaIndex
 from tests.retrieval.conftest import SMALL, HashingEncoder
 
 

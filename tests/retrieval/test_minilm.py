@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from agent import ResolutionAgent, Settings
-from agent.helpcentre import load_articles
-from agent.retrieval import HybridRetriever, build_retriever
-from agent.retrieval.factory import new_hybrid
-from agent.retrieval.queries import load_queries
-from agent.settings import PROJECT_ROOT
-from tools.mockbank import MockBank, load_seed
+from resolution_agent.agent import ResolutionAgent, Settings
+from resolution_agent.agent.helpcentre import load_articles
+from resolution_agent.agent.retrieval import HybridRetriever, build_retriever
+from resolution_agent.agent.retrieval.factory import new_hybrid
+from resolution_agent.agent.retrieval.queries import load_queries
+from resolution_agent.agent.settings import PROJECT_ROOT
+from resolution_agent.tools.mockbank import MockBank, load_seed
 
 pytestmark = pytest.mark.slow
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import agent.retrieval
-from agent.settings import PROJECT_ROOT
+from resolution_agent.agent import retrieval
+from resolution_agent.agent.settings import PROJECT_ROOT
 
 
 def test_the_public_names_of_the_retrieval_package_are_pinned() -> None:
-    assert sorted(agent.retrieval.__all__) == [
+    assert sorted(retrieval.__all__) == [
         "ChromaIndex",
         "HybridConfig",
         "HybridRetriever",

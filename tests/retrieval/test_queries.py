@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from agent.helpcentre import load_articles
-from agent.retrieval.queries import load_queries
-from agent.settings import PROJECT_ROOT
-from tools.errors import DataFileError
+from resolution_agent.agent.helpcentre import load_articles
+from resolution_agent.agent.retrieval.queries import load_queries
+from resolution_agent.agent.settings import PROJECT_ROOT
+from resolution_agent.tools.errors import DataFileError
 
 QUERIES = PROJECT_ROOT / "fixtures" / "retrieval" / "queries.yaml"
 

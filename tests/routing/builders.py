@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import numpy as np
 
-from agent.routing import (
+from resolution_agent.agent.routing import (
     CaseId,
     ClassTables,
     Cop,
@@ -18,9 +17,10 @@ from agent.routing import (
     RoutingCase,
     Shift,
 )
-from agent.vocabulary import PRIORITY_RANK, Priority, Queue
+from resolution_agent.agent.settings import PROJECT_ROOT
+from resolution_agent.agent.vocabulary import PRIORITY_RANK, Priority, Queue
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "routing"
+FIXTURES = PROJECT_ROOT / "fixtures" / "routing"
 NOW = datetime(2026, 3, 2, 10, 0)
 SLA_MINUTES: dict[Priority, int] = {"urgent": 15, "high": 60, "normal": 240, "low": 1440}
 ALL_DAY = Shift.model_validate({"start": "00:00", "end": "00:00"})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agent.routing import Roster, RoutingCase, load_cases, load_roster
+from resolution_agent.agent.routing import Roster, RoutingCase, load_cases, load_roster
 from tests.routing.builders import FIXTURES
 
 

@@ -5,7 +5,14 @@ from pathlib import Path
 
 import pytest
 
-from agent.routing import Roster, RosterFileError, RoutingCase, Shift, load_cases, load_roster
+from resolution_agent.agent.routing import (
+    Roster,
+    RosterFileError,
+    RoutingCase,
+    Shift,
+    load_cases,
+    load_roster,
+)
 
 
 def test_roster_fixture_has_skills_languages_capacity_and_shifts(roster: Roster) -> None:

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from agent.handoff_model import HandoffSummary, TranscriptLine
-from agent.routing import HandleTimes, cases_from_handoffs
-from agent.vocabulary import Priority, Queue
+from resolution_agent.agent.handoff_model import HandoffSummary, TranscriptLine
+from resolution_agent.agent.routing import HandleTimes, cases_from_handoffs
+from resolution_agent.agent.vocabulary import Priority, Queue
 
 HANDED_OFF = datetime(2026, 3, 2, 10, 0)
 

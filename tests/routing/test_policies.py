@@ -7,7 +7,7 @@ import itertools
 import numpy as np
 import pytest
 
-from agent.routing import (
+from resolution_agent.agent.routing import (
     POLICY_NAMES,
     Assignment,
     CostWeights,
@@ -18,7 +18,7 @@ from agent.routing import (
     check_assignment,
     make_policy,
 )
-from agent.routing._costs import fit_cost, urgency
+from resolution_agent.agent.routing._costs import fit_cost, urgency
 from tests.routing.builders import case, cop, decision, random_desk
 
 

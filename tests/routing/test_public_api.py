@@ -5,15 +5,19 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import agent.routing
+from resolution_agent.agent import routing
 
-PACKAGE = Path(agent.routing.__file__).parent
+PACKAGE = Path(routing.__file__).parent
 # agent.lazy is the dependency-free PEP 562 helper every package __init__ uses.
-ALLOWED_AGENT_MODULES = {"agent.vocabulary", "agent.handoff_model", "agent.lazy"}
+ALLOWED_AGENT_MODULES = {
+    "resolution_agent.agent.vocabulary",
+    "resolution_agent.agent.handoff_model",
+    "resolution_agent.agent.lazy",
+}
 
 
 def test_public_names_are_pinned() -> None:
-    assert agent.routing.__all__ == [
+    assert routing.__all__ == [
         "POLICY_NAMES",
         "Assignment",
         "CaseId",
@@ -65,7 +69,11 @@ def test_routing_imports_nothing_of_the_agent_but_vocabulary_and_handoff_model()
                 imported.add(node.module)
             elif isinstance(node, ast.Import):
                 imported.update(alias.name for alias in node.names)
-    agent_modules = {m for m in imported if m == "agent" or m.startswith("agent.")}
-    outside = {m for m in agent_modules if not m.startswith("agent.routing")}
+    agent_modules = {
+        m
+        for m in imported
+        if m == "resolution_agent.agent" or m.startswith("resolution_agent.agent.")
+    }
+    outside = {m for m in agent_modules if not m.startswith("resolution_agent.agent.routing")}
 
     assert outside <= ALLOWED_AGENT_MODULES

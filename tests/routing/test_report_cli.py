@@ -8,9 +8,14 @@ from pathlib import Path
 import typer
 from typer.testing import CliRunner
 
-from agent.routing import SimulationReport, WorkloadConfig, run_simulation, write_report
-from agent.routing._report import render_html
-from agent.routing.cli import register
+from resolution_agent.agent.routing import (
+    SimulationReport,
+    WorkloadConfig,
+    run_simulation,
+    write_report,
+)
+from resolution_agent.agent.routing._report import render_html
+from resolution_agent.agent.routing.cli import register
 from tests.routing.builders import FIXTURES
 
 SIZE = ["--cops", "20", "--cases", "600", "--hours", "3", "--seed", "5"]

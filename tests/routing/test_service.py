@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from agent.routing import (
+from resolution_agent.agent.routing import (
     CaseId,
     CopId,
     FifoPolicy,

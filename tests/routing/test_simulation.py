@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from agent.routing import (
+from resolution_agent.agent.routing import (
     Simulator,
     WorkloadConfig,
     generate_workload,

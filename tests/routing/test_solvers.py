@@ -5,9 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from agent.routing import CostWeights
-from agent.routing._optimal import reduce_round
-from agent.routing._solvers import ReducedProblem, solve_by_assignment, solve_by_flow
+from resolution_agent.agent.routing import CostWeights
+from resolution_agent.agent.routing._optimal import reduce_round
+from resolution_agent.agent.routing._solvers import (
+    ReducedProblem,
+    solve_by_assignment,
+    solve_by_flow,
+)
 from tests.routing.builders import decision, random_desk
 
 

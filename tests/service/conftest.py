@@ -18,10 +18,10 @@ from pydantic import SecretStr
 
 import tests.agent.conftest as agent_fixtures
 import tests.storage.conftest as storage_fixtures
-from agent import ResolutionAgent
-from agent.service import ServiceSettings, create_app
+from resolution_agent.agent import ResolutionAgent
+from resolution_agent.agent.service import ServiceSettings, create_app
+from resolution_agent.tools.mockbank import MockBank
 from tests.agent.conftest import OpenAgent
-from tools.mockbank import MockBank
 
 # The agent tests' fixtures (offline agent, mock bank, no network) and the storage tests'
 # PostgreSQL server, under the names the tests ask for.

@@ -6,7 +6,7 @@ import json
 
 import httpx
 
-from agent.service import WebhookWorker
+from resolution_agent.agent.service import WebhookWorker
 from tests.agent.conftest import CLOCK
 from tests.service.conftest import AUTH, SECRET, Service
 

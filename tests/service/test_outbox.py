@@ -9,8 +9,8 @@ from datetime import timedelta
 
 import httpx
 
-from agent.service import WebhookWorker
-from agent.storage import Storage
+from resolution_agent.agent.service import WebhookWorker
+from resolution_agent.agent.storage import Storage
 from tests.agent.conftest import CLOCK
 from tests.service.conftest import AUTH, SECRET, Service
 

@@ -29,8 +29,8 @@ from typing import Any
 import psycopg
 import pytest
 
-from agent.settings import Settings
-from agent.storage import Storage, open_storage
+from resolution_agent.agent.settings import Settings
+from resolution_agent.agent.storage import Storage, open_storage
 
 SUPERUSER = "postgres"
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from agent.audit import AuditEvent
-from agent.desk.cases import Case
-from agent.handoff_model import HandoffSummary
-from agent.storage import Storage
-from agent.vocabulary import Priority, Queue
+from resolution_agent.agent.audit import AuditEvent
+from resolution_agent.agent.desk.cases import Case
+from resolution_agent.agent.handoff_model import HandoffSummary
+from resolution_agent.agent.storage import Storage
+from resolution_agent.agent.vocabulary import Priority, Queue
 
 AT = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 

@@ -7,10 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from agent.settings import SettingsError, load_settings
-from agent.storage import LocalConversationLocks, PostgresConversationLocks, open_storage
-from agent.storage.postgres import PostgresAuditLog
-from agent.storage.sqlite import SqliteAuditLog
+from resolution_agent.agent.settings import SettingsError, load_settings
+from resolution_agent.agent.storage import (
+    LocalConversationLocks,
+    PostgresConversationLocks,
+    open_storage,
+)
+from resolution_agent.agent.storage.postgres import PostgresAuditLog
+from resolution_agent.agent.storage.sqlite import SqliteAuditLog
 
 
 def test_a_database_url_that_is_not_postgresql_is_refused_without_echoing_it() -> None:

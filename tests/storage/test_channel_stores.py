@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from agent.storage import Storage, UnknownRecordError
-from agent.storage.base import DELIVERY_LEASE
+from resolution_agent.agent.storage import Storage, UnknownRecordError
+from resolution_agent.agent.storage.base import DELIVERY_LEASE
 
 T0 = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 REPLY = '{"status": "awaiting_customer", "text": "Your card is frozen.",  "n": 1.50}'

@@ -8,8 +8,8 @@ from contextlib import AsyncExitStack
 import psycopg
 import pytest
 
-from agent.storage import LocalConversationLocks, PostgresConversationLocks
-from agent.storage._open import open_pool
+from resolution_agent.agent.storage import LocalConversationLocks, PostgresConversationLocks
+from resolution_agent.agent.storage._open import open_pool
 
 SETTLE_S = 0.3  # long enough for a waiter that could get in to have got in
 

@@ -11,8 +11,8 @@ import aiosqlite
 import psycopg
 import pytest
 
-from agent.storage import open_storage
-from agent.storage._migrations import (
+from resolution_agent.agent.storage import open_storage
+from resolution_agent.agent.storage._migrations import (
     POSTGRES,
     SQLITE_AUDIT,
     SQLITE_CASES,

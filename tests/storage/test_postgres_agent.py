@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from agent import ResolutionAgent, Settings
-from agent.helpcentre import load_articles
-from agent.retrieval import LexicalRetriever
-from agent.settings import PROJECT_ROOT
+from resolution_agent.agent import ResolutionAgent, Settings
+from resolution_agent.agent.helpcentre import load_articles
+from resolution_agent.agent.retrieval import LexicalRetriever
+from resolution_agent.agent.settings import PROJECT_ROOT
+from resolution_agent.tools.mockbank import MockBank, load_seed
 from tests.network import refuse_network
-from tools.mockbank import MockBank, load_seed
 
 pytestmark = pytest.mark.postgres
 

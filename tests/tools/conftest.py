@@ -15,11 +15,11 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from tools.client import BankClient, BankRetryPolicy
-from tools.mockbank import BankState, MockBank, create_app, load_seed
+from resolution_agent.agent.settings import PROJECT_ROOT
+from resolution_agent.tools.client import BankClient, BankRetryPolicy
+from resolution_agent.tools.mockbank import BankState, MockBank, create_app, load_seed
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-FIXTURES_ROOT = REPO_ROOT / "fixtures"
+FIXTURES_ROOT = PROJECT_ROOT / "fixtures"
 BASE_URL = "http://bank"
 
 

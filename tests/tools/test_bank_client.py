@@ -6,11 +6,11 @@ import httpx
 import pytest
 from pydantic import BaseModel
 
-from tools.client import BankClient, BankRetryPolicy
-from tools.declarations import CancelCardArgs, ListTransactionsArgs, get_tool
-from tools.errors import BankError
-from tools.mockbank import FaultRule, MockBank
-from tools.models import (
+from resolution_agent.tools.client import BankClient, BankRetryPolicy
+from resolution_agent.tools.declarations import CancelCardArgs, ListTransactionsArgs, get_tool
+from resolution_agent.tools.errors import BankError
+from resolution_agent.tools.mockbank import FaultRule, MockBank
+from resolution_agent.tools.models import (
     Card,
     CardCancellation,
     CardList,

@@ -8,9 +8,9 @@ import httpx
 import pytest
 from pydantic import ValidationError
 
-from tools.client import BankClient
-from tools.declarations import TOOLS_BY_NAME, get_tool
-from tools.mockbank import FaultRule, MockBank
+from resolution_agent.tools.client import BankClient
+from resolution_agent.tools.declarations import TOOLS_BY_NAME, get_tool
+from resolution_agent.tools.mockbank import FaultRule, MockBank
 
 AMELIA = {"X-Customer-Id": "cus_1001"}
 

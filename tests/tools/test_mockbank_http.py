@@ -7,9 +7,9 @@ from typing import Any
 import httpx
 import pytest
 
-from tools.errors import ConfigurationError
-from tools.mockbank import MockBank, create_app
-from tools.models import (
+from resolution_agent.tools.errors import ConfigurationError
+from resolution_agent.tools.mockbank import MockBank, create_app
+from resolution_agent.tools.models import (
     AccountList,
     Card,
     CardCancellation,

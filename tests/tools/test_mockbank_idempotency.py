@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from tools.mockbank import MockBank, apply_patch
+from resolution_agent.tools.mockbank import MockBank, apply_patch
 
 AMELIA = {"X-Customer-Id": "cus_1001"}
 

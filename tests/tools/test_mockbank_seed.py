@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tools.errors import ConfigurationError, DataFileError
-from tools.mockbank import BankState, apply_patch, load_seed
+from resolution_agent.tools.errors import ConfigurationError, DataFileError
+from resolution_agent.tools.mockbank import BankState, apply_patch, load_seed
 
 # scenario.md, "Bank state collections": the closed values a scenario may rely on.
 CONTRACT_VALUES: list[tuple[str, str, set[str]]] = [

@@ -9,8 +9,8 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from pydantic import ValidationError
 
-from tools.declarations import TOOLS, TOOLS_BY_NAME, ToolArgs, ToolSpec, get_tool
-from tools.errors import ResolveError, UnknownToolError
+from resolution_agent.tools.declarations import TOOLS, TOOLS_BY_NAME, ToolArgs, ToolSpec, get_tool
+from resolution_agent.tools.errors import ResolveError, UnknownToolError
 
 # ../shared/spec/contract.md, "Tools (names and arguments)".
 CONTRACT_ARGS: dict[str, set[str]] = {

@@ -16,10 +16,11 @@ from typing import Any, Union, get_args, get_origin
 import pytest
 from pydantic import BaseModel
 
-from tools.declarations import TOOLS, TOOLS_BY_NAME, ToolSpec
-from tools.vocabulary import ID_ARGUMENT_COLLECTION
+from resolution_agent.agent.settings import PROJECT_ROOT
+from resolution_agent.tools.declarations import TOOLS, TOOLS_BY_NAME, ToolSpec
+from resolution_agent.tools.vocabulary import ID_ARGUMENT_COLLECTION
 
-PROMPTS = Path(__file__).resolve().parents[2] / "prompts"
+PROMPTS = PROJECT_ROOT / "prompts"
 
 # Write tools with no "done" message, and why: the step-up's outcome is told by the
 # verification flow itself (the customer is verified or asked again), not by a done part.

@@ -14,10 +14,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from agent.policies import load_policies
-from agent.settings import PROJECT_ROOT
-from agent.understanding.classifier import MiniLMEncoder, shared_encoder, store
-from agent.understanding.classifier.embedding import Matrix
+from resolution_agent.agent.policies import load_policies
+from resolution_agent.agent.settings import PROJECT_ROOT
+from resolution_agent.agent.understanding.classifier import MiniLMEncoder, shared_encoder, store
+from resolution_agent.agent.understanding.classifier.embedding import Matrix
 
 DATA = Path(__file__).resolve().parent / "data"
 TINY = DATA / "tiny.csv"

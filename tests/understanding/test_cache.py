@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from agent.understanding.classifier import (
+from resolution_agent.agent.understanding.classifier import (
     EmbeddingIntentClassifier,
     IntentModelManager,
     LabelledTexts,
@@ -17,8 +17,8 @@ from agent.understanding.classifier import (
     read_labelled_csv,
     store,
 )
+from resolution_agent.tools.errors import ConfigurationError
 from tests.understanding.conftest import TINY, HashingEncoder
-from tools.errors import ConfigurationError
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from agent.understanding.classifier.calibration import (
+from resolution_agent.agent.understanding.classifier.calibration import (
     expected_calibration_error,
     fit_temperature,
     softmax,

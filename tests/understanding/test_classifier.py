@@ -9,15 +9,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from agent.state import IntentPrediction
-from agent.understanding.base import IntentClassifier
-from agent.understanding.classifier import (
+from resolution_agent.agent.state import IntentPrediction
+from resolution_agent.agent.understanding.base import IntentClassifier
+from resolution_agent.agent.understanding.classifier import (
     OUT_OF_SCOPE,
     EmbeddingIntentClassifier,
     MiniLMEncoder,
     read_labelled_csv,
 )
-from agent.understanding.classifier.embedding import Matrix
+from resolution_agent.agent.understanding.classifier.embedding import Matrix
 from tests.understanding.conftest import TINY
 
 pytestmark = pytest.mark.slow

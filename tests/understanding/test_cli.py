@@ -10,8 +10,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from agent.settings import PROJECT_ROOT
-from agent.understanding.cli import register
+from resolution_agent.agent.settings import PROJECT_ROOT
+from resolution_agent.agent.understanding.cli import register
 from tests.understanding.conftest import TINY, HashingEncoder
 
 
@@ -28,7 +28,8 @@ def app(
     monkeypatch.setenv("RESOLVE_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("RESOLVE_MODELS_DIR", raising=False)
     monkeypatch.setattr(
-        "agent.understanding.classifier.shared_encoder", lambda threads=1: fake_encoder
+        "resolution_agent.agent.understanding.classifier.shared_encoder",
+        lambda threads=1: fake_encoder,
     )
     cli = typer.Typer()
 

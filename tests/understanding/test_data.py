@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from agent.understanding.classifier import read_labelled_csv
+from resolution_agent.agent.understanding.classifier import read_labelled_csv
+from resolution_agent.tools.errors import DataFileError
 from tests.understanding.conftest import TINY
-from tools.errors import DataFileError
 
 
 def write(tmp_path: Path, body: str, name: str = "data.csv") -> Path:

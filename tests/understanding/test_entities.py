@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from agent.understanding import extract_entities
+from resolution_agent.agent.understanding import extract_entities
 
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 

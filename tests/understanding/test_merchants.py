@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from agent.planning.steps import name_mentioned
-from agent.understanding import extract_entities
+from resolution_agent.agent.planning.steps import name_mentioned
+from resolution_agent.agent.understanding import extract_entities
 from tests.understanding.test_entities import NOW
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from agent.understanding.classifier import TrainConfig
-from agent.understanding.classifier.training import _best_weight
+from resolution_agent.agent.understanding.classifier import TrainConfig
+from resolution_agent.agent.understanding.classifier.training import _best_weight
 
 
 def test_the_weight_that_fixes_the_semantic_channels_mistakes_wins() -> None:

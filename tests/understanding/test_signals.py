@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agent.understanding import detect_signals
+from resolution_agent.agent.understanding import detect_signals
 
 
 def kinds(text: str) -> set[str]:

@@ -1,0 +1,128 @@
+"""The action guard: every proposed tool call is checked here before anything runs.
+
+Order of checks (first failing check decides): the tool exists and its arguments validate;
+every id belongs to the conversation's customer; the intent may use the tool; the
+conversation's identity is high enough (else step-up); amount limits; explicit confirmation
+for sensitive tools, taken only from the customer's answer in a later turn to the agent's own
+question about exactly this call.
+"""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+
+from resolution_agent.agent.policies import Policies
+from resolution_agent.agent.state import ConversationState, GuardDecision, ToolCall
+from resolution_agent.agent.vocabulary import Verdict
+from resolution_agent.tools.declarations import TOOLS_BY_NAME
+from resolution_agent.tools.vocabulary import ID_ARGUMENT_COLLECTION, IDENTITY_RANK
+
+
+def _decision(
+    state: ConversationState, call: ToolCall, verdict: Verdict, rule: str, reason: str
+) -> GuardDecision:
+    return GuardDecision(
+        verdict=verdict,
+        rule_id=rule,
+        reason=reason,
+        turn=state.turn,
+        call=call,
+    )
+
+
+def check_action(state: ConversationState, call: ToolCall, policies: Policies) -> GuardDecision:
+    spec = TOOLS_BY_NAME.get(call.tool)
+    if spec is None:
+        return _decision(state, call, "block", "TOOL-UNKNOWN", f"no tool named {call.tool!r}")
+    try:
+        spec.args_model.model_validate(call.args)
+    except ValidationError as exc:
+        return _decision(
+            state,
+            call,
+            "block",
+            "TOOL-ARGS-INVALID",
+            f"arguments do not validate ({exc.error_count()} errors)",
+        )
+    policy = policies.tools[call.tool]
+
+    for name, value in call.args.items():
+        collection = ID_ARGUMENT_COLLECTION.get(name)
+        if collection is None:
+            continue
+        if collection == "customers":
+            if value != state.customer_id:
+                return _decision(
+                    state,
+                    call,
+                    "block",
+                    "OWN-CUSTOMER",
+                    "customer id is not the conversation's customer",
+                )
+        elif not state.owns(collection, str(value)):
+            return _decision(
+                state,
+                call,
+                "block",
+                "OWN-RECORD",
+                f"{name} is not a record of the conversation's customer",
+            )
+
+    if policy.intents is not None and state.active_intent not in policy.intents:
+        return _decision(
+            state,
+            call,
+            "block",
+            "INTENT-TOOL",
+            f"intent {state.active_intent!r} may not use {call.tool}",
+        )
+
+    if IDENTITY_RANK[state.identity] < IDENTITY_RANK[policy.identity]:
+        if policy.identity == "step_up" and IDENTITY_RANK[state.identity] >= 1:
+            return _decision(
+                state, call, "step_up", "ID-STEP-UP", f"{call.tool} needs step-up verification"
+            )
+        return _decision(
+            state,
+            call,
+            "block",
+            "ID-INSUFFICIENT",
+            f"{call.tool} needs identity {policy.identity}, have {state.identity}",
+        )
+
+    if policy.max_amount_pence is not None:
+        amount = _amount_of(state, call)
+        if amount is not None and amount > policy.max_amount_pence:
+            return _decision(
+                state,
+                call,
+                "escalate",
+                "LIMIT-AMOUNT",
+                f"amount {amount} over the limit {policy.max_amount_pence}",
+            )
+
+    if policy.confirm and state.confirmed_call() != call:
+        return _decision(
+            state,
+            call,
+            "confirm",
+            "CONFIRM-REQUIRED",
+            f"{call.tool} needs the customer's explicit yes",
+        )
+    return _decision(state, call, "allow", "ALLOW", "all checks passed")
+
+
+def _amount_of(state: ConversationState, call: ToolCall) -> int | None:
+    """The absolute amount a call concerns, from the records the agent has seen."""
+    txn_id = call.args.get("transaction_id")
+    if txn_id is None:
+        return None
+    for record in reversed(state.actions):
+        data = record.result.data or {}
+        listed = data.get("transactions")
+        rows: list[object] = list(listed) if isinstance(listed, list) else [data]
+        for row in rows:
+            if isinstance(row, dict) and row.get("id") == txn_id:
+                amount = row.get("amount")
+                return abs(amount) if isinstance(amount, int) else None
+    return None

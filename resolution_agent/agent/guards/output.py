@@ -1,0 +1,186 @@
+"""The output guard: no secrets, no other people's data, no unbacked promises, no advice, only
+our links, and a confirmation question only when the agent really asked one.
+
+A failing reply is not edited: it is replaced as a whole by a safe reply, and the incident is
+recorded with its rule id. Rules, in the order they are checked (the first failing one
+decides):
+
+- ``OUT-CARD-NUMBER``: a 13-19 digit number that passes the Luhn check.
+- ``OUT-ACCOUNT-NUMBER``: a sort code with an eight-digit account number (either order), or an
+  account number named as such.
+- ``OUT-SECRET``: a CVV, PIN, passcode or one-time code next to its digits (``secret_words`` in
+  ``policies/output.yaml``), or a code the customer typed repeated back.
+- ``OUT-OTHER-CUSTOMER``: a record id that is not the customer's (``cus_1002``,
+  ``card_1002a``), since the only ids a reply may carry are ones the bank returned for them.
+- ``OUT-PERSONAL-DATA``: an email address or phone number; the agent never needs to show one,
+  and one in a reply is most likely someone else's.
+- ``OUT-UNBACKED-PROMISE``: money back promised with no successful tool call behind it (a
+  tool declared with ``backs_refund_promise`` in ``tools.declarations``).
+- ``OUT-ADVICE``: investment or financial advice.
+- ``OUT-LINK``: a link (URL, ``www.`` or bare domain) outside our help centre, except a name
+  that is literally the merchant or payee on the customer's own records.
+- ``OUT-CONFIRM-UNASKED``: a reply posing as the confirmation question when the guard did not
+  ask for confirmation of the pending call this turn, or whose text is not the agent's own
+  question about that call (a planner can neither arm a "yes" nor word the question).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from resolution_agent.agent.guards._secrets import (
+    RECORD_ID,
+    card_numbers,
+    contact_details,
+    disclosed_secret,
+    echoed_codes,
+    link_hosts,
+    luhn_ok,
+    secret_pattern,
+    shows_account_number,
+)
+from resolution_agent.agent.guards._unicode import fold
+from resolution_agent.agent.policies import Policies
+from resolution_agent.agent.state import Citation, ConversationState, ProposeReply
+from resolution_agent.tools.declarations import TOOLS
+
+__all__ = ["OutputVerdict", "check_output", "luhn_ok"]
+
+# Tools whose success makes a refund promise fair: each declares ``backs_refund_promise``.
+_PROMISE_BACKERS = frozenset(spec.name for spec in TOOLS if spec.backs_refund_promise)
+
+
+@dataclass(frozen=True, slots=True)
+class OutputVerdict:
+    ok: bool
+    rule_id: str
+    reason: str
+    citations: list[Citation]
+
+
+def _fail(rule: str, reason: str) -> OutputVerdict:
+    return OutputVerdict(False, rule, reason, [])
+
+
+def check_output(
+    state: ConversationState,
+    reply: ProposeReply,
+    policies: Policies,
+    *,
+    question: str | None = None,
+) -> OutputVerdict:
+    """The verdict on ``reply``; ``question`` is the agent's own confirmation question for the
+    pending call (``agent.guards.confirmation``), which a confirmation reply must carry."""
+    rules = policies.output
+    # Folded, so full-width digits or Cyrillic look-alikes cannot disguise what is shown.
+    text = fold(reply.text)
+    lowered = text.lower()
+    retrieved = {p.article_id for p in state.this_turn.retrieved}
+    citations = [c for c in reply.citations if c.article_id in retrieved]
+    dropped = len(citations) != len(reply.citations)
+
+    if card_numbers(text):
+        return _fail("OUT-CARD-NUMBER", "reply contains a card number")
+    if shows_account_number(text):
+        return _fail("OUT-ACCOUNT-NUMBER", "reply contains a sort code with an account number")
+    word = disclosed_secret(text, secret_pattern(rules.secret_words))
+    if word is not None:
+        return _fail("OUT-SECRET", f"reply may disclose a secret ({word.lower()})")
+    customer_texts = [m.text for m in state.transcript if m.role == "customer"]
+    if echoed_codes(text, [*customer_texts, state.incoming]):
+        return _fail("OUT-SECRET", "reply repeats a code the customer typed")
+    foreign = sorted(set(RECORD_ID.findall(text)) - _known_ids(state))
+    if foreign:
+        return _fail("OUT-OTHER-CUSTOMER", f"reply names records of someone else: {foreign}")
+    if contact_details(text):
+        return _fail("OUT-PERSONAL-DATA", "reply contains an email address or phone number")
+    backed = any(a.ok and a.call.tool in _PROMISE_BACKERS for a in state.actions)
+    if not backed:
+        for phrase in rules.promise_phrases:
+            if phrase in lowered:
+                return _fail(
+                    "OUT-UNBACKED-PROMISE",
+                    f"reply promises money back ({phrase!r}) with no action behind it",
+                )
+    for phrase in rules.advice_phrases:
+        if phrase in lowered:
+            return _fail("OUT-ADVICE", "reply gives investment advice")
+    own_names = " ".join(_free_text(state)).lower()
+    for host in link_hosts(text):
+        if host != rules.help_centre_host and host not in own_names:
+            return _fail("OUT-LINK", f"link to {host} is not our help centre")
+    if reply.slot == "confirmation" and not _asked_this_turn(state):
+        return _fail(
+            "OUT-CONFIRM-UNASKED",
+            "a confirmation question with no guard request for confirmation behind it",
+        )
+    if reply.slot == "confirmation" and (question is None or question not in reply.text):
+        return _fail(
+            "OUT-CONFIRM-UNASKED",
+            "a confirmation question that does not describe the pending call",
+        )
+    if dropped:
+        return OutputVerdict(
+            True,
+            "OUT-CITATION-DROPPED",
+            "a citation that was not retrieved this turn was removed",
+            citations,
+        )
+    return OutputVerdict(True, "OUT-OK", "reply passed", citations)
+
+
+def _asked_this_turn(state: ConversationState) -> bool:
+    pending, guard = state.pending, state.this_turn.guard
+    return (
+        pending is not None
+        and pending.kind == "confirmation"
+        and pending.asked_turn == state.turn
+        and guard is not None
+        and guard.verdict == "confirm"
+        and guard.call == pending.call
+    )
+
+
+def _known_ids(state: ConversationState) -> set[str]:
+    """Ids the customer may see: their own id and every id the bank returned for them."""
+    known = {state.customer_id}
+    for ids in state.owned.values():
+        known.update(ids)
+    for action in state.actions:
+        if action.ok:
+            known.update(_ids_in(action.result.data))
+    return known
+
+
+def _ids_in(data: Any) -> set[str]:
+    found: set[str] = set()
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if isinstance(value, str) and (key == "id" or key.endswith("_id")):
+                found.add(value)
+            else:
+                found |= _ids_in(value)
+    elif isinstance(data, list):
+        for item in data:
+            found |= _ids_in(item)
+    return found
+
+
+def _free_text(state: ConversationState) -> list[str]:
+    """Merchant and payee names on the customer's own records, as the bank returned them."""
+    names: list[str] = []
+    for action in state.actions:
+        stack: list[Any] = [action.result.data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, dict):
+                for key, value in item.items():
+                    if key in ("merchant", "payee_name") and isinstance(value, str):
+                        names.append(value)
+                    else:
+                        stack.append(value)
+            elif isinstance(item, list):
+                stack.extend(item)
+    return [re.sub(r"\s+", " ", n) for n in names]

@@ -1,0 +1,197 @@
+"""The handoff summary a COp reads: built from the state, so every action listed happened.
+
+No fact here is written by a model. Actions come from the executed-action records with
+their real outcomes; reasons from the rules that fired; open items from what the agent was
+still waiting for. Card numbers never appear: tool records only hold the last four digits.
+The one model-written part, the LLM planner's optional narrative, is shown only when
+:func:`agent.handoff_narrative.check_narrative` finds every action, amount and date in it
+among those facts.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+import structlog
+
+from resolution_agent.agent.handoff_model import (
+    CitedArticle,
+    HandoffAction,
+    HandoffEntities,
+    HandoffReason,
+    HandoffSummary,
+    Sentiment,
+    TranscriptLine,
+)
+from resolution_agent.agent.handoff_narrative import check_narrative
+from resolution_agent.agent.policies import Policies
+from resolution_agent.agent.state import ConversationState, Escalation
+from resolution_agent.agent.templates import Templates, money
+from resolution_agent.agent.understanding.entities import extract_entities
+
+__all__ = [
+    "CitedArticle",
+    "HandoffAction",
+    "HandoffEntities",
+    "HandoffReason",
+    "HandoffSummary",
+    "TranscriptLine",
+    "build_handoff",
+    "mask_card_numbers",
+]
+
+log = structlog.get_logger("resolution_agent.agent.handoff")
+
+
+# Thirteen to nineteen digits, spaced or dashed as people type card numbers.
+_CARD_NUMBER = re.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])")
+
+
+def mask_card_numbers(text: str) -> str:
+    """A COp needs a card's last four digits, never its number: keep only those.
+
+    Customers do type their full card number into the chat; the conversation keeps what they
+    wrote, but what is shown to a COp (the summary's transcript) does not.
+    """
+
+    def last_four(match: re.Match[str]) -> str:
+        digits = re.sub(r"\D", "", match.group())
+        return f"[card ending {digits[-4:]}]"
+
+    return _CARD_NUMBER.sub(last_four, text)
+
+
+def _action_summary(args: dict[str, object]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in args.items() if k != "customer_id") or "(no arguments)"
+
+
+_DISTRESS = re.compile(
+    r"\b(panick\w*|desperate|scared|terrified|crying|can'?t cope|"
+    r"beside myself|frightened|worried sick)\b",
+    re.I,
+)
+_FRUSTRATION = re.compile(
+    r"(!{2,}|\b(ridiculous|useless|joke|fed up|sick of|furious|"
+    r"unacceptable|disgrace\w*|waste of time)\b)",
+    re.I,
+)
+
+
+def customer_sentiment(state: ConversationState) -> Sentiment:
+    """A coarse read of how the customer is, from their words and the risk signals."""
+    text = " ".join(m.text for m in state.transcript if m.role == "customer")
+    flags = set(state.risk_flags)
+    if flags & {"scam", "bereavement", "vulnerability", "financial_difficulty"} or _DISTRESS.search(
+        text
+    ):
+        return "distressed"
+    letters = [c for c in text if c.isalpha()]
+    shouting = len(letters) > 20 and sum(c.isupper() for c in letters) / len(letters) > 0.6
+    if flags & {"complaint", "abuse"} or shouting or _FRUSTRATION.search(text):
+        return "frustrated"
+    return "calm"
+
+
+def _entities(state: ConversationState, now: datetime) -> HandoffEntities:
+    text = " ".join(m.text for m in state.transcript if m.role == "customer")
+    found = extract_entities(text, now=now)
+    return HandoffEntities(
+        amounts=[money(a.pence, a.currency) for a in found.amounts],
+        dates=found.dates,
+        card_last4=found.card_last4,
+    )
+
+
+def build_handoff(
+    state: ConversationState,
+    escalation: Escalation,
+    policies: Policies,
+    templates: Templates,
+    *,
+    now: datetime,
+) -> HandoffSummary:
+    intent_policy = policies.intent(state.active_intent) if state.active_intent else None
+    actions = [
+        HandoffAction(
+            tool=a.call.tool,
+            summary=_action_summary(dict(a.call.args)),
+            outcome="succeeded" if a.ok else "failed",
+            detail="" if a.ok or a.result.failure is None else a.result.failure.message,
+            turn=a.turn,
+        )
+        for a in state.actions
+    ]
+    open_items: list[str] = []
+    if state.pending is not None:
+        what = (
+            "confirm" if state.pending.kind == "confirmation" else "pass step-up verification for"
+        )
+        open_items.append(
+            f"Customer had not yet {what} {state.pending.call.tool} "
+            f"({_action_summary(dict(state.pending.call.args))})."
+        )
+    for a in state.actions:
+        if not a.ok:
+            open_items.append(
+                f"{a.call.tool} did not succeed; check it before telling the "
+                "customer anything about it."
+            )
+    reasons = [
+        HandoffReason(rule_id=r.rule_id, reason=r.reason)
+        for r in state.fired_rules
+        if r.rule_id.startswith("ESC-")
+    ]
+    main = HandoffReason(
+        rule_id=escalation.rule_id,
+        reason=escalation.reason,
+        detail=mask_card_numbers(escalation.detail),
+    )
+    if all(r.rule_id != main.rule_id for r in reasons):
+        reasons.insert(0, main)
+    topic = intent_policy.description.rstrip(".") if intent_policy else "an unclear request"
+    headline = f"{escalation.reason.replace('_', ' ').capitalize()}: {topic.lower()}"
+    sla = policies.escalation.sla_minutes[escalation.priority]
+    summary = HandoffSummary(
+        conversation_id=state.conversation_id,
+        customer_id=state.customer_id,
+        headline=headline,
+        queue=escalation.queue,
+        priority=escalation.priority,
+        sla_deadline=now + timedelta(minutes=sla),
+        reasons=reasons,
+        skills=intent_policy.skills if intent_policy else [],
+        intent=state.active_intent,
+        intent_confidence=state.intent_confidence,
+        identity=state.identity,
+        actions=actions,
+        open_items=open_items,
+        next_steps=intent_policy.next_steps if intent_policy else [],
+        risk_flags=list(state.risk_flags),
+        sentiment=customer_sentiment(state),
+        entities=_entities(state, now),
+        cited_articles=[
+            CitedArticle(article_id=c.article_id, title=c.title, url=c.url) for c in state.cited
+        ],
+        transcript=[
+            TranscriptLine(role=m.role, text=mask_card_numbers(m.text), at=m.at)
+            for m in state.transcript
+        ],
+    )
+    if escalation.narrative is not None:
+        summary = _with_narrative(summary, escalation.narrative, now)
+    return summary.model_copy(update={"markdown": templates.render("handoff.md.j2", s=summary)})
+
+
+def _with_narrative(summary: HandoffSummary, narrative: str, now: datetime) -> HandoffSummary:
+    """The summary with the model's narrative, or without it (and a logged reason) when the
+    narrative mentions an action, amount or date that the summary's facts do not hold."""
+    verdict = check_narrative(narrative, summary, now=now)
+    if not verdict.kept:
+        log.warning(
+            "handoff_narrative_dropped",
+            conversation_id=summary.conversation_id,
+            problems=list(verdict.problems),
+        )
+        return summary
+    return summary.model_copy(update={"narrative": mask_card_numbers(" ".join(narrative.split()))})

@@ -1,0 +1,93 @@
+"""The handoff summary's schema (versioned): what a COp reads when taking over."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from resolution_agent.agent.vocabulary import Priority, Queue, Role
+from resolution_agent.tools.vocabulary import IdentityLevel
+
+SCHEMA_VERSION = 1
+
+
+class HandoffReason(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    rule_id: str
+    reason: str
+    detail: str = ""
+
+
+class HandoffAction(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    tool: str
+    summary: str
+    outcome: Literal["succeeded", "failed"]
+    detail: str = ""
+    turn: int
+
+
+class TranscriptLine(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    role: Role
+    text: str
+    at: datetime
+
+
+class CitedArticle(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    article_id: str
+    title: str
+    url: str
+
+
+class HandoffEntities(BaseModel):
+    """What the customer already told us, so the COp never has to ask again."""
+
+    model_config = ConfigDict(frozen=True)
+
+    amounts: list[str] = Field(default_factory=list)
+    dates: list[str] = Field(default_factory=list)
+    card_last4: list[str] = Field(default_factory=list)
+
+
+Sentiment = Literal["calm", "frustrated", "distressed"]
+
+
+class HandoffSummary(BaseModel):
+    """What a COp needs to take over without re-asking the customer anything."""
+
+    model_config = ConfigDict(frozen=True)
+
+    schema_version: int = SCHEMA_VERSION
+    conversation_id: str
+    customer_id: str
+    headline: str
+    queue: Queue
+    priority: Priority
+    sla_deadline: datetime
+    reasons: list[HandoffReason]
+    skills: list[str] = Field(default_factory=list)
+    intent: str | None
+    intent_confidence: float
+    identity: IdentityLevel
+    actions: list[HandoffAction]
+    open_items: list[str]
+    next_steps: list[str]
+    risk_flags: list[str] = Field(default_factory=list)
+    sentiment: Sentiment = "calm"
+    entities: HandoffEntities = Field(default_factory=HandoffEntities)
+    cited_articles: list[CitedArticle] = Field(default_factory=list)
+    transcript: list[TranscriptLine]
+    narrative: str | None = Field(
+        default=None,
+        description="The LLM planner's short note for the COp, shown only when every action, "
+        "amount and date in it is one of the facts above (agent.handoff_narrative).",
+    )
+    markdown: str = ""

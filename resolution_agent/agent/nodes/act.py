@@ -1,0 +1,102 @@
+"""act: run an allowed tool call against the bank, once, and record what happened.
+
+The idempotency key names the logical action: the conversation, the customer message it
+answers (the channel's message id, else the turn) and the call's fingerprint. It does not
+depend on what ran before the call in the turn, so a turn resumed or replayed after a crash
+sends the same key and the bank does the write once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+
+from resolution_agent.agent.guards.input import scan_input, untrusted_text
+from resolution_agent.agent.nodes.deps import Deps
+from resolution_agent.agent.state import ActionRecord, ConversationState, ProposeTool
+from resolution_agent.tools.declarations import TOOLS_BY_NAME, get_tool
+
+log = structlog.get_logger("agent.act")
+
+
+def observe_owned(
+    owned: dict[str, list[str]], tool: str, data: dict[str, Any] | None
+) -> dict[str, list[str]]:
+    """Ids the bank returned for this customer become ids the guard lets tools act on.
+
+    Which result fields hold such ids is the tool's ``reveals``, on its declaration.
+    """
+    if not data:
+        return owned
+    spec = TOOLS_BY_NAME.get(tool)
+    merged = {k: list(v) for k, v in owned.items()}
+    for reveal in spec.reveals if spec is not None else ():
+        value = data if reveal.field is None else data.get(reveal.field)
+        rows = value if isinstance(value, list) else [value]
+        for row in rows:
+            if isinstance(row, dict) and isinstance(row.get("id"), str):
+                ids = merged.setdefault(reveal.collection, [])
+                if row["id"] not in ids:
+                    ids.append(row["id"])
+    return merged
+
+
+async def act(state: ConversationState, deps: Deps) -> dict[str, Any]:
+    proposal = state.this_turn.proposal
+    assert isinstance(proposal, ProposeTool)
+    call = proposal.call
+    spec = get_tool(call.tool)
+    args = spec.args_model.model_validate(call.args).model_dump(exclude_none=True)
+    answering = state.message_id or f"turn-{state.turn}"
+    key = f"{state.conversation_id}:{answering}:{call.fingerprint()}"
+    result = await deps.bank.call(
+        spec,
+        args,
+        customer_id=state.customer_id,
+        idempotency_key=key if spec.effect == "write" else None,
+        step_up=state.identity == "step_up",
+    )
+    log.info(
+        "tool_called",
+        tool=call.tool,
+        ok=result.ok,
+        attempts=result.attempts,
+        elapsed_ms=round(result.elapsed_ms, 1),
+    )
+    failure = result.failure
+    await deps.record(
+        state.conversation_id,
+        state.turn,
+        "tool_call",
+        "TOOL-OK" if result.ok else f"TOOL-{failure.kind.upper() if failure else 'FAILED'}",
+        tool=call.tool,
+        args=dict(call.args),
+        ok=result.ok,
+        attempts=result.attempts,
+        idempotency_key=key if spec.effect == "write" else None,
+        failure=failure.message if failure else None,
+    )
+    for field, text in untrusted_text(call.tool, result.data):
+        # Merchant names and payee references come from outside the bank: data, never orders.
+        if "prompt_injection" in scan_input(text):
+            await deps.record(
+                state.conversation_id,
+                state.turn,
+                "input",
+                "IN-INJECTION-TOOL",
+                tool=call.tool,
+                field=field,
+            )
+    record = ActionRecord(call=call, turn=state.turn, result=result)
+    update: dict[str, Any] = {
+        "actions": [record],
+        "this_turn": state.this_turn.but(guard=None),
+        "owned": observe_owned(state.owned, call.tool, result.data),
+    }
+    if state.pending is not None and state.pending.call == call:
+        update["pending"] = None
+    if call.tool == "check_verification" and result.ok and (result.data or {}).get("verified"):
+        update["verified"] = True
+        update["identity"] = "step_up"
+    return update

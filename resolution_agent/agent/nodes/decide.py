@@ -1,0 +1,102 @@
+"""decide: resolve, clarify (at most once) or escalate, with the rule id that decided it."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from resolution_agent.agent.escalation import (
+    escalation_from_rule,
+    fallback_escalation,
+    intent_escalation,
+)
+from resolution_agent.agent.nodes.deps import Deps
+from resolution_agent.agent.state import (
+    ConversationState,
+    Decision,
+    Escalation,
+    Reasoned,
+    Understanding,
+)
+from resolution_agent.agent.vocabulary import PRIORITY_RANK
+
+_FILLER = frozenset(
+    "a an the my me i i'm im it it's its is are was be this that there here to of on in for and "
+    "or so just now please pls plz can could you u need want got have has do does help urgent "
+    "hi hello hey what where why how when something anything wrong problem issue thing stuff "
+    "with about still again".split()
+)
+
+
+def _too_vague(understanding: Understanding, state: ConversationState) -> bool:
+    """A problem told in at most one meaningful word ("card", "help", "money") is not told.
+
+    The classifier can be confident about a single word (a card is usually on its way), but
+    acting on it means guessing between lost, late, declined and more; asking once costs one
+    turn. The words of the whole episode count, so "card!!" after "card" is still one word
+    and, after the one clarifying question, hands off.
+    """
+    if understanding.entities.card_last4 or understanding.entities.amounts:
+        return False
+    words = set(re.findall(r"[a-z][a-z']+", state.episode_text.lower()))
+    return len({w.strip("'") for w in words} - _FILLER) <= 1
+
+
+def _escalate(state: ConversationState, escalations: list[Escalation]) -> dict[str, Any]:
+    """Hand off by the most urgent rule that fired; every rule that fired is recorded."""
+    chosen = min(escalations, key=lambda e: PRIORITY_RANK[e.priority])
+    fired = [Reasoned(rule_id=e.rule_id, reason=e.reason, turn=state.turn) for e in escalations]
+    return {
+        "this_turn": state.this_turn.but(
+            decision=Decision(route="escalate", rule_id=chosen.rule_id, reason=chosen.reason),
+            escalation=chosen,
+        ),
+        "fired_rules": fired,
+    }
+
+
+async def decide(state: ConversationState, deps: Deps) -> dict[str, Any]:
+    policies = deps.policies
+    understanding = state.this_turn.understanding
+    assert understanding is not None  # understand always runs first
+    escalations: list[Escalation] = []
+
+    if state.injection_attempts >= 2:
+        escalations.append(fallback_escalation("injection", policies, state.active_intent))
+    kinds = {s.kind for s in understanding.signals}
+    topic = state.topic_intent or state.active_intent
+    for signal_rule in policies.escalation.signal_rules:
+        if signal_rule.signal in kinds:
+            escalations.append(escalation_from_rule(signal_rule, policies, topic))
+    intent_policy = policies.intent(state.active_intent)
+    sure_enough = state.intent_confidence >= deps.settings.clarify_threshold
+    if (
+        not escalations
+        and not understanding.continuation
+        and intent_policy.handling == "escalate"
+        and sure_enough  # an unsure guess at an escalation intent is clarified, not handed off
+    ):
+        escalations.append(intent_escalation(policies, state.active_intent))
+    if escalations:
+        return _escalate(state, escalations)
+
+    prediction = understanding.prediction
+    if not understanding.continuation and intent_policy.handling != "smalltalk":
+        runner_up = prediction.alternatives[0].score if prediction.alternatives else 0.0
+        unsure = (
+            state.intent_confidence < deps.settings.clarify_threshold
+            or prediction.confidence - runner_up < deps.settings.clarify_margin
+            or _too_vague(understanding, state)
+        )
+        if unsure:
+            if state.clarifications < deps.settings.max_clarifications:
+                clarify = Decision(
+                    route="clarify", rule_id="DEC-CLARIFY", reason="intent confidence is low"
+                )
+                return {"this_turn": state.this_turn.but(decision=clarify)}
+            escalations.append(fallback_escalation("low_confidence", policies, state.active_intent))
+            return _escalate(state, escalations)
+    resolve = Decision(
+        route="resolve", rule_id="DEC-RESOLVE", reason="understood well enough to act"
+    )
+    return {"this_turn": state.this_turn.but(decision=resolve)}

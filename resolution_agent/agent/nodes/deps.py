@@ -1,0 +1,69 @@
+"""What the nodes need, created once per agent and passed in explicitly (no globals)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from opentelemetry.trace import Tracer
+from pydantic import JsonValue
+
+from resolution_agent.agent.audit import AuditEvent, AuditLog, EventKind
+from resolution_agent.agent.desk.cases import CaseStore
+from resolution_agent.agent.observability import Metrics, no_tracer
+from resolution_agent.agent.planning.base import Planner, PlanningContext
+from resolution_agent.agent.policies import Policies
+from resolution_agent.agent.retrieval.base import Retriever
+from resolution_agent.agent.settings import Settings
+from resolution_agent.agent.templates import Templates
+from resolution_agent.agent.understanding.base import IntentClassifier
+from resolution_agent.tools.client import BankClient
+
+
+@dataclass(frozen=True, slots=True)
+class Deps:
+    settings: Settings
+    policies: Policies
+    templates: Templates
+    classifier: IntentClassifier
+    retriever: Retriever
+    planner: Planner
+    bank: BankClient
+    clock: Callable[[], datetime]
+    audit: AuditLog
+    cases: CaseStore
+    metrics: Metrics = field(default_factory=Metrics)
+    tracer: Tracer = field(default_factory=no_tracer)
+
+    def planning(self) -> PlanningContext:
+        return PlanningContext(
+            policies=self.policies,
+            templates=self.templates,
+            now=self.clock(),
+            grounding_threshold=self.settings.grounding_threshold,
+        )
+
+    async def record(
+        self,
+        conversation_id: str,
+        turn: int,
+        kind: EventKind,
+        rule_id: str,
+        **detail: JsonValue,
+    ) -> None:
+        """Append one audit event (guard decision, tool call, reply incident, escalation).
+
+        Guard blocks and hand-offs are counted here, where every one of them is recorded.
+        """
+        await self.audit.append(
+            AuditEvent(
+                conversation_id=conversation_id,
+                turn=turn,
+                at=self.clock(),
+                kind=kind,
+                rule_id=rule_id,
+                detail=detail,
+            )
+        )
+        self.metrics.observe_audit(kind, rule_id, detail)

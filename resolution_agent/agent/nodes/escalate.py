@@ -1,0 +1,80 @@
+"""escalate: build the handoff summary from the state and tell the customer who takes over."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from resolution_agent.agent.desk.cases import Case
+from resolution_agent.agent.escalation import fallback_escalation
+from resolution_agent.agent.handoff import HandoffSummary, build_handoff
+from resolution_agent.agent.nodes.deps import Deps
+from resolution_agent.agent.state import (
+    ConversationState,
+    Escalation,
+    ProposeEscalate,
+    ProposeReply,
+    Reasoned,
+)
+
+
+async def open_case(deps: Deps, handoff: HandoffSummary) -> None:
+    """From here on the queue owns the conversation."""
+    now = deps.clock()
+    await deps.cases.save(
+        Case(
+            conversation_id=handoff.conversation_id,
+            customer_id=handoff.customer_id,
+            queue=handoff.queue,
+            priority=handoff.priority,
+            sla_deadline=handoff.sla_deadline,
+            status="queued",
+            opened_at=now,
+            updated_at=now,
+            summary=handoff,
+        )
+    )
+
+
+async def hand_off(state: ConversationState, escalation: Escalation, deps: Deps) -> dict[str, Any]:
+    """Hand the conversation to a COp: audit, summary, case, and the customer's reply.
+
+    The one hand-off path: the graph's ``escalate`` node and the API's crash recovery both
+    end here, so a recovered conversation reaches the queue exactly as any other.
+    """
+    fired: list[Reasoned] = []
+    if all(r.rule_id != escalation.rule_id for r in state.fired_rules):
+        fired = [Reasoned(rule_id=escalation.rule_id, reason=escalation.reason, turn=state.turn)]
+    await deps.record(
+        state.conversation_id,
+        state.turn,
+        "escalation",
+        escalation.rule_id,
+        queue=escalation.queue,
+        priority=escalation.priority,
+        reason=escalation.reason,
+    )
+    text = deps.templates.render("replies/handoff.j2", queue=escalation.queue)
+    interim = state.model_copy(update={"fired_rules": [*state.fired_rules, *fired]})
+    handoff = build_handoff(interim, escalation, deps.policies, deps.templates, now=deps.clock())
+    await open_case(deps, handoff)
+    return {
+        "this_turn": state.this_turn.but(
+            escalation=escalation, reply=ProposeReply(text=text, status="handed_off")
+        ),
+        "fired_rules": fired,
+        "handoff": handoff,
+    }
+
+
+async def escalate(state: ConversationState, deps: Deps) -> dict[str, Any]:
+    escalation = state.this_turn.escalation
+    if isinstance(state.this_turn.proposal, ProposeEscalate):
+        escalation = state.this_turn.proposal.escalation
+    if escalation is None:
+        escalation = fallback_escalation(
+            "internal_error",
+            deps.policies,
+            state.active_intent,
+            detail="escalation without a reason",
+        )
+    return await hand_off(state, escalation, deps)

@@ -1,0 +1,88 @@
+"""understand: intent (or continuation of the current problem), entities, risk signals.
+
+A message that answers the agent's own question (yes/no to a confirmation, a code for
+step-up, which card or payment) continues the current problem instead of starting a new one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from resolution_agent.agent.guards.input import normalise
+from resolution_agent.agent.nodes.deps import Deps
+from resolution_agent.agent.state import ConversationState, Understanding
+from resolution_agent.agent.understanding import detect_signals, extract_entities, read_confirmation
+
+_STRONG = 0.8
+
+
+async def understand(state: ConversationState, deps: Deps) -> dict[str, Any]:
+    text = normalise(state.incoming)
+    now = deps.clock()
+    prediction = await deps.classifier.classify(text)
+    entities = extract_entities(text, now=now)
+    signals = detect_signals(text)
+    pending = state.pending
+    confirmation = None
+    continuation = False
+    update: dict[str, Any] = {}
+
+    if pending is not None and pending.kind == "confirmation":
+        confirmation = read_confirmation(text)
+        continuation = confirmation is not None
+        if confirmation == "no":
+            update["declined"] = [*state.declined, pending.call][-10:]
+            update["pending"] = None
+    elif pending is not None and pending.kind == "step_up":
+        continuation = bool(entities.codes) or prediction.intent in ("out_of_scope",)
+    elif state.slot in ("card", "transaction", "payment", "direct_debit", "code", "question"):
+        new_problem = (
+            prediction.confidence >= _STRONG
+            and prediction.intent != state.active_intent
+            and deps.policies.intent(prediction.intent).handling != "smalltalk"
+        )
+        continuation = not new_problem
+
+    if pending is not None and not continuation:
+        update["pending"] = None
+    if state.slot == "clarify" and state.status == "awaiting_customer":
+        # The customer is explaining again: classify what they said in both messages.
+        combined = f"{state.episode_text} {text}".strip()
+        prediction = await deps.classifier.classify(combined)
+        update.update(
+            active_intent=prediction.intent,
+            episode_text=combined,
+            intent_confidence=prediction.confidence,
+        )
+    elif continuation:
+        update["episode_text"] = f"{state.episode_text} {text}".strip()
+    else:
+        update.update(
+            active_intent=prediction.intent,
+            episode_text=text,
+            episode_start=len(state.actions),
+            intent_confidence=prediction.confidence,
+            clarifications=0,
+            declined=[],
+        )
+    intent = update.get("active_intent", state.active_intent)
+    if intent is not None and deps.policies.intent(intent).handling in ("procedure", "answer"):
+        # The topic a person would pick up, kept when the customer then asks for a human.
+        update["topic_intent"] = intent
+    if state.first_intent is None and intent not in (None, "greeting"):
+        update["first_intent"] = intent
+    flags = [*state.risk_flags]
+    for kind in [sig.kind for sig in signals] + [f for f in state.this_turn.input_flags]:
+        if kind not in flags:
+            flags.append(kind)
+    update["risk_flags"] = flags
+    update["this_turn"] = state.this_turn.but(
+        understanding=Understanding(
+            prediction=prediction,
+            entities=entities,
+            signals=signals,
+            confirmation=confirmation,
+            continuation=continuation,
+        )
+    )
+    return update

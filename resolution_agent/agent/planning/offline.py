@@ -1,0 +1,181 @@
+"""The offline planner: deterministic, no network. Generic flows, then per-intent procedures.
+
+Generic flows come first because they are the same whatever the problem: a bank failure hands
+off, a guard's "confirm" becomes a question, a "step_up" starts verification, a confirmed
+pending action runs. Then the intent's procedure (``procedures.py``), a help-centre answer,
+or small talk. Replies are rendered from ``prompts/replies/`` templates; actions that ran this
+turn are reported first, so the customer always hears what was done.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from resolution_agent.agent.escalation import fallback_escalation
+from resolution_agent.agent.planning.base import PlanningContext
+from resolution_agent.agent.planning.procedures import PROCEDURES
+from resolution_agent.agent.planning.steps import Call, Escalate, Say, Step, View
+from resolution_agent.agent.state import (
+    Citation,
+    ConversationState,
+    Proposal,
+    ProposeEscalate,
+    ProposeReply,
+    ProposeTool,
+)
+from resolution_agent.agent.templates import part_of
+from resolution_agent.tools.declarations import get_tool
+from resolution_agent.tools.models import VerificationResult
+
+_RETRYABLE = ("unavailable", "timeout", "bad_response")
+
+
+class OfflinePlanner:
+    name = "offline"
+
+    async def plan(self, state: ConversationState, ctx: PlanningContext) -> Proposal:
+        step = self.step(state, ctx)
+        return to_proposal(step, state, ctx)
+
+    def step(self, state: ConversationState, ctx: PlanningContext) -> Step:
+        v = View(state, ctx.now)
+        turn_actions = state.turn_actions()
+        last = turn_actions[-1] if turn_actions else None
+        if last is not None and not last.ok and last.result.failure is not None:
+            kind = last.result.failure.kind
+            return Escalate(
+                "tool_failure" if kind in _RETRYABLE else "tool_rejected",
+                f"{last.call.tool}: {last.result.failure.message}",
+            )
+
+        guard = state.this_turn.guard
+        if guard is not None and guard.turn == state.turn and guard.call is not None:
+            if guard.verdict == "confirm":
+                return Say(
+                    part_of(get_tool(guard.call.tool).template, "confirm"),
+                    "awaiting_customer",
+                    {
+                        "args": guard.call.args,
+                        "record": _record(state, guard.call.args),
+                        "done_now": [a.call.tool for a in turn_actions if a.ok],
+                    },
+                    slot="confirmation",
+                )
+            if guard.verdict == "step_up":
+                return Call("start_verification", {"customer_id": state.customer_id})
+            if guard.verdict == "escalate":
+                return Escalate("limit", guard.reason)
+            if guard.rule_id == "ID-INSUFFICIENT":
+                return Say("replies/identity_needed.j2", "awaiting_customer")
+            return Escalate("guard_block", f"{guard.rule_id}: {guard.reason}")
+
+        pending = state.pending
+        understanding = state.this_turn.understanding
+        if pending is not None and pending.kind == "step_up":
+            checked = v.this_turn("check_verification")
+            if checked is not None and checked.ok:
+                result = checked.result.parsed(VerificationResult)
+                if result.verified:
+                    return Call(pending.call.tool, dict(pending.call.args))
+                if result.attempts_left <= 0:
+                    return Escalate("verification", "too many wrong codes")
+                return Say(
+                    "replies/stepup_wrong_code.j2",
+                    "awaiting_customer",
+                    {"attempts_left": result.attempts_left},
+                    slot="code",
+                )
+            if v.this_turn("start_verification") is not None:
+                return Say("replies/stepup_code_sent.j2", "awaiting_customer", slot="code")
+            codes = understanding.entities.codes if understanding else []
+            if codes and pending.asked_turn < state.turn:
+                return Call(
+                    "check_verification", {"customer_id": state.customer_id, "code": codes[-1]}
+                )
+            return Say("replies/stepup_ask_code.j2", "awaiting_customer", slot="code")
+        confirmed = state.confirmed_call()
+        if confirmed is not None and not any(a.call == confirmed for a in turn_actions):
+            return Call(confirmed.tool, dict(confirmed.args))
+
+        policy = ctx.policies.intent(state.active_intent)
+        if policy.handling == "procedure" and policy.procedure in PROCEDURES:
+            step = PROCEDURES[policy.procedure](v)
+        elif policy.handling == "escalate":
+            step = Escalate("intent", f"intent {state.active_intent} needs a person")
+        elif policy.handling == "smalltalk":
+            step = _smalltalk(state)
+        else:
+            step = _answer(state, ctx)
+        if isinstance(step, Call) and any(
+            a.call.tool == step.tool and a.call.args == step.args for a in turn_actions
+        ):
+            return Escalate("planner_loop", f"{step.tool} proposed again in the same turn")
+        return step
+
+
+def _smalltalk(state: ConversationState) -> Step:
+    if state.active_intent == "greeting":
+        return Say("replies/greeting.j2", "awaiting_customer")
+    if state.active_intent == "thanks_goodbye":
+        return Say("replies/goodbye.j2", "resolved")
+    if state.clarifications < 1:
+        return Say("replies/out_of_scope.j2", "awaiting_customer", slot="clarify")
+    return Escalate("low_confidence", "still out of scope after one clarification")
+
+
+def _answer(state: ConversationState, ctx: PlanningContext) -> Step:
+    grounded = [p for p in state.this_turn.retrieved if p.score >= _threshold(ctx)]
+    if grounded:
+        best = grounded[0]
+        return Say(
+            "replies/answer.j2", "resolved", {"passage": best.model_dump()}, cite=(best.article_id,)
+        )
+    if state.clarifications < 1:
+        return Say("replies/no_answer_clarify.j2", "awaiting_customer", slot="clarify")
+    return Escalate("no_answer", "no help-centre article is close enough")
+
+
+def _threshold(ctx: PlanningContext) -> float:
+    return ctx.grounding_threshold
+
+
+def _record(state: ConversationState, args: dict[str, Any]) -> dict[str, Any]:
+    """The bank record an action's id argument points at, from results already seen."""
+    wanted = {v for k, v in args.items() if k.endswith("_id") and k != "customer_id"}
+    for action in reversed(state.actions):
+        data = action.result.data or {}
+        for value in data.values():
+            rows = value if isinstance(value, list) else [value]
+            for row in rows:
+                if isinstance(row, dict) and row.get("id") in wanted:
+                    return row
+        if data.get("id") in wanted:
+            return data
+    return {}
+
+
+def to_proposal(step: Step, state: ConversationState, ctx: PlanningContext) -> Proposal:
+    if isinstance(step, Call):
+        return ProposeTool(call=step.as_call())
+    if isinstance(step, Escalate):
+        return ProposeEscalate(
+            escalation=fallback_escalation(
+                step.fallback, ctx.policies, state.active_intent, detail=step.detail
+            )
+        )
+    done = [
+        ctx.templates.render_part(template, "done", args=a.call.args, data=a.result.data or {})
+        for a in state.turn_actions()
+        if a.ok and ctx.templates.has_part(template := get_tool(a.call.tool).template, "done")
+    ]
+    body = ctx.templates.render(step.template, now=ctx.now, **step.context)
+    by_id = {p.article_id: p for p in state.this_turn.retrieved}
+    citations = [
+        Citation(article_id=a, title=by_id[a].title, url=by_id[a].url)
+        for a in step.cite
+        if a in by_id
+    ]
+    if citations:
+        body = f"{body} More in our help centre: “{citations[0].title}”."
+    text = " ".join([*done, body]).strip()
+    return ProposeReply(text=text, status=step.status, citations=citations, slot=step.slot)

@@ -1,0 +1,460 @@
+"""Per-intent procedures of the offline planner: deterministic, one function per problem.
+
+A procedure is a pure function of the conversation so far (the tool results of this episode,
+the customer's words, what was declined) to the next step. Running it again after each tool
+result walks the procedure forward, so there is no hidden step counter to get out of sync
+with what really happened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from resolution_agent.agent.planning.steps import Call, Say, Step, View, name_mentioned
+from resolution_agent.tools.models import (
+    Account,
+    AccountList,
+    Card,
+    CardCancellation,
+    CardDelivery,
+    CardList,
+    DirectDebit,
+    DirectDebitList,
+    Dispute,
+    Payment,
+    PaymentList,
+    Transaction,
+    TransactionList,
+)
+
+Procedure = Callable[[View], Step]
+
+
+# ---- shared steps ----------------------------------------------------------------------------
+def _cards(v: View) -> list[Card] | Call:
+    found = v.result("list_cards", CardList, customer_id=v.customer_id)
+    if found is None:
+        return Call("list_cards", {"customer_id": v.customer_id})
+    return found.cards
+
+
+def _pick_card(
+    v: View, cards: list[Card], usable: set[str], prefer: Callable[[Card], bool]
+) -> Card | Say | None:
+    """The card the customer means: named by last four digits, or the only likely one."""
+    candidates = [c for c in cards if c.status in usable]
+    for last4 in reversed(v.entities.card_last4):
+        for card in candidates:
+            if card.last4 == last4:
+                return card
+    preferred = [c for c in candidates if prefer(c)] or candidates
+    if len(preferred) == 1:
+        return preferred[0]
+    if not preferred:
+        return None
+    return Say(
+        "replies/ask_card.j2",
+        "awaiting_customer",
+        {"cards": [c.model_dump() for c in preferred]},
+        slot="card",
+    )
+
+
+def _accounts(v: View) -> list[Account] | Call:
+    found = v.result("list_accounts", AccountList, customer_id=v.customer_id)
+    if found is None:
+        return Call("list_accounts", {"customer_id": v.customer_id})
+    return [a for a in found.accounts if a.type in ("current", "joint")] or found.accounts
+
+
+def _transactions(v: View) -> list[Transaction] | Call:
+    accounts = _accounts(v)
+    if isinstance(accounts, Call):
+        return accounts
+    out: list[Transaction] = []
+    for account in accounts:
+        listed = v.result("list_transactions", TransactionList, account_id=account.id)
+        if listed is None:
+            return Call("list_transactions", {"account_id": account.id})
+        out.extend(listed.transactions)
+    return sorted(out, key=lambda t: t.created_at, reverse=True)
+
+
+def _payments(v: View) -> list[Payment] | Call:
+    accounts = _accounts(v)
+    if isinstance(accounts, Call):
+        return accounts
+    out: list[Payment] = []
+    for account in accounts:
+        listed = v.result("list_payments", PaymentList, account_id=account.id)
+        if listed is None:
+            return Call("list_payments", {"account_id": account.id})
+        out.extend(listed.payments)
+    return out
+
+
+def _mentioned(v: View, txns: list[Transaction]) -> list[Transaction]:
+    """The customer's transactions the message points at: by merchant, then amount or date."""
+    by_name = [t for t in txns if name_mentioned(t.merchant, v.words)]
+    days = set(v.entities.dates)
+    if days:
+        on_day = [t for t in (by_name or txns) if t.created_at.date().isoformat() in days]
+        if on_day and (by_name or not v.entities.amounts):
+            by_name = on_day
+    amounts = {m.pence for m in v.entities.amounts}
+    if amounts:
+        by_amount = [
+            t
+            for t in (by_name or txns)
+            if abs(t.amount) in amounts
+            or (t.original_amount is not None and abs(t.original_amount) in amounts)
+        ]
+        if by_amount:
+            return by_amount
+    return by_name
+
+
+# ---- lost or stolen card ---------------------------------------------------------------------
+def lost_card(v: View) -> Step:
+    cards = _cards(v)
+    if isinstance(cards, Call):
+        return cards
+    picked = _pick_card(v, cards, {"active", "frozen"}, lambda c: c.type == "physical")
+    if picked is None:
+        return Say("replies/no_usable_card.j2", "resolved", cite=("lost-or-stolen-card",))
+    if isinstance(picked, Say):
+        return picked
+    card = picked
+    cancelled = v.result("cancel_card", CardCancellation, card_id=card.id)
+    if cancelled is not None:
+        return Say(
+            "replies/lost_card_replaced.j2",
+            "resolved",
+            {
+                "card": cancelled.card.model_dump(),
+                "replacement": cancelled.replacement.model_dump()
+                if cancelled.replacement
+                else None,
+            },
+            cite=("lost-or-stolen-card",),
+        )
+    frozen_now = v.ok("freeze_card", card_id=card.id)
+    if card.status == "active" and frozen_now is None:
+        return Call("freeze_card", {"card_id": card.id})
+    if v.declined("cancel_card"):
+        return Say(
+            "replies/lost_card_kept_frozen.j2",
+            "resolved",
+            {"card": card.model_dump()},
+            cite=("freeze-and-unfreeze-card",),
+        )
+    reason = (
+        "compromised"
+        if v.intent == "compromised_card"
+        else (
+            "stolen"
+            if any(w in v.words for w in ("stolen", "nicked", "robbed", "mugged", "pickpocketed"))
+            else "lost"
+        )
+    )
+    return Call("cancel_card", {"card_id": card.id, "reason": reason, "replace": True})
+
+
+# ---- unfreeze a card that turned up ----------------------------------------------------------
+def unfreeze_card(v: View) -> Step:
+    """Unfreeze the frozen card the customer means, after their yes (the guard asks)."""
+    cards = _cards(v)
+    if isinstance(cards, Call):
+        return cards
+    done = v.this_turn("unfreeze_card")
+    if done is not None and done.ok:
+        return Say("replies/card_unfrozen.j2", "resolved", cite=("freeze-and-unfreeze-card",))
+    picked = _pick_card(v, cards, {"frozen"}, lambda c: c.type == "physical")
+    if picked is None:
+        active = [c.model_dump() for c in cards if c.status == "active"]
+        return Say(
+            "replies/nothing_to_unfreeze.j2",
+            "resolved",
+            {"cards": active},
+            cite=("freeze-and-unfreeze-card",),
+        )
+    if isinstance(picked, Say):
+        return picked
+    if v.declined("unfreeze_card"):
+        return Say("replies/nothing_changed.j2", "resolved")
+    return Call("unfreeze_card", {"card_id": picked.id})
+
+
+# ---- card delivery ---------------------------------------------------------------------------
+def card_delivery(v: View) -> Step:
+    cards = _cards(v)
+    if isinstance(cards, Call):
+        return cards
+    picked = _pick_card(v, cards, {"pending_delivery"}, lambda c: c.type == "physical")
+    if picked is None:
+        return Say(
+            "replies/no_card_on_the_way.j2",
+            "resolved",
+            {"cards": [c.model_dump() for c in cards if c.status != "cancelled"]},
+            cite=("card-delivery-times",),
+        )
+    if isinstance(picked, Say):
+        return picked
+    delivery = v.result("get_card_delivery", CardDelivery, card_id=picked.id)
+    if delivery is None:
+        return Call("get_card_delivery", {"card_id": picked.id})
+    info = delivery.delivery
+    if info is not None and info.status == "delivered":
+        return Say(
+            "replies/card_marked_delivered.j2",
+            "resolved",
+            {"card": picked.model_dump(), "delivery": info.model_dump()},
+            cite=("card-delivery-times",),
+        )
+    late = bool(info and info.expected_by and info.expected_by < v.now.date())
+    follow_up = (info.expected_by + timedelta(days=3)) if info and info.expected_by else None
+    return Say(
+        "replies/card_delivery_status.j2",
+        "resolved",
+        {
+            "card": picked.model_dump(),
+            "delivery": info.model_dump() if info else None,
+            "late": late,
+            "follow_up": follow_up,
+        },
+        cite=("card-delivery-times",),
+    )
+
+
+# ---- PIN blocked -----------------------------------------------------------------------------
+def pin_unblock(v: View) -> Step:
+    cards = _cards(v)
+    if isinstance(cards, Call):
+        return cards
+    unblocked = v.this_turn("unblock_pin")
+    if unblocked is not None and unblocked.ok:
+        return Say(
+            "replies/pin_unblocked.j2",
+            "resolved",
+            {"card": unblocked.result.data or {}},
+            cite=("pin-blocked",),
+        )
+    picked = _pick_card(v, cards, {"active", "frozen"}, lambda c: c.pin_blocked)
+    if picked is None or isinstance(picked, Say):
+        return picked or Say("replies/no_usable_card.j2", "resolved", cite=("pin-blocked",))
+    if not picked.pin_blocked:
+        return Say(
+            "replies/pin_not_blocked.j2",
+            "resolved",
+            {"card": picked.model_dump()},
+            cite=("pin-blocked",),
+        )
+    return Call("unblock_pin", {"card_id": picked.id})
+
+
+# ---- declined or pending card payment --------------------------------------------------------
+def card_payment_status(v: View) -> Step:
+    txns = _transactions(v)
+    if isinstance(txns, Call):
+        return txns
+    wanted = "declined" if v.intent == "declined_card_payment" else "pending"
+    candidates = [t for t in txns if t.status == wanted and t.card_id is not None]
+    named = _mentioned(v, candidates)
+    elsewhere = _mentioned(v, [t for t in txns if t.card_id])
+    if not named and elsewhere:
+        # The payment they name exists but is not declined/pending: say what it really is.
+        return Say(
+            "replies/card_payment_other_status.j2",
+            "resolved",
+            {"txn": elsewhere[0].model_dump(), "asked": wanted},
+            cite=("card-payment-pending",),
+        )
+    chosen = named[0] if named else (candidates[0] if candidates else None)
+    cite = ("card-payment-declined",) if wanted == "declined" else ("card-payment-pending",)
+    if chosen is None:
+        return Say("replies/no_matching_card_payment.j2", "resolved", {"status": wanted}, cite=cite)
+    return Say(
+        "replies/card_payment_explained.j2",
+        "resolved",
+        {"txn": chosen.model_dump(), "others": max(len(candidates) - 1, 0)},
+        cite=cite,
+    )
+
+
+# ---- payment not recognised or charged twice -------------------------------------------------
+def dispute_transaction(v: View) -> Step:
+    txns = _transactions(v)
+    if isinstance(txns, Call):
+        return txns
+    raised = v.this_turn("raise_dispute")
+    if raised is not None and raised.ok:
+        dispute = raised.result.parsed(Dispute)
+        return Say(
+            "replies/dispute_raised.j2",
+            "resolved",
+            {"dispute": dispute.model_dump()},
+            cite=("disputes-and-chargebacks",),
+        )
+    spendable = [t for t in txns if t.amount < 0 and t.status in ("settled", "pending")]
+    target: Transaction | None = None
+    reason = "unrecognised"
+    if v.intent == "transaction_charged_twice":
+        reason = "duplicate"
+        pairs = [
+            (a, b)
+            for i, a in enumerate(spendable)
+            for b in spendable[i + 1 :]
+            if a.merchant == b.merchant
+            and a.amount == b.amount
+            and abs(a.created_at - b.created_at) <= timedelta(days=2)
+        ]
+        named = [p for p in pairs if name_mentioned(p[0].merchant, v.words)] or pairs
+        if named:
+            target = named[0][0]  # the later of the two (list is newest first)
+    else:
+        named_txns = _mentioned(v, [t for t in spendable if t.card_id])
+        if len(named_txns) >= 1:
+            target = named_txns[0]
+    if target is None:
+        return Say(
+            "replies/ask_transaction.j2",
+            "awaiting_customer",
+            {
+                "txns": [t.model_dump() for t in spendable if t.card_id][:5],
+                "duplicate": reason == "duplicate",
+            },
+            slot="transaction",
+            cite=("payment-not-recognised",),
+        )
+    if v.declined("raise_dispute"):
+        return Say(
+            "replies/dispute_not_raised.j2",
+            "resolved",
+            {"txn": target.model_dump()},
+            cite=("disputes-and-chargebacks",),
+        )
+    return Call("raise_dispute", {"transaction_id": target.id, "reason": reason})
+
+
+# ---- bank transfers --------------------------------------------------------------------------
+def transfer_status(v: View) -> Step:
+    payments = _payments(v)
+    if isinstance(payments, Call):
+        return payments
+    wanted = {
+        "failed_transfer": ["failed"],
+        "declined_transfer": ["failed"],
+        "pending_transfer": ["scheduled", "sent"],
+        "transfer_not_received_by_recipient": ["sent"],
+    }.get(v.intent, ["sent"])
+    named = [p for p in payments if name_mentioned(p.payee_name, v.words)]
+    amounts = {m.pence for m in v.entities.amounts}
+    if amounts:
+        named = [p for p in (named or payments) if p.amount in amounts] or named
+    pool = named or [p for p in payments if p.status in wanted]
+    if not pool:
+        return Say("replies/no_matching_transfer.j2", "resolved", cite=("transfer-timing",))
+    chosen = min(pool, key=lambda p: _transfer_rank(p, v))
+    cite = {"failed": ("transfer-failed",), "scheduled": ("transfer-pending",)}.get(
+        chosen.status, ("transfer-timing",)
+    )
+    return Say(
+        "replies/transfer_explained.j2", "resolved", {"payment": chosen.model_dump()}, cite=cite
+    )
+
+
+def _transfer_rank(payment: Payment, v: View) -> tuple[int, float]:
+    """Most relevant first: a scheduled payment soonest due, else the most recently sent."""
+    now = v.now.date()
+    if payment.status == "scheduled" and payment.scheduled_for is not None:
+        return (0, abs((payment.scheduled_for - now).days))
+    moment = payment.sent_at.date() if payment.sent_at else payment.scheduled_for
+    return (1, abs((now - moment).days) if moment else 10_000)
+
+
+def cancel_payment(v: View) -> Step:
+    payments = _payments(v)
+    if isinstance(payments, Call):
+        return payments
+    done = v.this_turn("cancel_payment")
+    if done is not None and done.ok:
+        return Say(
+            "replies/payment_cancelled.j2",
+            "resolved",
+            {"payment": done.result.parsed(Payment).model_dump()},
+            cite=("cancel-scheduled-payment",),
+        )
+    scheduled = [p for p in payments if p.status == "scheduled"]
+    named = [p for p in scheduled if name_mentioned(p.payee_name, v.words)]
+    pool = named or scheduled
+    if not pool:
+        return Say(
+            "replies/no_scheduled_payment.j2", "resolved", cite=("cancel-scheduled-payment",)
+        )
+    if len(pool) > 1:
+        return Say(
+            "replies/ask_payment.j2",
+            "awaiting_customer",
+            {"payments": [p.model_dump() for p in pool]},
+            slot="payment",
+        )
+    if v.declined("cancel_payment"):
+        return Say("replies/nothing_changed.j2", "resolved")
+    return Call("cancel_payment", {"payment_id": pool[0].id})
+
+
+# ---- direct debits ---------------------------------------------------------------------------
+def direct_debit(v: View) -> Step:
+    accounts = _accounts(v)
+    if isinstance(accounts, Call):
+        return accounts
+    debits: list[DirectDebit] = []
+    for account in accounts:
+        listed = v.result("list_direct_debits", DirectDebitList, account_id=account.id)
+        if listed is None:
+            return Call("list_direct_debits", {"account_id": account.id})
+        debits.extend(listed.direct_debits)
+    done = v.this_turn("cancel_direct_debit")
+    if done is not None and done.ok:
+        return Say(
+            "replies/direct_debit_cancelled.j2",
+            "resolved",
+            {"dd": done.result.parsed(DirectDebit).model_dump()},
+            cite=("direct-debit-guarantee",),
+        )
+    active = [d for d in debits if d.status == "active"]
+    named = [d for d in active if name_mentioned(d.merchant, v.words)]
+    if not active:
+        return Say(
+            "replies/ask_direct_debit.j2", "resolved", {"debits": []}, cite=("direct-debits",)
+        )
+    if len(named) != 1:
+        return Say(
+            "replies/ask_direct_debit.j2",
+            "awaiting_customer",
+            {"debits": [d.model_dump() for d in active]},
+            slot="direct_debit",
+            cite=("direct-debits",),
+        )
+    if v.declined("cancel_direct_debit"):
+        return Say(
+            "replies/direct_debit_kept.j2",
+            "resolved",
+            {"dd": named[0].model_dump()},
+            cite=("direct-debit-guarantee",),
+        )
+    return Call("cancel_direct_debit", {"direct_debit_id": named[0].id})
+
+
+PROCEDURES: dict[str, Procedure] = {
+    "lost_card": lost_card,
+    "unfreeze_card": unfreeze_card,
+    "card_delivery": card_delivery,
+    "pin_unblock": pin_unblock,
+    "card_payment_status": card_payment_status,
+    "dispute_transaction": dispute_transaction,
+    "transfer_status": transfer_status,
+    "cancel_payment": cancel_payment,
+    "direct_debit": direct_debit,
+}

@@ -1,0 +1,151 @@
+"""What a procedure returns, and the view of the state it decides from."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, JsonValue
+
+from resolution_agent.agent.policies import FallbackName
+from resolution_agent.agent.state import ActionRecord, ConversationState, ToolCall
+from resolution_agent.agent.understanding.entities import extract_entities
+from resolution_agent.agent.vocabulary import ConversationStatus
+from resolution_agent.tools.declarations import TOOLS_BY_NAME
+
+_M = TypeVar("_M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Call:
+    tool: str
+    args: dict[str, JsonValue]
+
+    def as_call(self) -> ToolCall:
+        return ToolCall(tool=self.tool, args=self.args)
+
+
+@dataclass(frozen=True)
+class Say:
+    template: str
+    status: ConversationStatus
+    context: dict[str, Any] = field(default_factory=dict)
+    cite: tuple[str, ...] = ()
+    slot: str | None = None
+
+
+@dataclass(frozen=True)
+class Escalate:
+    fallback: FallbackName
+    detail: str = ""
+
+
+Step = Call | Say | Escalate
+
+_NOISE = frozenset(
+    {
+        "ltd",
+        "limited",
+        "plc",
+        "the",
+        "and",
+        "com",
+        "www",
+        "payments",
+        "payment",
+        "gb",
+        "uk",
+        "london",
+        "services",
+        "online",
+        "store",
+        "bill",
+    }
+)
+
+
+def _stem(word: str) -> str:
+    word = word.lower().strip("'*")
+    return word[:-1] if len(word) > 3 and word.endswith("s") else word
+
+
+def name_mentioned(name: str, words: list[str]) -> bool:
+    """Whether a merchant or payee name is mentioned: any distinctive word of it, stemmed.
+
+    Long words also match with one typo ("amazn", "sainsburys" for "Sainsbury's"): customers
+    type merchant names from memory, and only the customer's own records are candidates, so a
+    near miss cannot pick someone else's merchant.
+    """
+    stems = {_stem(w) for w in words}
+    parts = [_stem(p) for p in re.findall(r"[a-z]+", name.lower())]
+    distinctive = [p for p in parts if len(p) >= 3 and p not in _NOISE]
+    if any(p in stems for p in distinctive):
+        return True
+    long_words = [w for w in stems if len(w) >= 5]
+    return any(len(p) >= 5 and any(_one_edit_apart(p, w) for w in long_words) for p in distinctive)
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    """Levenshtein distance exactly one (a substitution, insertion or deletion)."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = j = edits = 0
+    while i < len(a) and j < len(b):
+        if a[i] != b[j]:
+            edits += 1
+            if edits > 1:
+                return False
+            if len(a) == len(b):
+                i += 1
+            j += 1
+            continue
+        i += 1
+        j += 1
+    return edits + (len(b) - j) + (len(a) - i) == 1
+
+
+class View:
+    """Read-only questions a procedure asks about the conversation so far."""
+
+    def __init__(self, state: ConversationState, now: datetime) -> None:
+        self.state = state
+        self.now = now
+        self.customer_id = state.customer_id
+        self.intent = state.active_intent or "out_of_scope"
+        self.entities = extract_entities(state.episode_text, now=now)
+        self.words = self.entities.words
+
+    def records(self, tool: str) -> list[ActionRecord]:
+        return [a for a in self.state.episode_actions() if a.call.tool == tool]
+
+    def ok(self, tool: str, **args: JsonValue) -> ActionRecord | None:
+        for record in reversed(self.records(tool)):
+            if record.ok and all(record.call.args.get(k) == v for k, v in args.items()):
+                return record
+        return None
+
+    def tried(self, tool: str, **args: JsonValue) -> ActionRecord | None:
+        for record in reversed(self.records(tool)):
+            if all(record.call.args.get(k) == v for k, v in args.items()):
+                return record
+        return None
+
+    def result(self, tool: str, model: type[_M], **args: JsonValue) -> _M | None:
+        record = self.ok(tool, **args)
+        return record.result.parsed(model) if record else None
+
+    def this_turn(self, tool: str) -> ActionRecord | None:
+        for record in reversed(self.state.turn_actions()):
+            if record.call.tool == tool:
+                return record
+        return None
+
+    def declined(self, tool: str) -> bool:
+        return any(c.tool == tool for c in self.state.declined[-3:])
+
+    def spec_ok(self, tool: str) -> bool:
+        return tool in TOOLS_BY_NAME

@@ -1,0 +1,246 @@
+"""The one loader of ``policies/``: intents, tool rules, escalation rules and output rules.
+
+Every file is validated with pydantic at start-up; a mistake stops start-up with the file, the
+key and what is allowed, because a guard running on a half-read policy is worse than no agent.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import UnionType
+from typing import Any, Literal, Union, get_args, get_origin
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from resolution_agent.agent.vocabulary import Handling, Priority, Queue, RiskKind
+from resolution_agent.tools.declarations import TOOLS_BY_NAME
+from resolution_agent.tools.errors import DataFileError
+from resolution_agent.tools.vocabulary import IdentityLevel
+
+QueueRef = Queue | Literal["topic"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class IntentPolicy(_Strict):
+    description: str
+    handling: Handling
+    procedure: str | None = None
+    topic_queue: Queue
+    priority: Priority
+    skills: list[str] = Field(default_factory=list)
+    next_steps: list[str] = Field(default_factory=list)
+
+
+class IntentsFile(_Strict):
+    version: Literal[1]
+    intents: dict[str, IntentPolicy]
+
+
+class ToolPolicy(_Strict):
+    identity: IdentityLevel
+    confirm: bool = False
+    intents: list[str] | None = None
+    max_amount_pence: int | None = Field(default=None, ge=0)
+
+
+class ToolsFile(_Strict):
+    version: Literal[1]
+    tools: dict[str, ToolPolicy]
+
+
+class SignalRule(_Strict):
+    id: str
+    signal: RiskKind
+    queue: QueueRef
+    priority: Priority
+    reason: str
+
+
+class FallbackRule(_Strict):
+    id: str
+    queue: QueueRef
+    priority: Priority
+    reason: str
+
+
+FallbackName = Literal[
+    "intent",
+    "low_confidence",
+    "tool_failure",
+    "tool_rejected",
+    "guard_block",
+    "limit",
+    "verification",
+    "injection",
+    "planner_loop",
+    "no_answer",
+    "internal_error",
+    "closed_customer",
+]
+
+
+class EscalationFile(_Strict):
+    version: Literal[1]
+    signal_rules: list[SignalRule]
+    fallbacks: dict[FallbackName, FallbackRule]
+    sla_minutes: dict[Priority, int]
+
+
+class OutputFile(_Strict):
+    version: Literal[1]
+    help_centre_host: str
+    promise_phrases: list[str]
+    advice_phrases: list[str]
+    secret_words: list[str]
+
+
+class Policies(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    intents: dict[str, IntentPolicy]
+    tools: dict[str, ToolPolicy]
+    escalation: EscalationFile
+    output: OutputFile
+
+    def intent(self, name: str | None) -> IntentPolicy:
+        return self.intents.get(name or "out_of_scope") or self.intents["out_of_scope"]
+
+    def fallback(self, name: FallbackName) -> FallbackRule:
+        return self.escalation.fallbacks[name]
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """YAML that refuses a key given twice: the second would silently replace the first rule."""
+
+
+def _unique_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> Any:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"key {key!r} is given twice", key_node.start_mark
+            )
+        seen.add(key)
+    return loader.construct_mapping(node, deep=deep)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_mapping)
+
+
+def _unwrap(annotation: Any) -> Any:
+    """``X`` from ``X | None``."""
+    while get_origin(annotation) in (Union, UnionType):
+        args = [a for a in get_args(annotation) if a is not type(None)]
+        annotation = args[0] if args else Any
+    return annotation
+
+
+def _allowed_keys(model: Any, loc: tuple[int | str, ...]) -> list[str]:
+    """The keys a policy file may use at ``loc`` (for "unknown key" errors)."""
+    current: Any = model
+    for part in loc:
+        current = _unwrap(current)
+        if get_origin(current) in (dict, list):
+            current = get_args(current)[-1]  # ``part`` is a key or an index
+        elif isinstance(current, type) and issubclass(current, BaseModel):
+            field = current.model_fields.get(str(part))
+            if field is None:
+                return []
+            current = field.annotation
+        else:
+            return []
+    current = _unwrap(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _key(loc: tuple[int | str, ...]) -> str:
+    """``tools.unblock_pin.identity`` from a pydantic location, without union member tags."""
+    return ".".join(str(p) for p in loc if isinstance(p, int) or str(p).isidentifier())
+
+
+def _load(path: Path, model: type[Any]) -> Any:
+    if not path.exists():
+        raise DataFileError(path, "policy file is missing")
+    try:
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
+    except yaml.YAMLError as exc:
+        raise DataFileError(path, f"not valid YAML: {exc}") from exc
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        # An unknown key first: a misspelt key is also reported as a missing one, and the
+        # unknown key is the one that says what to fix.
+        errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
+        first = errors[0]
+        key = _key(first["loc"])
+        if first["type"] == "extra_forbidden":
+            allowed_keys = _allowed_keys(model, tuple(first["loc"][:-1]))
+            raise DataFileError(
+                path,
+                f"unknown key {str(first['loc'][-1])!r}; allowed keys: {', '.join(allowed_keys)}",
+                key=key,
+            ) from exc
+        # A value checked against a union (``Queue | "topic"``) fails once per member: every
+        # member's allowed values together are what may be written there.
+        allowed = ", ".join(
+            str(e["ctx"]["expected"])
+            for e in errors
+            if _key(e["loc"]) == key and "expected" in e.get("ctx", {})
+        )
+        if allowed:
+            problem = f"{first['input']!r} is not allowed; allowed: {allowed}"
+        else:
+            problem = first["msg"]
+        raise DataFileError(path, problem, key=key) from exc
+
+
+def load_policies(folder: Path) -> Policies:
+    """Read and cross-check every policy file in ``folder``."""
+    intents: IntentsFile = _load(folder / "intents.yaml", IntentsFile)
+    tools: ToolsFile = _load(folder / "tools.yaml", ToolsFile)
+    escalation: EscalationFile = _load(folder / "escalation.yaml", EscalationFile)
+    output: OutputFile = _load(folder / "output.yaml", OutputFile)
+
+    missing = sorted(set(TOOLS_BY_NAME) - set(tools.tools))
+    if missing:
+        raise DataFileError(
+            folder / "tools.yaml",
+            f"no policy for declared tools {missing}",
+            key="tools",
+        )
+    unknown = sorted(set(tools.tools) - set(TOOLS_BY_NAME))
+    if unknown:
+        raise DataFileError(
+            folder / "tools.yaml",
+            f"unknown tools {unknown}; declared: {sorted(TOOLS_BY_NAME)}",
+            key="tools",
+        )
+    for name, tool in tools.tools.items():
+        for intent in tool.intents or []:
+            if intent not in intents.intents:
+                raise DataFileError(
+                    folder / "tools.yaml",
+                    f"unknown intent {intent!r}",
+                    key=f"tools.{name}.intents",
+                )
+    for name, intent_policy in intents.intents.items():
+        if (intent_policy.handling == "procedure") != (intent_policy.procedure is not None):
+            raise DataFileError(
+                folder / "intents.yaml",
+                "a procedure is named exactly when handling is 'procedure'",
+                key=f"intents.{name}.procedure",
+            )
+    if "out_of_scope" not in intents.intents:
+        raise DataFileError(
+            folder / "intents.yaml", "the out_of_scope intent is required", key="intents"
+        )
+    return Policies(
+        intents=intents.intents, tools=tools.tools, escalation=escalation, output=output
+    )

@@ -1,0 +1,287 @@
+"""The conversation's state: what the graph reads, writes and checkpoints after every step.
+
+Fields are grouped by how long they live, so no node keeps a list of what to reset:
+
+- **append-only** (``transcript``, ``actions``, ``guard_log``, ``fired_rules``): LangGraph
+  reducers append what a node returns, so a node returns only its new entries and no step can
+  drop or rewrite history;
+- **this turn** (``this_turn``: understanding, decision, proposal, reply ...): one
+  :class:`TurnScope`, replaced whole by ``ingest`` when a customer message arrives and changed
+  through :meth:`TurnScope.but` within the turn;
+- **conversation** (everything else: ``pending``, ``owned``, ``status``, the episode ...):
+  overwritten when a node returns them.
+
+Checkpoints written before this layout (release 0.1.0 kept turn fields at the top level and
+whole lists without reducers) still load: unknown top-level channels are ignored and the lists
+are the same values (``tests/agent/test_checkpoint_compat.py``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import operator
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
+
+from resolution_agent.agent.handoff_model import HandoffSummary
+from resolution_agent.agent.vocabulary import (
+    ConversationStatus,
+    Priority,
+    Queue,
+    RiskKind,
+    Role,
+    Route,
+    Verdict,
+)
+from resolution_agent.tools.models import ToolResult
+from resolution_agent.tools.vocabulary import IdentityLevel
+
+
+class _Value(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Message(_Value):
+    role: Role
+    text: str
+    turn: int
+    at: datetime
+    flags: list[str] = Field(default_factory=list)
+    # "<channel>:<channel's message id>" of a customer message that came with one: how a
+    # redelivered message is recognised (agent.api), and the stable part of a tool call's
+    # idempotency key (agent.nodes.act)
+    message_id: str | None = None
+
+
+class Money(_Value):
+    pence: int
+    currency: str = "GBP"
+    text: str
+
+
+class Entities(_Value):
+    amounts: list[Money] = Field(default_factory=list)
+    dates: list[str] = Field(default_factory=list)
+    card_last4: list[str] = Field(default_factory=list)
+    codes: list[str] = Field(default_factory=list)
+    words: list[str] = Field(default_factory=list)
+
+
+class IntentScore(_Value):
+    intent: str
+    score: float
+
+
+class IntentPrediction(_Value):
+    intent: str
+    confidence: float
+    alternatives: list[IntentScore] = Field(default_factory=list)
+    source: str = "keywords"
+
+
+class RiskSignal(_Value):
+    kind: RiskKind
+    evidence: str
+
+
+class Understanding(_Value):
+    prediction: IntentPrediction
+    entities: Entities = Field(default_factory=Entities)
+    signals: list[RiskSignal] = Field(default_factory=list)
+    confirmation: Literal["yes", "no"] | None = None
+    continuation: bool = False
+
+
+class ToolCall(_Value):
+    tool: str
+    args: dict[str, JsonValue]
+
+    def fingerprint(self) -> str:
+        canonical = json.dumps({"tool": self.tool, "args": self.args}, sort_keys=True)
+        return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+class ActionRecord(_Value):
+    """A tool call that the guard allowed and that was executed, with its outcome."""
+
+    call: ToolCall
+    turn: int
+    result: ToolResult
+
+    @property
+    def ok(self) -> bool:
+        return self.result.ok
+
+
+class GuardDecision(_Value):
+    verdict: Verdict
+    rule_id: str
+    reason: str
+    turn: int
+    call: ToolCall | None = None
+
+
+class PendingAction(_Value):
+    """An action waiting for the customer: an explicit yes, or step-up verification."""
+
+    call: ToolCall
+    kind: Literal["confirmation", "step_up"]
+    asked_turn: int
+
+
+class Passage(_Value):
+    article_id: str
+    title: str
+    section: str
+    snippet: str
+    score: float
+    url: str
+
+
+class Citation(_Value):
+    article_id: str
+    title: str
+    url: str
+
+
+class Decision(_Value):
+    route: Route
+    rule_id: str
+    reason: str
+
+
+class Escalation(_Value):
+    rule_id: str
+    reason: str
+    queue: Queue
+    priority: Priority
+    detail: str = ""
+    # Model-written (LLM planner only); agent.handoff_narrative checks it before a COp sees it.
+    narrative: str | None = None
+
+
+class ProposeTool(_Value):
+    kind: Literal["tool"] = "tool"
+    call: ToolCall
+
+
+class ProposeReply(_Value):
+    kind: Literal["reply"] = "reply"
+    text: str
+    status: ConversationStatus
+    citations: list[Citation] = Field(default_factory=list)
+    slot: str | None = None
+
+
+class ProposeEscalate(_Value):
+    kind: Literal["escalate"] = "escalate"
+    escalation: Escalation
+
+
+Proposal = ProposeTool | ProposeReply | ProposeEscalate
+
+
+class Reasoned(_Value):
+    """A rule that fired, for the audit trail and the handoff."""
+
+    rule_id: str
+    reason: str
+    turn: int
+
+
+class TurnScope(_Value):
+    """What one customer message produced; ``ingest`` replaces it whole at the next message."""
+
+    input_flags: list[str] = Field(default_factory=list)
+    understanding: Understanding | None = None
+    decision: Decision | None = None
+    retrieved: list[Passage] = Field(default_factory=list)
+    proposal: Proposal | None = None
+    guard: GuardDecision | None = None
+    plan_steps: int = 0
+    action_start: int = 0  # index in ``ConversationState.actions`` of this turn's first action
+    reply: ProposeReply | None = None
+    escalation: Escalation | None = None
+
+    def but(self, **changes: Any) -> TurnScope:
+        """A copy with ``changes``; a misspelt field name is an error, not a silent no-op."""
+        unknown = set(changes) - set(type(self).model_fields)
+        if unknown:
+            raise TypeError(f"TurnScope has no field(s) {sorted(unknown)}")
+        return self.model_copy(update=changes)
+
+
+class ConversationState(BaseModel):
+    # A misspelt or retired field name is an error, not silently dropped. LangGraph builds the
+    # state from this graph's channels only, so an old checkpoint's retired channels never
+    # reach validation.
+    model_config = ConfigDict(extra="forbid")
+
+    conversation_id: str = ""
+    customer_id: str = ""
+    status: ConversationStatus = "awaiting_customer"
+    turn: int = 0
+    now: datetime | None = None
+
+    # input of this turn
+    incoming: str = ""
+    message_id: str | None = None  # "<channel>:<id>" when the channel sent one
+    inbound_identity: IdentityLevel = "none"
+    identity: IdentityLevel = "none"
+    verified: bool = False
+
+    # append-only: a node returns its new entries, the reducer appends them
+    transcript: Annotated[list[Message], operator.add] = Field(default_factory=list)
+    actions: Annotated[list[ActionRecord], operator.add] = Field(default_factory=list)
+    guard_log: Annotated[list[GuardDecision], operator.add] = Field(default_factory=list)
+    fired_rules: Annotated[list[Reasoned], operator.add] = Field(default_factory=list)
+
+    # conversation-scoped, overwritten
+    owned: dict[str, list[str]] = Field(default_factory=dict)
+    pending: PendingAction | None = None
+    declined: list[ToolCall] = Field(default_factory=list)
+    slot: str | None = None
+    handoff: HandoffSummary | None = None
+
+    # the current problem ("episode"): intent and where its actions start
+    active_intent: str | None = None
+    topic_intent: str | None = None
+    first_intent: str | None = None
+    intent_confidence: float = 0.0
+    episode_start: int = 0
+    episode_text: str = ""
+    clarifications: int = 0
+    injection_attempts: int = 0
+    risk_flags: list[str] = Field(default_factory=list)
+    cited: list[Citation] = Field(default_factory=list)
+
+    this_turn: TurnScope = Field(default_factory=TurnScope)
+
+    def episode_actions(self) -> list[ActionRecord]:
+        return self.actions[self.episode_start :]
+
+    def turn_actions(self) -> list[ActionRecord]:
+        return self.actions[self.this_turn.action_start :]
+
+    def confirmed_call(self) -> ToolCall | None:
+        """The pending call the customer has just said yes to, or ``None``.
+
+        The one definition of "confirmed", shared by the action guard and the planners: a
+        yes counts only as the answer to a question asked in an earlier turn.
+        """
+        pending, understanding = self.pending, self.this_turn.understanding
+        if (
+            pending is not None
+            and pending.kind == "confirmation"
+            and pending.asked_turn < self.turn
+            and understanding is not None
+            and understanding.confirmation == "yes"
+        ):
+            return pending.call
+        return None
+
+    def owns(self, collection: str, record_id: str) -> bool:
+        return record_id in self.owned.get(collection, [])

@@ -1,0 +1,39 @@
+"""Test doubles, in one place: what tests, evals and benchmarks drive the agent with.
+
+- :class:`ScriptedModel` (``scripted_model``): a strict scripted language model; it fails on
+  an unexpected call and can assert that every scripted step was used.
+- :class:`CompromisedPlanner` (``compromised_planner``): a planner that always proposes the
+  attacker's action, for the red-team suite (``resolve redteam --model compromised``).
+- :class:`SimulatedPlanner` (``simulated_planner``): the LLM planner on a deterministic model
+  that answers with the offline engine's step, for measuring the LLM path with no network.
+
+Nothing on the conversation path imports this package; it imports the agent.
+"""
+
+from resolution_agent.agent.testing.compromised_planner import CompromisedPlanner
+from resolution_agent.agent.testing.scripted_model import (
+    ScriptedModel,
+    ScriptStep,
+    UnexpectedModelCall,
+    call,
+    text_response,
+    tool_response,
+)
+from resolution_agent.agent.testing.simulated_planner import (
+    ENGINE_MODEL,
+    EngineModel,
+    SimulatedPlanner,
+)
+
+__all__ = [
+    "ENGINE_MODEL",
+    "CompromisedPlanner",
+    "EngineModel",
+    "ScriptStep",
+    "ScriptedModel",
+    "SimulatedPlanner",
+    "UnexpectedModelCall",
+    "call",
+    "text_response",
+    "tool_response",
+]

@@ -1,0 +1,126 @@
+"""Entities in a message: amounts, dates, card last four digits, one-time codes, words.
+
+Merchant and payee names are matched later against the customer's own records (see
+``agent.planning.matching``), because only those names are worth recognising.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+
+from resolution_agent.agent.state import Entities, Money
+
+_AMOUNT = re.compile(
+    r"(?P<sym>[£€$])\s?(?P<num>\d{1,3}(?:,\d{3})*(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?)(?P<k>k)?"
+    r"|(?P<num2>\d+(?:\.\d{1,2})?)\s?(?P<unit>quid|pounds?|gbp|euros?|eur|p\b|pence)"
+    r"|(?<![\w.])(?P<num3>\d{1,3}(?:\.\d{1,2})?)k\b",
+    re.I,
+)
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTHS = (
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+)  # fmt: skip
+_MONTH = (
+    r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|"
+    r"aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_DAY_MONTH = re.compile(rf"\b{_DAY}(?: of)? {_MONTH}\b(?: (?P<year>20\d\d))?", re.I)
+_MONTH_DAY = re.compile(
+    rf"\b{_MONTH} (?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?:,? (?P<year>20\d\d))?", re.I
+)
+_NUMERIC = re.compile(r"\b(?P<day>[0-3]?\d)/(?P<month>[01]?\d)(?:/(?P<year>(?:20)?\d\d))?\b")
+_ISO = re.compile(r"\b(?P<year>20\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b")
+_WEEKDAY = re.compile(
+    r"\b(?P<last>last |this |on |since )?(?P<weekday>" + "|".join(_WEEKDAYS) + r")\b", re.I
+)
+_AGO = re.compile(
+    r"\b(?P<n>\d{1,2}|a|one|two|three|four|five|six) (?P<unit>days?|weeks?) ago\b", re.I
+)
+_SMALL = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_LAST4 = re.compile(r"(?:ending|ends|end|last (?:four|4)(?: digits)?|card)\D{0,12}(\d{4})\b", re.I)
+_CODE = re.compile(r"(?<![\d£€$.,])(\d{3}[ -]?\d{3})(?![\d.,])")
+_WORD = re.compile(r"[a-z][a-z'&*]+")
+
+
+def extract_entities(text: str, *, now: datetime) -> Entities:
+    amounts: list[Money] = []
+    for m in _AMOUNT.finditer(text):
+        if m.group("num"):
+            value = float(m.group("num").replace(",", ""))
+            if m.group("k"):
+                value *= 1000
+            currency = {"£": "GBP", "€": "EUR", "$": "USD"}[m.group("sym")]
+        elif m.group("num3"):
+            value, currency = float(m.group("num3")) * 1000, "GBP"  # "1.2k": pounds, here
+        else:
+            value = float(m.group("num2"))
+            unit = m.group("unit").lower()
+            if unit in ("p", "pence"):
+                value /= 100
+            currency = "EUR" if unit.startswith("eur") else "GBP"
+        amounts.append(Money(pence=round(value * 100), currency=currency, text=m.group(0)))
+    lowered = text.lower()
+    dates = [d.isoformat() for d in dict.fromkeys(_dates(lowered, now.date()))]
+    last4 = list(dict.fromkeys(_LAST4.findall(text)))
+    codes = [re.sub(r"\D", "", c) for c in _CODE.findall(text)]
+    codes = [c for c in codes if c not in last4]
+    words = _WORD.findall(lowered)
+    return Entities(amounts=amounts, dates=dates, card_last4=last4, codes=codes, words=words)
+
+
+def _dates(text: str, today: date) -> list[date]:
+    """Dates the customer means, in the order written, resolved against ``today``.
+
+    A date without a year is the latest one not after today ("3rd March" in November is this
+    year's; in February, last year's): customers write about what already happened. A bare
+    weekday ("on Tuesday") is the latest such day up to today; "last Tuesday" is strictly
+    before today.
+    """
+    found: list[tuple[int, date]] = []
+    if "day before yesterday" in text:
+        found.append((text.index("day before yesterday"), today - timedelta(days=2)))
+    elif "yesterday" in text:
+        found.append((text.index("yesterday"), today - timedelta(days=1)))
+    if re.search(r"\btoday\b", text):
+        found.append((text.index("today"), today))
+    for m in _AGO.finditer(text):
+        n = _SMALL.get(m["n"].lower()) or int(m["n"])
+        days = n * (7 if m["unit"].lower().startswith("week") else 1)
+        found.append((m.start(), today - timedelta(days=days)))
+    for m in _WEEKDAY.finditer(text):
+        back = (today.weekday() - _WEEKDAYS.index(m["weekday"].lower())) % 7
+        if back == 0 and (m["last"] or "").strip() == "last":
+            back = 7
+        found.append((m.start(), today - timedelta(days=back)))
+    for pattern in (_DAY_MONTH, _MONTH_DAY, _NUMERIC, _ISO):
+        for m in pattern.finditer(text):
+            month = m["month"]
+            number = int(month) if month.isdigit() else _month_number(month)
+            resolved = _calendar_date(int(m["day"]), number, m["year"], today)
+            if resolved is not None:
+                found.append((m.start(), resolved))
+    return [d for _, d in sorted(found, key=lambda item: item[0])]
+
+
+def _month_number(name: str) -> int:
+    return next(i for i, full in enumerate(_MONTHS, 1) if full.startswith(name[:3].lower()))
+
+
+def _calendar_date(day: int, month: int, year: str | None, today: date) -> date | None:
+    if year is not None:
+        full = int(year) + (2000 if len(year) == 2 else 0)
+        try:
+            return date(full, month, day)
+        except ValueError:
+            return None
+    for candidate_year in (today.year, today.year - 1):
+        try:
+            candidate = date(candidate_year, month, day)
+        except ValueError:
+            continue  # 29 February, or "31/11": not a date
+        if candidate <= today:
+            return candidate
+    return None

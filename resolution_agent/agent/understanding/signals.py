@@ -1,0 +1,153 @@
+"""Risk signals that make a person decide: scam, vulnerability, complaint, asking for a human.
+
+Patterns are anchored on phrases, not single words, so "I'm dying to know the exchange rate"
+is not bereavement and "my card was declined at the fraud prevention office" is not a scam
+report.
+"""
+
+from __future__ import annotations
+
+import re
+
+from resolution_agent.agent.state import RiskSignal
+from resolution_agent.agent.vocabulary import RiskKind
+
+_PARTNER = r"(partner|husband|wife|boyfriend|girlfriend|ex|son|daughter|carer|family)"
+
+_RULES: list[tuple[RiskKind, str]] = [
+    # --- scam or fraud: impersonation, safe accounts, pressure to pay, unrecognised spending
+    (
+        "scam",
+        r"\b(i'?ve been|i have been|i was|i got|been|we'?ve been|think i'?ve been|i'?ve just been)"
+        r"\s+(scammed|conned|defrauded|had|done over|ripped off)\b(?! (a|an|the|my|some|no)\b)",
+    ),
+    ("scam", r"\bsafe(ty)? account\b"),
+    ("scam", r"\b(is|was|it'?s|this|a|that) (a )?scam\b|\bscammers?\b"),
+    (
+        "scam",
+        r"\b(pretending|claimed|claiming|said they|says they|saying they)\b.{0,12}\b(to be|were|was"
+        r"|are|is)\b.{0,6}\b(from )?(the |your |my )?(bank|kestrel|police|hmrc|fraud team|"
+        r"security team|courier|fca)\b",
+    ),
+    (
+        "scam",
+        r"\b(called|rang|texted|messaged|contacted) (me )?(by|from) (the |your |my )?(bank|police|"
+        r"hmrc|fraud team)\b.{0,60}\b(move|transfer|send|code|pin|details)\b",
+    ),
+    (
+        "scam",
+        r"\b(someone|somebody|they|a stranger)\b.{0,30}\b(using|used|spending on|spent on|"
+        r"emptied|took money|taken money|accessed)\b.{0,20}\b(my (card|account)|money)",
+    ),
+    (
+        "scam",
+        r"\bfraud(ulent)?\b.{0,30}\b(payments?|transactions?|on my account|activity|charges?)\b",
+    ),
+    ("scam", r"\b(report|reporting)\b.{0,15}\b(a |an |some )?(scam|fraud)\b"),
+    ("scam", r"\binvestment (scam|opportunity)\b.{0,40}\b(sent|paid|transferred)\b"),
+    (
+        "scam",
+        r"\b(guaranteed|promised|promising)\b.{0,30}\b(\d+ ?% |returns?|profits?|double)\b",
+    ),
+    (
+        "scam",
+        r"\b(clicked|pressed|opened|tapped)\b.{0,20}\blink\b.{0,60}\b(text|sms|email|message)|"
+        r"\b(text|sms|email|message)\b.{0,60}\b(clicked|pressed|tapped)\b.{0,20}\blink\b",
+    ),
+    (
+        "scam",
+        r"\b(solicitor|conveyancer|builder|landlord)\b.{0,60}\b(changed|new|different) "
+        r"(bank )?(details|account)\b",
+    ),
+    (
+        "scam",
+        r"\b(met|matched|talking to)\b.{0,30}\b(online|on (a )?dating|on tinder|on instagram|"
+        r"on facebook)\b.{0,80}\b(money|send|sent|pay|paid|crypto|loan)\b",
+    ),
+    (
+        "scam",
+        r"\b(told|asked) me to (lie|not tell|keep it secret|say it was)\b",
+    ),
+    # --- bereavement
+    (
+        "bereavement",
+        r"\b(passed away|has died|had died|just died|died (last|on|in|recently|yesterday)|"
+        r"lost my (mum|dad|mother|father|husband|wife|partner|son|daughter|brother|sister|nan|"
+        r"grandad)\b(?! ?'?s (card|phone|wallet|keys)))",
+    ),
+    ("bereavement", r"\b(bereavement|bereaved|funeral|deceased|probate|death certificate)\b"),
+    # --- financial difficulty
+    (
+        "financial_difficulty",
+        r"\b(can'?t|cannot|unable to|struggling to) (afford|pay (my|the|off) (bills|rent|debts?|"
+        r"mortgage|loan|overdraft)|make ends meet|buy food|feed)",
+    ),
+    (
+        "financial_difficulty",
+        r"\b(in (so much )?debt|struggling (financially|with (money|debt|bills|payments))|"
+        r"lost my job|made redundant|skint|bailiffs|debt collectors?|food ?bank|"
+        r"behind on (my )?(rent|bills|payments|mortgage))\b",
+    ),
+    # --- vulnerability: illness, mental health, domestic or financial abuse, cognitive decline
+    (
+        "vulnerability",
+        rf"\b(domestic abuse|domestic violence|abusive {_PARTNER}|controlling {_PARTNER}|"
+        rf"{_PARTNER} is (very )?(controlling|abusive|violent)|coercive|"
+        rf"(he|she)'?s (been )?(abusive|violent|controlling)|(hits|beats|threatens) me|"
+        rf"don'?t feel safe|financial abuse|((he|she|they)|my {_PARTNER}) (always |keeps? |"
+        rf"has been |have been |has |is )?(takes?|took|taking|taken|controls?|control of) "
+        rf"(all |control of |money (out of|from) )?my (card|money|wages|benefits|account|pension)|"
+        rf"pressur(ed|ing) me to (send|give|transfer|pay))",
+    ),
+    (
+        "vulnerability",
+        r"\b(suicidal|want to die|end it all|kill myself|self[- ]harm|depress(ed|ion)|"
+        r"anxiety attacks?|panic attacks?|mental health|breakdown|diagnosed with|"
+        r"terminal(ly)? ill|in hospital(?! car| park)|chemo(therapy)?|cancer|dementia|alzheimer'?s|"
+        r"memory (problems|loss)|carer for|power of attorney|gambling (problem|addiction)|"
+        r"addicted to gambling)\b",
+    ),
+    # --- complaint
+    (
+        "complaint",
+        r"\b(make|making|raise|file|lodge|log|submit) an? (formal |official )?complaint\b",
+    ),
+    ("complaint", r"\b(i want to|i wish to|i'?d like to|going to|i will|i'?ll) complain\b"),
+    (
+        "complaint",
+        r"\b(ombudsman|fos\b|unacceptable service|appalling service|disgraceful service|"
+        r"shocking service|worst bank)\b",
+    ),
+    # --- asking for a person
+    (
+        "human_request",
+        r"\b(speak|talk|chat) (to|with) (a |an |someone|somebody|real|actual|human)"
+        r"(\w| )*\b(person|human|agent|advisor|adviser|someone|somebody|staff)?",
+    ),
+    ("human_request", r"\b(real|actual|live) (person|human|agent)\b"),
+    ("human_request", r"\b(human|agent|advisor|adviser|operator) (please|pls|plz)\b"),
+    (
+        "human_request",
+        r"\b(transfer|put|pass) me (to|through to|on to) (a |an )?(human|person|agent|someone)\b",
+    ),
+    ("human_request", r"\b(not|don'?t want|stop) (a |talking to a |the )?(bot|robot|chatbot)\b"),
+    # --- abuse towards the agent (starred or spaced swearing included)
+    (
+        "abuse",
+        r"(\bf[u*@#]+c?[k*]+\b|\bf\*+)\s*(you|off|u)\b|\bf\*{2,}\b|"
+        r"\b(you'?re|ur|you are) (useless|an idiot|stupid|a joke|pathetic|thick)\b|"
+        r"\bpiece of (shit|crap|s\*+t)\b|\b(stupid|useless|pathetic|shit|crap) (bot|bank|robot)\b",
+    ),
+]
+_COMPILED = [(kind, re.compile(pattern, re.I)) for kind, pattern in _RULES]
+
+
+def detect_signals(text: str) -> list[RiskSignal]:
+    found: dict[RiskKind, RiskSignal] = {}
+    for kind, pattern in _COMPILED:
+        if kind in found:
+            continue
+        match = pattern.search(text)
+        if match:
+            found[kind] = RiskSignal(kind=kind, evidence=match.group(0)[:80])
+    return list(found.values())

@@ -1,0 +1,256 @@
+"""Replays scenarios against the agent, concurrently and each in isolation.
+
+Isolation is what makes a suite trustworthy: every run gets a deep copy of its (patched) bank
+seed, its own mock bank with its own faults, its own agent and a fresh conversation id, so
+two scenarios that freeze the same card both start from an active card. What is expensive and
+read-only (seed files, help articles) is loaded once per suite and shared.
+
+The deep copy is a pickle round trip of the patched seed, pickled once per scenario: about
+ten times cheaper than ``copy.deepcopy`` of a seed with a few hundred transactions. Each run
+is handed to ``finish`` (grading) as soon as it ends, so a long suite keeps only the small
+graded results, not every run's bank and conversation.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import pickle
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+from resolution_agent.agent.api import Conversation, Reply, ResolutionAgent
+from resolution_agent.agent.audit import AuditEvent
+from resolution_agent.agent.planning import Planner
+from resolution_agent.agent.planning.llm import Usage
+from resolution_agent.agent.policies import load_policies
+from resolution_agent.agent.retrieval import Retriever, build_retriever
+from resolution_agent.agent.settings import Settings
+from resolution_agent.agent.understanding import IntentClassifier
+from resolution_agent.agent.understanding.factory import open_intent_classifier
+from resolution_agent.evals.loader import Scenario
+from resolution_agent.tools.errors import DataFileError
+from resolution_agent.tools.mockbank import BankState, MockBank, apply_patch, load_seed
+
+Progress = Callable[[int, int], None]
+T = TypeVar("T")
+#: Makes the planner of one scenario run (a fresh one each, so no state leaks between runs).
+PlannerFactory = Callable[[], Planner]
+
+
+@dataclass(frozen=True)
+class TurnRecord:
+    """One customer message and what the agent answered, as the channel saw it."""
+
+    customer: str
+    reply: str
+    status: str
+    citations: list[str]
+    seconds: float
+    model_calls: int = 0
+    tokens: int = 0
+    usage: Usage | None = None  # the LLM planner's accounting of this turn (None: offline)
+
+
+@dataclass
+class RunRecord:
+    """Everything observed while running one scenario once (the input to grading)."""
+
+    scenario: Scenario
+    attempt: int
+    turns: list[TurnRecord] = field(default_factory=list)
+    conversation: Conversation | None = None
+    bank: BankState | None = None
+    error: str | None = None
+    seconds: float = 0.0
+    #: The conversation's audit trail and the mock bank's per-endpoint request counts: what
+    #: really happened, for graders that must not rely on the agent's own account (red team).
+    audit: list[AuditEvent] = field(default_factory=list)
+    bank_calls: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Job:
+    scenario: Scenario
+    attempt: int
+
+
+class SuiteRunner:
+    """Runs jobs with at most ``concurrency`` conversations in flight at once."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        scenarios: Sequence[Scenario],
+        *,
+        planner: PlannerFactory | None = None,
+        retriever: Retriever | None = None,
+    ) -> None:
+        """``retriever`` replaces the help-centre index (the red team layers planted articles)."""
+        self._settings = settings
+        self._planner = planner
+        self._banks: dict[str, bytes] = {}
+        pickled: dict[int, bytes] = {}  # scenarios without a patch share their seed's bytes
+        for sid, state in prepare_banks(settings.fixtures_dir, scenarios).items():
+            if id(state) not in pickled:
+                pickled[id(state)] = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+            self._banks[sid] = pickled[id(state)]
+        self._retriever = retriever or build_retriever(settings)
+        self._policies = load_policies(settings.policies_dir)
+        self._classifier: IntentClassifier | None = None
+
+    async def run(
+        self,
+        jobs: Sequence[Job],
+        finish: Callable[[RunRecord], T],
+        *,
+        concurrency: int = 8,
+        progress: Progress | None = None,
+    ) -> list[T]:
+        """``finish`` of every job's record, in the order of ``jobs``.
+
+        A crash is recorded in that job's record only; the other jobs run on.
+        """
+        gate = asyncio.Semaphore(max(1, concurrency))
+        done = 0
+        if self._classifier is None:  # one model and one MiniLM for every agent of the run
+            self._classifier = await open_intent_classifier(self._settings, self._policies)
+        with tempfile.TemporaryDirectory(prefix="resolve-eval-") as data_dir:
+            update: dict[str, object] = {
+                "data_dir": Path(data_dir),
+                "checkpointer": "memory",
+                "bank_url": None,
+                "bank_backoff_base_s": 0.0,
+                "bank_backoff_max_s": 0.0,
+            }
+            if "log_level" not in self._settings.model_fields_set:
+                # Injected faults make the agent warn by design; unless asked, keep the table clean.
+                update["log_level"] = "error"
+            base = self._settings.model_copy(update=update)
+
+            async def one(job: Job) -> T:
+                nonlocal done
+                async with gate:
+                    record = await self._run_one(base, job)
+                done += 1
+                if progress is not None:
+                    progress(done, len(jobs))
+                return finish(record)
+
+            return list(await asyncio.gather(*(one(job) for job in jobs)))
+
+    async def _run_one(self, base: Settings, job: Job) -> RunRecord:
+        scenario = job.scenario
+        record = RunRecord(scenario=scenario, attempt=job.attempt)
+        started = time.perf_counter()
+        try:
+            state: BankState = pickle.loads(self._banks[scenario.id])
+            bank = MockBank(state)
+            for fault in scenario.faults:
+                bank.faults.add(fault)
+            settings = base.model_copy(update={"clock": state.clock})
+            conversation_id = f"eval-{uuid.uuid4().hex}"
+            async with ResolutionAgent(
+                settings,
+                mock_bank=bank,
+                retriever=self._retriever,
+                policies=self._policies,
+                classifier=self._classifier,
+                planner=self._planner() if self._planner is not None else None,
+            ) as agent:
+                for text in scenario.customer_messages:
+                    turn_started = time.perf_counter()
+                    reply = await agent.handle_message(
+                        conversation_id, scenario.customer, text, identity=scenario.session.identity
+                    )
+                    record.turns.append(_turn(text, reply, time.perf_counter() - turn_started))
+                record.conversation = await agent.get_conversation(conversation_id)
+                record.audit = await agent.audit_events(conversation_id)
+            record.bank = bank.state
+            record.bank_calls = dict(bank.calls)
+            # FastAPI's module-level callable cache keeps recent apps' routes alive, and the mock
+            # bank's routes close over the bank: leave that bank an empty state, not ~1 MB.
+            bank.state = BankState(clock=state.clock)
+        except Exception as exc:  # one broken scenario must not sink the suite
+            record.error = f"{type(exc).__name__}: {exc}"
+        record.seconds = time.perf_counter() - started
+        return record
+
+
+def prepare_banks(fixtures_dir: Path, scenarios: Sequence[Scenario]) -> dict[str, BankState]:
+    """Each scenario's starting bank: its seed (each read once) with its patch applied.
+
+    Done before anything runs, so a bad seed name or patch is a data error naming the file,
+    not a string of failed scenarios.
+    """
+    seeds: dict[str, BankState] = {}
+    banks: dict[str, BankState] = {}
+    for scenario in scenarios:
+        try:
+            if scenario.bank not in seeds:
+                seeds[scenario.bank] = load_seed(fixtures_dir, scenario.bank)
+            state = seeds[scenario.bank]
+            if scenario.bank_patch:
+                state = state.model_copy(deep=True)
+                apply_patch(state, scenario.bank_patch, source=str(scenario.source))
+        except DataFileError as exc:
+            key = exc.key or "bank"
+            if scenario.bank_patch and exc.key and not key.startswith("bank_patch"):
+                key = f"bank_patch.{key}"
+            raise DataFileError(
+                scenario.source, f"scenario {scenario.id!r}: {exc.problem}", key=key
+            ) from exc
+        banks[scenario.id] = state
+    return banks
+
+
+def jobs_for(scenarios: Sequence[Scenario], repeat: int) -> list[Job]:
+    """Each scenario ``repeat`` times, repeats of one scenario side by side."""
+    return [Job(s, attempt) for s in scenarios for attempt in range(max(1, repeat))]
+
+
+def stderr_progress(done: int, total: int) -> None:
+    """A one-line counter on stderr, rewritten in place; only the final count when piped."""
+    if done != total and not sys.stderr.isatty():
+        return
+    end = "\n" if done == total else ""
+    sys.stderr.write(f"\r  {done}/{total} scenario runs{end}")
+    sys.stderr.flush()
+
+
+def _turn(text: str, reply: Reply, seconds: float) -> TurnRecord:
+    calls, tokens = _usage(reply)
+    return TurnRecord(
+        customer=text,
+        reply=reply.text,
+        status=reply.status,
+        citations=[c.article_id for c in reply.citations],
+        seconds=seconds,
+        model_calls=calls,
+        tokens=tokens,
+        usage=reply.usage,
+    )
+
+
+def _usage(reply: Reply) -> tuple[int, int]:
+    """LLM calls and tokens of a turn, when the reply carries them (the offline planner: 0)."""
+    usage = reply.usage
+    if usage is None:
+        return 0, 0
+    return usage.calls, usage.input_tokens + usage.output_tokens
+
+
+__all__ = [
+    "Job",
+    "PlannerFactory",
+    "RunRecord",
+    "SuiteRunner",
+    "TurnRecord",
+    "jobs_for",
+    "prepare_banks",
+]

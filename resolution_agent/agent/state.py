@@ -6,8 +6,8 @@ Fields are grouped by how long they live, so no node keeps a list of what to res
   reducers append what a node returns, so a node returns only its new entries and no step can
   drop or rewrite history;
 - **this turn** (``this_turn``: understanding, decision, proposal, reply ...): one
-  :class:`TurnScope`, replaced whole by ``ingest`` when a customer message arrives and changed
-  through :meth:`TurnScope.but` within the turn;
+  :class:`TurnScope`, replaced whole by ``ingest`` when a customer message arrives; within the
+  turn a node returns :meth:`TurnScope.change` (only what it changed) and a reducer merges it;
 - **conversation** (everything else: ``pending``, ``owned``, ``status``, the episode ...):
   overwritten when a node returns them.
 
@@ -208,10 +208,36 @@ class TurnScope(_Value):
 
     def but(self, **changes: Any) -> TurnScope:
         """A copy with ``changes``; a misspelt field name is an error, not a silent no-op."""
-        unknown = set(changes) - set(type(self).model_fields)
+        return self.model_copy(update=TurnChange.of(**changes).changes)
+
+    def change(self, **changes: Any) -> TurnChange:
+        """What a node returns as ``this_turn``: only the fields it changed.
+
+        The reducer merges it into the turn, so a checkpoint's pending writes hold the change,
+        not the whole turn again (retrieved passages, the understanding ...) at every step.
+        """
+        return TurnChange.of(**changes)
+
+
+class TurnChange(_Value):
+    """Some fields of :class:`TurnScope`, as one node changed them."""
+
+    changes: dict[str, Any]
+
+    @classmethod
+    def of(cls, **changes: Any) -> TurnChange:
+        unknown = set(changes) - set(TurnScope.model_fields)
         if unknown:
             raise TypeError(f"TurnScope has no field(s) {sorted(unknown)}")
-        return self.model_copy(update=changes)
+        return cls(changes=changes)
+
+
+def next_turn(current: TurnScope, update: TurnScope | TurnChange) -> TurnScope:
+    """The ``this_turn`` reducer: a whole :class:`TurnScope` (``ingest``) replaces the turn; a
+    :class:`TurnChange` is merged into it."""
+    if isinstance(update, TurnChange):
+        return current.model_copy(update=update.changes)
+    return update
 
 
 class ConversationState(BaseModel):
@@ -258,7 +284,7 @@ class ConversationState(BaseModel):
     risk_flags: list[str] = Field(default_factory=list)
     cited: list[Citation] = Field(default_factory=list)
 
-    this_turn: TurnScope = Field(default_factory=TurnScope)
+    this_turn: Annotated[TurnScope, next_turn] = Field(default_factory=TurnScope)
 
     def episode_actions(self) -> list[ActionRecord]:
         return self.actions[self.episode_start :]

@@ -271,7 +271,7 @@ class CustomerTurns(Wiring):
             "internal_error", deps.policies, state.active_intent, detail=error[:200]
         )
         update = await hand_off(state, escalation, deps)
-        reply = update["this_turn"].reply
+        reply = update["this_turn"].changes["reply"]
         update |= {
             "transcript": [
                 *kept,

@@ -24,7 +24,7 @@ async def action_guard(state: ConversationState, deps: Deps) -> dict[str, Any]:
         reason=decision.reason,
     )
     update: dict[str, Any] = {
-        "this_turn": state.this_turn.but(guard=decision),
+        "this_turn": state.this_turn.change(guard=decision),
         "guard_log": [decision],
     }
     if decision.verdict in ("confirm", "step_up"):

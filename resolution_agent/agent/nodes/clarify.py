@@ -52,7 +52,7 @@ async def clarify(state: ConversationState, deps: Deps) -> dict[str, Any]:
             second=described[1] if len(described) > 1 else None,
         )
     return {
-        "this_turn": state.this_turn.but(
+        "this_turn": state.this_turn.change(
             proposal=ProposeReply(text=text, status="awaiting_customer", slot="clarify")
         ),
         "clarifications": state.clarifications + 1,

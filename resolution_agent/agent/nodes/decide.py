@@ -47,7 +47,7 @@ def _escalate(state: ConversationState, escalations: list[Escalation]) -> dict[s
     chosen = min(escalations, key=lambda e: PRIORITY_RANK[e.priority])
     fired = [Reasoned(rule_id=e.rule_id, reason=e.reason, turn=state.turn) for e in escalations]
     return {
-        "this_turn": state.this_turn.but(
+        "this_turn": state.this_turn.change(
             decision=Decision(route="escalate", rule_id=chosen.rule_id, reason=chosen.reason),
             escalation=chosen,
         ),
@@ -93,10 +93,10 @@ async def decide(state: ConversationState, deps: Deps) -> dict[str, Any]:
                 clarify = Decision(
                     route="clarify", rule_id="DEC-CLARIFY", reason="intent confidence is low"
                 )
-                return {"this_turn": state.this_turn.but(decision=clarify)}
+                return {"this_turn": state.this_turn.change(decision=clarify)}
             escalations.append(fallback_escalation("low_confidence", policies, state.active_intent))
             return _escalate(state, escalations)
     resolve = Decision(
         route="resolve", rule_id="DEC-RESOLVE", reason="understood well enough to act"
     )
-    return {"this_turn": state.this_turn.but(decision=resolve)}
+    return {"this_turn": state.this_turn.change(decision=resolve)}

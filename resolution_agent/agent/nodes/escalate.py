@@ -58,7 +58,7 @@ async def hand_off(state: ConversationState, escalation: Escalation, deps: Deps)
     handoff = build_handoff(interim, escalation, deps.policies, deps.templates, now=deps.clock())
     await open_case(deps, handoff)
     return {
-        "this_turn": state.this_turn.but(
+        "this_turn": state.this_turn.change(
             escalation=escalation, reply=ProposeReply(text=text, status="handed_off")
         ),
         "fired_rules": fired,

@@ -60,7 +60,7 @@ async def output_guard(state: ConversationState, deps: Deps) -> dict[str, Any]:
         update["fired_rules"] = [
             Reasoned(rule_id=verdict.rule_id, reason=verdict.reason, turn=state.turn),
         ]
-    update["this_turn"] = state.this_turn.but(reply=reply)
+    update["this_turn"] = state.this_turn.change(reply=reply)
     pending = state.pending
     if (
         pending is not None

@@ -19,12 +19,14 @@ async def plan(state: ConversationState, deps: Deps) -> dict[str, Any]:
             detail=f"no reply after {steps - 1} steps",
         )
         return {
-            "this_turn": state.this_turn.but(
+            "this_turn": state.this_turn.change(
                 plan_steps=steps, proposal=ProposeEscalate(escalation=escalation)
             )
         }
     proposal = await deps.planner.plan(state, deps.planning())
-    update: dict[str, Any] = {"this_turn": state.this_turn.but(plan_steps=steps, proposal=proposal)}
+    update: dict[str, Any] = {
+        "this_turn": state.this_turn.change(plan_steps=steps, proposal=proposal)
+    }
     if isinstance(proposal, ProposeReply) and proposal.slot == "clarify":
         update["clarifications"] = state.clarifications + 1
     return update

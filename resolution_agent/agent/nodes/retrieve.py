@@ -25,4 +25,4 @@ async def retrieve(state: ConversationState, deps: Deps) -> dict[str, Any]:
             )
             continue
         clean.append(passage)
-    return {"this_turn": state.this_turn.but(retrieved=clean)}
+    return {"this_turn": state.this_turn.change(retrieved=clean)}

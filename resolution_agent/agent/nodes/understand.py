@@ -76,7 +76,7 @@ async def understand(state: ConversationState, deps: Deps) -> dict[str, Any]:
         if kind not in flags:
             flags.append(kind)
     update["risk_flags"] = flags
-    update["this_turn"] = state.this_turn.but(
+    update["this_turn"] = state.this_turn.change(
         understanding=Understanding(
             prediction=prediction,
             entities=entities,

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 from langgraph.config import get_stream_writer
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
-from resolution_agent.agent.state import ActionRecord, Escalation, GuardDecision, TurnScope
+from resolution_agent.agent.state import ActionRecord, Escalation, GuardDecision, TurnChange
 
 TextSink = Callable[[str], None]
 
@@ -93,7 +93,7 @@ def events_of(mode: str, chunk: Any) -> list[AgentEvent]:
         if not isinstance(update, dict):
             continue
         this_turn = update.get("this_turn")
-        guard = this_turn.guard if isinstance(this_turn, TurnScope) else None
+        guard = this_turn.changes.get("guard") if isinstance(this_turn, TurnChange) else None
         if node == "action_guard" and isinstance(guard, GuardDecision) and guard.call:
             if guard.verdict == "allow":
                 events.append(ToolStartedEvent(tool=guard.call.tool, args=guard.call.args))
@@ -113,7 +113,9 @@ def events_of(mode: str, chunk: Any) -> list[AgentEvent]:
                         tool=last.call.tool, ok=last.ok, detail=failure.message if failure else ""
                     )
                 )
-        escalation = this_turn.escalation if isinstance(this_turn, TurnScope) else None
+        escalation = (
+            this_turn.changes.get("escalation") if isinstance(this_turn, TurnChange) else None
+        )
         if node == "escalate" and isinstance(escalation, Escalation):
             events.append(
                 HandedOffEvent(

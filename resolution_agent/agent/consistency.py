@@ -72,9 +72,7 @@ def check_consistency(
     those the procedures cite and the help-centre links in the templates.
     """
     _check_procedures(policies, policies_dir / "intents.yaml")
-    _check_confirm_templates(
-        policies, templates, policies_dir / "tools.yaml", prompts_dir
-    )
+    _check_confirm_templates(policies, templates, policies_dir / "tools.yaml", prompts_dir)
     if citations is None:
         citations = [
             *procedure_citations(),

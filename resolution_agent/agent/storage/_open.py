@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
+import sqlite3
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.memory import InMemorySaver
-from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
-from psycopg import AsyncConnection
-from psycopg.rows import DictRow, dict_row
-from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
+from resolution_agent.agent import extras
 from resolution_agent.agent.audit import AuditLog
 from resolution_agent.agent.desk.cases import CaseStore
 from resolution_agent.agent.graph import checkpoint_serializer
@@ -25,14 +23,8 @@ from resolution_agent.agent.storage.base import (
     ConversationLocks,
     OutboundDeliveries,
 )
+from resolution_agent.agent.storage.integrity import check_sqlite_file, damaged_file
 from resolution_agent.agent.storage.locks import LocalConversationLocks, PostgresConversationLocks
-from resolution_agent.agent.storage.postgres import (
-    Pool,
-    PostgresAuditLog,
-    PostgresCaseStore,
-    PostgresChannelMessages,
-    PostgresOutbox,
-)
 from resolution_agent.agent.storage.sqlite import (
     SqliteAuditLog,
     SqliteCaseStore,
@@ -41,6 +33,9 @@ from resolution_agent.agent.storage.sqlite import (
     SqliteStore,
 )
 from resolution_agent.tools.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from resolution_agent.agent.storage.postgres import Pool
 
 _Store = TypeVar("_Store", bound=SqliteStore)
 _CONNECT_TIMEOUT_S = 10.0
@@ -70,6 +65,7 @@ async def open_storage(
     ``data_dir``, or memory when ``checkpointer`` is ``"memory"``. A ``checkpointer`` passed
     in replaces the configured one (the stores still come from the settings).
     """
+    check_backend_installed(settings)
     if settings.database_url is not None:
         return await _open_postgres(settings, stack, checkpointer)
     return await _open_embedded(settings, stack, checkpointer)
@@ -83,11 +79,16 @@ async def _open_embedded(
         if memory:
             checkpointer = InMemorySaver(serde=checkpoint_serializer())
         else:
+            check_sqlite_file(s.checkpoint_file)
             s.checkpoint_file.parent.mkdir(parents=True, exist_ok=True)
             saver = await stack.enter_async_context(
                 AsyncSqliteSaver.from_conn_string(str(s.checkpoint_file))
             )
             saver.serde = checkpoint_serializer()
+            try:
+                await saver.setup()  # a file SQLite cannot read fails start-up, not a turn
+            except sqlite3.DatabaseError as exc:
+                raise damaged_file(s.checkpoint_file, str(exc)) from exc
             checkpointer = saver
 
     async def opened(store: _Store) -> _Store:
@@ -108,9 +109,36 @@ async def _open_embedded(
     )
 
 
+def check_backend_installed(settings: Settings) -> None:
+    """The configured backend's modules import, or ConfigurationError naming the extra.
+
+    PostgreSQL's (the ``postgres`` extra) are imported only in this module's functions, never
+    at the top of a module: an install without the extra runs the embedded backends. Commands
+    whose storage opens later, inside a server, call this first to fail with one line.
+    """
+    if settings.database_url is None:
+        return
+    extras.require(
+        "postgres",
+        "psycopg",
+        "psycopg_pool",
+        "langgraph.checkpoint.postgres.aio",
+        needed_by="RESOLVE_DATABASE_URL (the PostgreSQL backend)",
+    )
+
+
 async def _open_postgres(
     s: Settings, stack: AsyncExitStack, checkpointer: BaseCheckpointSaver[Any] | None
 ) -> Storage:
+    from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
+
+    from resolution_agent.agent.storage.postgres import (
+        PostgresAuditLog,
+        PostgresCaseStore,
+        PostgresChannelMessages,
+        PostgresOutbox,
+    )
+
     assert s.database_url is not None
     url = s.database_url.get_secret_value()
     pool = await open_pool(url, s.database_pool_size, stack, name="storage")
@@ -136,6 +164,9 @@ async def _open_postgres(
 async def open_pool(url: str, size: int, stack: AsyncExitStack, *, name: str) -> Pool:
     """An open connection pool as LangGraph's Postgres checkpointer needs it (autocommit, dict
     rows, no prepared statements), each session in UTC; ``stack`` closes it."""
+    from psycopg import AsyncConnection
+    from psycopg.rows import DictRow, dict_row
+    from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
     async def utc(conn: AsyncConnection[DictRow]) -> None:
         await conn.execute("SET TIME ZONE 'UTC'")

@@ -1,7 +1,7 @@
 """How many model calls, tokens and dollars the LLM planner's fast path saves on the eval suite.
 
 Runs every scenario of the suite twice through the LLM planner on the simulated model of
-``agent.testing.simulated_planner`` (the offline engine answering as a model: deterministic, no
+``agent.planning.simulated`` (the offline engine answering as a model: deterministic, no
 network, tokens estimated from the prompts actually sent): once with the fast path on (a
 confident intent that an offline procedure fully handles never calls the model) and once with
 it off. Prints model calls, tokens, cost and pass rate for each and the saving (and, for
@@ -25,8 +25,8 @@ from pathlib import Path
 
 from resolution_agent.agent.planning import Planner
 from resolution_agent.agent.planning.llm import LLMPlannerConfig
+from resolution_agent.agent.planning.simulated import ENGINE_MODEL, SimulatedPlanner
 from resolution_agent.agent.settings import Settings
-from resolution_agent.agent.testing.simulated_planner import ENGINE_MODEL, SimulatedPlanner
 from resolution_agent.evals.report import write_report
 from resolution_agent.evals.suite import evaluate
 from resolution_agent.evals.summary import Report

@@ -5,7 +5,7 @@ happened (same tool, arguments and outcome, in order) and no action that happene
 missing; the summary's queue and priority are those of the rule that fired (looked up again
 in ``policies/``, with "topic" resolved through the intent's topic queue); and the first
 reason names that rule. Runs the suite twice: on the offline planner, and on the LLM planner
-(fast path off, the simulated engine model of ``agent.testing.simulated_planner``, so its own
+(fast path off, the simulated engine model of ``agent.planning.simulated``, so its own
 rules such as ``ESC-LLM-HANDOFF`` are checked too). Prints the figures; asserts nothing.
 
     python benchmarks/handoff_faithfulness.py [PATH ...] [--offline-only]
@@ -19,9 +19,9 @@ from pathlib import Path
 
 from resolution_agent.agent.planning import Planner
 from resolution_agent.agent.planning.llm import LLMPlannerConfig, llm_rule_route
+from resolution_agent.agent.planning.simulated import SimulatedPlanner
 from resolution_agent.agent.policies import Policies, load_policies
 from resolution_agent.agent.settings import Settings
-from resolution_agent.agent.testing.simulated_planner import SimulatedPlanner
 from resolution_agent.evals.loader import Scenario, load_suite
 from resolution_agent.evals.runner import PlannerFactory, RunRecord, SuiteRunner, jobs_for
 

@@ -13,7 +13,10 @@ from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, JsonValue
 
-EventKind = Literal["guard", "tool_call", "output", "escalation", "input"]
+#: ``tool_intent`` is appended (and committed) before a write is sent to the bank; the
+#: ``tool_call`` with the same idempotency key says how it ended (ok, failed or unknown). An
+#: intent with no ``tool_call`` is a write whose outcome nobody recorded (a crash between).
+EventKind = Literal["guard", "tool_intent", "tool_call", "output", "escalation", "input"]
 
 
 class AuditEvent(BaseModel):

@@ -6,11 +6,17 @@ ResolveError (tools.errors)
 ├── UnknownCustomerError      the bank has no such customer
 ├── UnknownConversationError  no conversation with that id has been stored
 ├── ConversationOwnershipError a conversation id is reused for another customer
+├── StorageError              stored data (a SQLite file, the database) cannot be read or
+│   │                         written: names the file and what to run
+│   └── DamagedConversationError one conversation's state cannot be read (it is handed off)
 └── InvalidRequestError       an API argument is malformed (not the message text: bad
                               message text gets a reply, never an exception)
 """
 
 from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
 
 from resolution_agent.tools.errors import (
     BankError,
@@ -55,6 +61,53 @@ class CaseConflictError(ResolveError):
     """The case is not in a state that allows this (claimed by someone else, already closed)."""
 
 
+class StorageError(ResolveError):
+    """Stored data cannot be used: a damaged or unreadable file, a database that fails.
+
+    The message names the file (or the database) and what to run; ``path`` is the file, when
+    there is one. A damaged *conversation* is not this error: it is handed off
+    (``ESC-DAMAGED-CONVERSATION``) and the customer's message kept.
+    """
+
+    def __init__(self, message: str, *, path: Path | None = None) -> None:
+        self.path = path
+        super().__init__(message)
+
+
+class DamagedConversationError(StorageError):
+    """One conversation's stored state cannot be read; only reading it raises this.
+
+    Its next customer message sets the damaged state aside and hands the conversation off
+    (``ESC-DAMAGED-CONVERSATION``) with the message kept; other conversations are unaffected.
+    """
+
+    def __init__(self, conversation_id: str, problem: str) -> None:
+        self.conversation_id = conversation_id
+        super().__init__(
+            f"conversation {conversation_id!r} is damaged: its stored state cannot be read "
+            f"({problem}); the customer's next message hands it off to a COp "
+            "(ESC-DAMAGED-CONVERSATION) with the damaged state set aside"
+        )
+
+
+def storage_failure(exc: BaseException) -> BaseException | None:
+    """The database error behind ``exc`` (SQLite's or psycopg's), or None when there is none.
+
+    Follows explicit causes (``raise ... from``), never an error merely raised while handling
+    one. psycopg is an optional extra, so its errors are recognised by module, not imported.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, sqlite3.Error) or any(
+            c.__module__.split(".")[0] in ("psycopg", "psycopg_pool") for c in type(current).__mro__
+        ):
+            return current
+        current = current.__cause__
+    return None
+
+
 class InvalidRequestError(ResolveError):
     """An argument of an API call is malformed; the message says which and what is allowed."""
 
@@ -65,9 +118,11 @@ __all__ = [
     "CaseConflictError",
     "ConfigurationError",
     "ConversationOwnershipError",
+    "DamagedConversationError",
     "DataFileError",
     "InvalidRequestError",
     "ResolveError",
+    "StorageError",
     "UnknownConversationError",
     "UnknownCustomerError",
     "UnknownToolError",

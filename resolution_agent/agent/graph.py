@@ -26,6 +26,7 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
+from langgraph.types import Durability
 from pydantic import BaseModel
 
 from resolution_agent.agent import handoff_model
@@ -55,6 +56,14 @@ from resolution_agent.tools import models as tool_models
 log = structlog.get_logger("resolution_agent.agent.graph")
 
 NodeFn = Callable[[ConversationState, Deps], Awaitable[dict[str, Any]]]
+
+#: Every run of the graph writes each step's checkpoint before the next step starts.
+#: LangGraph's default ("async") saves in the background while the next node runs, so ``act``
+#: could send a write to the bank while the step before it (the customer's "yes") was still
+#: unsaved, and a failing save surfaced only after the bank had acted. "sync" makes a failing
+#: save stop the turn before the next node, so nothing reaches the bank unless the
+#: conversation up to it is stored.
+DURABILITY: Durability = "sync"
 
 
 def checkpoint_serializer() -> JsonPlusSerializer:

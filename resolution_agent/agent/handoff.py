@@ -1,8 +1,12 @@
-"""The handoff summary a COp reads: built from the state, so every action listed happened.
+"""The handoff summary a COp reads: built from the records, so every action listed was sent.
 
 No fact here is written by a model. Actions come from the executed-action records with
-their real outcomes; reasons from the rules that fired; open items from what the agent was
-still waiting for. Card numbers never appear: tool records only hold the last four digits.
+their real outcomes (``unknown`` for a write the bank may have done unheard), and from the
+audit trail for a write the conversation's own record lost (its intent was stored before it
+was sent: :mod:`agent.nodes.act`); reasons from the rules that fired; open items from what the
+agent was still waiting for. An action of unknown outcome is never called failed, and the
+next steps then begin with checking it at the bank, never with doing it again.
+Card numbers never appear: tool records only hold the last four digits.
 The one model-written part, the LLM planner's optional narrative, is shown only when
 :func:`agent.handoff_narrative.check_narrative` finds every action, amount and date in it
 among those facts.
@@ -11,11 +15,15 @@ among those facts.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 import structlog
+from pydantic import JsonValue
 
+from resolution_agent.agent.audit import AuditEvent
 from resolution_agent.agent.handoff_model import (
+    SAID_AS,
     CitedArticle,
     HandoffAction,
     HandoffEntities,
@@ -26,7 +34,7 @@ from resolution_agent.agent.handoff_model import (
 )
 from resolution_agent.agent.handoff_narrative import check_narrative
 from resolution_agent.agent.policies import Policies
-from resolution_agent.agent.state import ConversationState, Escalation
+from resolution_agent.agent.state import ConversationState, Escalation, ToolCall
 from resolution_agent.agent.templates import Templates, money
 from resolution_agent.agent.understanding.entities import extract_entities
 
@@ -39,6 +47,7 @@ __all__ = [
     "TranscriptLine",
     "build_handoff",
     "mask_card_numbers",
+    "unconfirmed_writes",
 ]
 
 log = structlog.get_logger("resolution_agent.agent.handoff")
@@ -62,8 +71,56 @@ def mask_card_numbers(text: str) -> str:
     return _CARD_NUMBER.sub(last_four, text)
 
 
-def _action_summary(args: dict[str, object]) -> str:
+def _action_summary(args: Mapping[str, object]) -> str:
     return ", ".join(f"{k}={v}" for k, v in args.items() if k != "customer_id") or "(no arguments)"
+
+
+_NO_OUTCOME = "sent to the bank; its answer was never recorded (the agent stopped first)"
+
+
+def _audited_writes(
+    state: ConversationState, audit: Sequence[AuditEvent]
+) -> list[tuple[AuditEvent, AuditEvent | None]]:
+    """Writes whose intent the audit holds but the conversation's actions do not, each with
+    its recorded outcome (``tool_call`` under the same idempotency key) or None."""
+    held = {a.result.idempotency_key for a in state.actions if a.result.idempotency_key}
+    outcomes = {e.detail.get("idempotency_key"): e for e in audit if e.kind == "tool_call"}
+    intents: dict[JsonValue, AuditEvent] = {}
+    for event in audit:  # a resumed write sends its key again: one action per key
+        key = event.detail.get("idempotency_key")
+        if event.kind == "tool_intent" and key not in held:
+            intents.setdefault(key, event)
+    return [(intent, outcomes.get(key)) for key, intent in intents.items()]
+
+
+def _args(value: JsonValue) -> dict[str, JsonValue]:
+    return dict(value) if isinstance(value, dict) else {}
+
+
+def _audited_action(intent: AuditEvent, outcome: AuditEvent | None) -> HandoffAction:
+    said = outcome.detail.get("outcome") if outcome is not None else None
+    detail = outcome.detail.get("failure") if outcome is not None else None
+    return HandoffAction(
+        tool=str(intent.detail.get("tool", "")),
+        summary=_action_summary(_args(intent.detail.get("args"))),
+        outcome=next((a for t, a in SAID_AS.items() if t == said), "unknown"),
+        detail=str(detail) if detail else ("" if outcome is not None else _NO_OUTCOME),
+        turn=intent.turn,
+    )
+
+
+def unconfirmed_writes(state: ConversationState, audit: Sequence[AuditEvent]) -> list[ToolCall]:
+    """The writes the customer has not been told about that may or may not have happened:
+    this turn's of unknown outcome, and those only the audit holds, with no outcome known."""
+    calls = [a.call for a in state.turn_actions() if a.outcome == "unknown"]
+    for intent, outcome in _audited_writes(state, audit):
+        if outcome is None or outcome.detail.get("outcome") == "unknown":
+            calls.append(
+                ToolCall(
+                    tool=str(intent.detail.get("tool", "")), args=_args(intent.detail.get("args"))
+                )
+            )
+    return calls
 
 
 _DISTRESS = re.compile(
@@ -110,18 +167,22 @@ def build_handoff(
     templates: Templates,
     *,
     now: datetime,
+    audit: Sequence[AuditEvent] = (),
 ) -> HandoffSummary:
+    """The summary of ``state`` for a COp; ``audit`` (the conversation's audit events) adds
+    any write that was sent but is missing from the state's actions (a crash in between)."""
     intent_policy = policies.intent(state.active_intent) if state.active_intent else None
     actions = [
         HandoffAction(
             tool=a.call.tool,
             summary=_action_summary(dict(a.call.args)),
-            outcome="succeeded" if a.ok else "failed",
+            outcome=SAID_AS[a.outcome],
             detail="" if a.ok or a.result.failure is None else a.result.failure.message,
             turn=a.turn,
         )
         for a in state.actions
     ]
+    actions += [_audited_action(i, o) for i, o in _audited_writes(state, audit)]
     open_items: list[str] = []
     if state.pending is not None:
         what = (
@@ -131,12 +192,30 @@ def build_handoff(
             f"Customer had not yet {what} {state.pending.call.tool} "
             f"({_action_summary(dict(state.pending.call.args))})."
         )
-    for a in state.actions:
-        if not a.ok:
+    for action in actions:
+        if action.outcome == "failed":
             open_items.append(
-                f"{a.call.tool} did not succeed; check it before telling the "
+                f"{action.tool} did not succeed; check it before telling the "
                 "customer anything about it."
             )
+        elif action.outcome == "unknown":
+            open_items.append(
+                f"{action.tool} ({action.summary}): outcome unknown — check at the bank "
+                "before retrying; the customer was told it could not be confirmed."
+            )
+    unknown = [a for a in actions if a.outcome == "unknown"]
+    next_steps = intent_policy.next_steps if intent_policy else []
+    if unknown:
+        # The usual steps may redo what the bank has perhaps already done (a second card
+        # ordered, a payment cancelled twice): checking comes first, and decides the rest.
+        next_steps = [
+            *(
+                f"Check at the bank whether {a.tool} ({a.summary}) went through; do not "
+                "repeat it unless the bank shows it was not done."
+                for a in unknown
+            ),
+            "Tell the customer what the check shows, then finish only what is still to do.",
+        ]
     reasons = [
         HandoffReason(rule_id=r.rule_id, reason=r.reason)
         for r in state.fired_rules
@@ -166,7 +245,7 @@ def build_handoff(
         identity=state.identity,
         actions=actions,
         open_items=open_items,
-        next_steps=intent_policy.next_steps if intent_policy else [],
+        next_steps=next_steps,
         risk_flags=list(state.risk_flags),
         sentiment=customer_sentiment(state),
         entities=_entities(state, now),

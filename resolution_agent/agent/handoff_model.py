@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from resolution_agent.agent.vocabulary import Priority, Queue, Role
-from resolution_agent.tools.vocabulary import IdentityLevel
+from resolution_agent.tools.vocabulary import IdentityLevel, ToolOutcome
 
 SCHEMA_VERSION = 1
 
@@ -21,12 +21,22 @@ class HandoffReason(BaseModel):
     detail: str = ""
 
 
+#: What a COp (and the API) is told an action did. ``unknown``: the request was sent but no
+#: answer was heard (or none was recorded), so the bank may have done it: check before retrying.
+ActionOutcome = Literal["succeeded", "failed", "unknown"]
+SAID_AS: dict[ToolOutcome, ActionOutcome] = {
+    "ok": "succeeded",
+    "failed": "failed",
+    "unknown": "unknown",
+}
+
+
 class HandoffAction(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     tool: str
     summary: str
-    outcome: Literal["succeeded", "failed"]
+    outcome: ActionOutcome
     detail: str = ""
     turn: int
 

@@ -7,7 +7,8 @@ recognise against those facts and the narrative is kept only when nothing is unb
 
 - **actions**: a tool name must be one that ran (or is waiting, in the open items); a verb
   that says something was done ("froze", "cancelled", "raised a dispute") needs a tool that
-  succeeded; one said not to be done ("was not frozen") must not have succeeded. A refund,
+  succeeded; one said not to be done ("was not frozen") must not have succeeded, nor be of
+  unknown outcome (the bank may have done it: neither claim is backed). A refund,
   reimbursement or credit is never backed: no tool can give one.
 - **amounts**: every sum of money (``£45``, ``45.00 GBP``, ``4500 pence``, ``€10``) must be
   one the customer wrote or an action's amount argument.
@@ -76,6 +77,7 @@ _TOOL_NAMES = re.compile(r"\b(" + "|".join(sorted(TOOLS_BY_NAME, key=len, revers
 
 def _action_problems(text: str, summary: HandoffSummary) -> list[str]:
     succeeded = {a.tool for a in summary.actions if a.outcome == "succeeded"}
+    unknown = {a.tool for a in summary.actions if a.outcome == "unknown"}
     mentioned_ok = {a.tool for a in summary.actions} | {
         m.group(1) for item in summary.open_items for m in _TOOL_NAMES.finditer(item)
     }
@@ -90,6 +92,9 @@ def _action_problems(text: str, summary: HandoffSummary) -> list[str]:
             if negated and backed:
                 ran = ", ".join(sorted(tools & succeeded))
                 problems.append(f"says not {label!r}, but {ran} ran")
+            elif negated and tools & unknown:
+                which = ", ".join(sorted(tools & unknown))
+                problems.append(f"says not {label!r}, but the outcome of {which} is unknown")
             elif not negated and not backed:
                 which = ", ".join(sorted(tools)) if tools else "no tool can do that"
                 problems.append(f"claims {m.group(0)!r} ({which}), which the actions do not show")

@@ -80,6 +80,7 @@ FallbackName = Literal[
     "no_answer",
     "internal_error",
     "closed_customer",
+    "damaged_conversation",
 ]
 
 

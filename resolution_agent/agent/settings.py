@@ -18,6 +18,9 @@ from resolution_agent.tools.errors import ConfigurationError
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OPENAI_MODEL = "openai:gpt-4.1-mini"
 DEFAULT_ANTHROPIC_MODEL = "anthropic:claude-sonnet-4-6"
+#: The model name of the simulated planner (``RESOLVE_MODEL=simulated``): the offline engine
+#: answering as a model, for load tests of the service with no network.
+SIMULATED_MODEL = "simulated"
 
 
 class Settings(BaseSettings):
@@ -36,7 +39,14 @@ class Settings(BaseSettings):
         default=None,
         description="Planner model, e.g. openai:gpt-4.1-mini, anthropic:claude-sonnet-4-6, "
         "openai-compatible:MODEL@URL, or 'offline'. Unset: a provider key picks that provider's "
-        "default model; no key means offline.",
+        "default model; no key means offline. 'simulated' is for load tests: the LLM planner "
+        "on a deterministic engine model (agent.planning.simulated).",
+    )
+    simulated_latency_s: float = Field(
+        default=0.0,
+        ge=0,
+        le=60,
+        description="Latency of each call of the 'simulated' model (benchmarks of the service).",
     )
     fallback_model: str | None = Field(default=None, description="Second model in the chain.")
     openai_compatible_api_key: SecretStr | None = None
@@ -86,6 +96,19 @@ class Settings(BaseSettings):
     )
     checkpoint_path: Path | None = Field(
         default=None, description="SQLite checkpoint file; default <data_dir>/checkpoints.sqlite."
+    )
+    checkpoint_retention_days: int | None = Field(
+        default=None,
+        ge=1,
+        description="Conversations idle this long (no checkpoint since), with no open case, are "
+        "deleted by `resolve storage prune` and `resolve serve`; unset keeps them. Superseded "
+        "checkpoints (all but a conversation's latest) are pruned either way.",
+    )
+    checkpoint_prune_interval_s: float = Field(
+        default=3600.0,
+        ge=0,
+        description="How often `resolve serve` prunes checkpoints (first a minute after start); "
+        "0 never.",
     )
 
     intent_classifier: Literal["embedding", "keywords"] = Field(
@@ -159,14 +182,25 @@ class Settings(BaseSettings):
     def _absolute(cls, value: Path) -> Path:
         return value.expanduser().resolve()
 
+    @field_validator("data_dir", "models_dir", "kb_dir", mode="after")
+    @classmethod
+    def _not_a_file(cls, value: Path | None) -> Path | None:
+        # Caught here, every command stops with one line instead of failing deep in a loader.
+        if value is not None and value.exists() and not value.is_dir():
+            raise ValueError(
+                f"{value} is a file, not a folder; point the variable at a folder "
+                f"(or move the file away: mv {value} {value}.moved)"
+            )
+        return value
+
     def api_key_for(self, provider: str) -> SecretStr | None:
         """The API key for a model provider (``openai``, ``anthropic``, ``openai-compatible``).
 
         The one place a key is looked up. It is the field ``<provider>_api_key``, so a new
-        provider needs only its field here.
+        provider needs only its field here. A blank key (``OPENAI_API_KEY=``) is no key.
         """
         key: SecretStr | None = getattr(self, _key_field(provider))
-        return key
+        return key if key is not None and key.get_secret_value().strip() else None
 
     def api_key_setting(self, provider: str) -> str:
         """The environment variable(s) that set ``provider``'s key, for error messages."""

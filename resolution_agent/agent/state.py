@@ -37,7 +37,7 @@ from resolution_agent.agent.vocabulary import (
     Verdict,
 )
 from resolution_agent.tools.models import ToolResult
-from resolution_agent.tools.vocabulary import IdentityLevel
+from resolution_agent.tools.vocabulary import IdentityLevel, ToolOutcome
 
 
 class _Value(BaseModel):
@@ -105,7 +105,7 @@ class ToolCall(_Value):
 
 
 class ActionRecord(_Value):
-    """A tool call that the guard allowed and that was executed, with its outcome."""
+    """A tool call that the guard allowed and that was sent to the bank, with its outcome."""
 
     call: ToolCall
     turn: int
@@ -114,6 +114,11 @@ class ActionRecord(_Value):
     @property
     def ok(self) -> bool:
         return self.result.ok
+
+    @property
+    def outcome(self) -> ToolOutcome:
+        """``ok``, ``failed``, or ``unknown``: a write the bank may have done unheard."""
+        return self.result.outcome
 
 
 class GuardDecision(_Value):

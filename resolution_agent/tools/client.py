@@ -6,6 +6,12 @@ so a retry after a lost answer never executes a write twice. A failure that surv
 retries comes back as a :class:`ToolResult` with a :class:`ToolFailure`, never as an exception
 or an error string, so the planner can decide what to tell the customer.
 
+A write whose answer never came back (a timeout, a connection dropped once the request was on
+its way, an answer that cannot be read) may have been done by the bank: when no attempt got a
+readable answer and one of them was lost that way, the failure says ``outcome_unknown`` and
+the result's outcome is ``unknown``, not ``failed``. A read that timed out is simply failed, as
+is a write the bank refused or that never left (connection refused).
+
 Each call is an ``execute_tool {tool}`` span (OpenTelemetry; the no-op tracer unless one is
 given), and every failed call (after its retries) is counted through :class:`BankCallMetrics`.
 """
@@ -63,11 +69,15 @@ class _NoMetrics:
 
 
 class _Retryable(Exception):
-    """Internal: an attempt failed in a way that another attempt may fix."""
+    """Internal: an attempt failed in a way that another attempt may fix.
 
-    def __init__(self, failure: ToolFailure) -> None:
+    ``lost``: the request may have reached the bank but its answer did not reach us.
+    """
+
+    def __init__(self, failure: ToolFailure, *, lost: bool = False) -> None:
         super().__init__(failure.message)
         self.failure = failure
+        self.lost = lost
 
 
 class BankClient:
@@ -142,6 +152,7 @@ class BankClient:
     ) -> ToolResult:
         started = time.perf_counter()
         attempts = 0
+        lost = 0  # attempts that may have reached the bank without an answer reaching us
         retrying = AsyncRetrying(
             stop=stop_after_attempt(max(1, self._retry.attempts)),
             wait=wait_random_exponential(
@@ -154,7 +165,11 @@ class BankClient:
             async for attempt in retrying:
                 with attempt:
                     attempts += 1
-                    result = await self._attempt(spec, request)
+                    try:
+                        result = await self._attempt(spec, request)
+                    except _Retryable as exc:
+                        lost += exc.lost
+                        raise
         except RetryError as exc:
             last = exc.last_attempt.exception()
             failure = (
@@ -162,7 +177,15 @@ class BankClient:
                 if isinstance(last, _Retryable)
                 else ToolFailure(kind="unavailable", message=str(last), retryable=True)
             )
-            log.warning("tool_call_failed", tool=spec.name, attempts=attempts, kind=failure.kind)
+            if spec.effect == "write" and lost:
+                failure = _unknown_outcome(spec, failure, attempts, lost)
+            log.warning(
+                "tool_call_failed",
+                tool=spec.name,
+                attempts=attempts,
+                kind=failure.kind,
+                outcome_unknown=failure.outcome_unknown,
+            )
             return ToolResult(
                 tool=spec.name,
                 ok=False,
@@ -207,13 +230,15 @@ class BankClient:
                 response = await self._client.send(request)
         except (httpx.TimeoutException, TimeoutError) as exc:
             raise _Retryable(
-                ToolFailure(kind="timeout", message=f"bank timed out: {exc!r}", retryable=True)
+                ToolFailure(kind="timeout", message=f"bank timed out: {exc!r}", retryable=True),
+                lost=not isinstance(exc, _NEVER_SENT),
             ) from exc
         except httpx.TransportError as exc:
             raise _Retryable(
                 ToolFailure(
                     kind="unavailable", message=f"bank unreachable: {exc!r}", retryable=True
-                )
+                ),
+                lost=not isinstance(exc, _NEVER_SENT),
             ) from exc
         status = response.status_code
         if status >= 500 or status == 429:
@@ -237,9 +262,31 @@ class BankClient:
                     retryable=True,
                     message=f"bank answer to {spec.name} did not match its schema "
                     f"({exc.error_count()} errors)",
-                )
+                ),
+                lost=True,  # the bank answered success, in words we cannot read
             ) from exc
         return ToolResult(tool=spec.name, ok=True, data=parsed.model_dump(mode="json"))
+
+
+# Failures that happen before the request leaves: the bank cannot have seen it.
+_NEVER_SENT = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    httpx.UnsupportedProtocol,
+)
+
+
+def _unknown_outcome(spec: ToolSpec, last: ToolFailure, attempts: int, lost: int) -> ToolFailure:
+    """The failure of a write that the bank may have done: no attempt got a readable answer."""
+    return last.model_copy(
+        update={
+            "outcome_unknown": True,
+            "message": f"no readable answer from the bank to {spec.name} in {attempts} "
+            f"attempt(s) ({lost} lost after sending; last: {last.message}); it may have "
+            "been done: check at the bank before retrying it",
+        }
+    )
 
 
 def _end_tool_span(span: Span, result: ToolResult) -> None:

@@ -189,7 +189,8 @@ class ToolSpec(ModelSchemas):
     @property
     def template(self) -> str:
         """The tool's prompt template: its ``confirm`` part asks the customer to confirm a
-        call, its ``done`` part tells them the call succeeded (a write tool may have either)."""
+        call, its ``done`` part tells them the call succeeded, its ``unconfirmed`` part names
+        the call when its outcome is unknown (a write tool may have any of them)."""
         return f"tools/{self.name}.j2"
 
     def path_params(self) -> list[str]:

@@ -22,6 +22,7 @@ from resolution_agent.tools.vocabulary import (
     DisputeStatus,
     FailureKind,
     PaymentStatus,
+    ToolOutcome,
     TransactionStatus,
 )
 
@@ -169,6 +170,9 @@ class ToolFailure(BaseModel):
     message: str
     status_code: int | None = None
     retryable: bool = False
+    # A write whose answer was lost on every attempt (timeout, connection dropped after
+    # sending, unreadable answer): the bank may have acted, so nobody may say it failed.
+    outcome_unknown: bool = False
 
 
 class ToolResult(BaseModel):
@@ -187,6 +191,14 @@ class ToolResult(BaseModel):
     attempts: int = 1
     idempotency_key: str | None = None
     elapsed_ms: float = 0.0
+
+    @property
+    def outcome(self) -> ToolOutcome:
+        """``unknown`` when the bank may have acted without our hearing of it; never retry
+        such a call blind, and never tell anyone it failed."""
+        if self.ok:
+            return "ok"
+        return "unknown" if self.failure is not None and self.failure.outcome_unknown else "failed"
 
     def parsed(self, model: type[_M]) -> _M:
         """The result as its typed model; raises ``ValueError`` for a failed call."""

@@ -31,6 +31,9 @@ ToolEffect = Literal["read", "write"]
 FailureKind = Literal[
     "not_found", "invalid", "conflict", "forbidden", "unavailable", "timeout", "bad_response"
 ]
+#: What a tool call is known to have done: succeeded, failed (the bank did not act), or unknown
+#: (a write whose answer never came back: the bank may have acted).
+ToolOutcome = Literal["ok", "failed", "unknown"]
 
 #: The kinds of record a customer owns, as the agent keeps their ids for ownership checks.
 Collection = Literal["customers", "accounts", "cards", "transactions", "payments", "direct_debits"]

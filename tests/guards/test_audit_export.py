@@ -84,6 +84,10 @@ async def test_every_guard_decision_is_recorded_before_its_tool_runs(
     for index, event in enumerate(events):
         if event["kind"] == "tool_call":
             before = events[index - 1]
+            key = event["detail"]["idempotency_key"]
+            if key is not None:  # a write: its intent is stored between the guard and the call
+                assert (before["kind"], before["detail"]["idempotency_key"]) == ("tool_intent", key)
+                before = events[index - 2]
             assert (before["kind"], before["detail"]["verdict"]) == ("guard", "allow")
             assert before["detail"]["tool"] == event["detail"]["tool"]
 

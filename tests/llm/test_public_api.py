@@ -70,6 +70,7 @@ def test_llm_planner_public_names() -> None:
             "Usage",
             "agent_events",
             "build_planner",
+            "check_planner_key",
             "events_of",
             "llm_rule_route",
             "offered_specs",

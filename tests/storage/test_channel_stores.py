@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from resolution_agent.agent.storage import Storage, UnknownRecordError
+from resolution_agent.agent.storage import Claim, Storage, UnknownRecordError
 from resolution_agent.agent.storage.base import DELIVERY_LEASE
 
 T0 = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
@@ -23,11 +23,14 @@ async def test_a_new_message_is_claimed_and_a_redelivery_gets_the_recorded_reply
     await messages.answer("app", "msg-1", REPLY, now=T0 + timedelta(seconds=2))
     redelivered = await messages.claim("app", "msg-1", "conv-1")
     other_channel = await messages.claim("sms", "msg-1", "conv-9")
+    reused = await messages.claim("app", "msg-1", "conv-2")
 
-    assert first is None
-    assert unfinished is None  # never answered: the turn runs again (same idempotency keys)
-    assert redelivered == REPLY  # exactly as stored
-    assert other_channel is None  # message ids are unique per channel
+    assert first == Claim(conversation_id="conv-1")
+    # Never answered: the turn runs again (same idempotency keys).
+    assert unfinished == Claim(conversation_id="conv-1")
+    assert redelivered == Claim(conversation_id="conv-1", reply_json=REPLY)  # exactly as stored
+    assert other_channel == Claim(conversation_id="conv-9")  # message ids are per channel
+    assert reused == redelivered  # the first conversation is kept, for the caller to refuse
 
 
 async def test_answering_a_message_never_claimed_is_an_error(storage: Storage) -> None:

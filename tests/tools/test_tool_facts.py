@@ -112,6 +112,13 @@ def test_every_write_tool_has_a_done_part(spec: ToolSpec) -> None:
         assert "done" in _parts(PROMPTS / spec.template)
 
 
+@pytest.mark.parametrize("spec", [s for s in TOOLS if s.effect == "write"], ids=lambda s: s.name)
+def test_every_write_tool_with_a_template_says_what_could_not_be_confirmed(spec: ToolSpec) -> None:
+    """The part a hand-off uses when the tool's outcome is unknown ("cancelling your card")."""
+    if spec.name not in NO_DONE_TEMPLATE:
+        assert "unconfirmed" in _parts(PROMPTS / spec.template)
+
+
 def test_every_tool_template_names_a_declared_write_tool_and_holds_only_its_parts() -> None:
     paths = sorted((PROMPTS / "tools").glob("*"))
     assert paths
@@ -122,4 +129,4 @@ def test_every_tool_template_names_a_declared_write_tool_and_holds_only_its_part
         assert spec.effect == "write", f"{path}: {spec.name} changes nothing to confirm"
         parts = _parts(path)
         assert parts, f"{path} has no part"
-        assert set(parts) <= {"confirm", "done"}, f"{path}: unknown part in {parts}"
+        assert set(parts) <= {"confirm", "done", "unconfirmed"}, f"{path}: unknown part {parts}"

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 from resolution_agent.agent.handoff import HandoffSummary
+from resolution_agent.agent.handoff_model import SAID_AS, ActionOutcome
 from resolution_agent.agent.planning.llm import Usage
 from resolution_agent.agent.state import Citation, ConversationState, Message
 from resolution_agent.agent.vocabulary import ConversationStatus
@@ -17,7 +18,7 @@ class ActionTaken(BaseModel):
 
     tool: str
     args: dict[str, JsonValue]
-    outcome: Literal["succeeded", "failed"]
+    outcome: ActionOutcome
     detail: str = ""
 
 
@@ -60,7 +61,7 @@ def action_taken(record: Any) -> ActionTaken:
     return ActionTaken(
         tool=record.call.tool,
         args=record.call.args,
-        outcome="succeeded" if record.ok else "failed",
+        outcome=SAID_AS[record.result.outcome],
         detail=failure.message if failure else "",
     )
 

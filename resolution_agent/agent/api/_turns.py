@@ -8,8 +8,10 @@ the :class:`Reply`.
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import time
 from collections.abc import AsyncIterator
+from datetime import datetime
 from typing import Any, get_args
 
 import structlog
@@ -18,18 +20,26 @@ from resolution_agent.agent.api._models import Conversation, Reply, action_taken
 from resolution_agent.agent.audit import AuditEvent
 from resolution_agent.agent.errors import (
     ConversationOwnershipError,
+    DamagedConversationError,
     InvalidRequestError,
+    ResolveError,
+    StorageError,
     UnknownConversationError,
     UnknownCustomerError,
+    storage_failure,
 )
 from resolution_agent.agent.escalation import fallback_escalation
+from resolution_agent.agent.graph import DURABILITY
 from resolution_agent.agent.ids import check_id
 from resolution_agent.agent.nodes.deps import Deps
 from resolution_agent.agent.nodes.escalate import hand_off
 from resolution_agent.agent.observability import turn_span
 from resolution_agent.agent.planning.llm import AgentEvent, LLMPlanner, agent_events
+from resolution_agent.agent.policies import FallbackName
 from resolution_agent.agent.state import ConversationState, Message
 from resolution_agent.agent.storage.base import ChannelMessages
+from resolution_agent.agent.storage.integrity import CONVERSATION_DAMAGE, damaged_file, set_aside
+from resolution_agent.agent.storage.retention import PruneReport, prune_checkpoints
 from resolution_agent.agent.wiring import Wiring
 from resolution_agent.tools.declarations import get_tool
 from resolution_agent.tools.vocabulary import IdentityLevel
@@ -68,6 +78,9 @@ class CustomerTurns(Wiring):
         With the channel's ``message_id``, a redelivered message (a retry after a lost reply,
         the same message sent to two workers) gets the first reply and runs nothing again; a
         turn that a crash interrupted is resumed from its last checkpoint, not started again.
+        When the agent's storage fails, this raises :class:`StorageError` and the message is
+        not answered (nothing reaches the bank unless stored first): deliver it again once the
+        storage is back.
         """
 
         async def drain() -> Reply:
@@ -147,34 +160,66 @@ class CustomerTurns(Wiring):
         async with self._locks.hold(conversation_id):
             structlog.contextvars.bind_contextvars(conversation_id=conversation_id)
             try:
-                await self._admit(graph, deps, conversation_id, customer_id)
+                damage = await self._admit(graph, deps, conversation_id, customer_id)
                 config = _config(conversation_id)
                 tagged = None if message_id is None else f"{channel}:{message_id}"
                 if message_id is not None:
-                    recorded = await self._channel_messages().claim(
+                    claimed = await self._channel_messages().claim(
                         channel, message_id, conversation_id
                     )
-                    if recorded is not None:  # answered before: the same reply, nothing runs
+                    if claimed.conversation_id != conversation_id:
+                        # Never another conversation's (another customer's) reply or record.
+                        raise InvalidRequestError(
+                            f"message_id {message_id!r} of channel {channel!r} was already "
+                            "used in another conversation; a channel's message ids must be "
+                            "unique across its conversations: send this message with a new id"
+                        )
+                    if claimed.reply_json is not None:  # answered: the same reply, nothing runs
                         log.info("message_redelivered", message_id=message_id)
-                        yield Reply.model_validate_json(recorded)
+                        yield Reply.model_validate_json(claimed.reply_json)
                         return
                 inputs = _inputs(conversation_id, customer_id, text, identity, tagged)
                 with turn_span(deps.tracer, conversation_id=conversation_id):
                     try:
-                        values = await self._resume(graph, config, tagged)
+                        if damage is not None:  # its stored state is unreadable: hand off
+                            values = await self._recover(
+                                graph,
+                                deps,
+                                config,
+                                conversation_id,
+                                customer_id,
+                                text,
+                                damage,
+                                fallback="damaged_conversation",
+                                message_id=tagged,
+                            )
+                        else:
+                            values = await self._resume(graph, config, tagged)
                         if values is None and events:
                             chunks = graph.astream(
-                                inputs, config, stream_mode=["updates", "custom"]
+                                inputs,
+                                config,
+                                stream_mode=["updates", "custom"],
+                                durability=DURABILITY,
                             )
                             async for event in agent_events(chunks):
                                 yield event
                             values = (await graph.aget_state(config)).values
                         elif values is None:
-                            values = await graph.ainvoke(inputs, config)
+                            values = await graph.ainvoke(inputs, config, durability=DURABILITY)
                     except Exception as exc:  # a bug must hand off safely, never lose a message
+                        if isinstance(exc, StorageError) or storage_failure(exc) is not None:
+                            raise  # the hand-off could not be stored either: see below
                         log.exception("turn_failed", error=type(exc).__name__)
                         values = await self._recover(
-                            graph, deps, config, conversation_id, customer_id, text, repr(exc)
+                            graph,
+                            deps,
+                            config,
+                            conversation_id,
+                            customer_id,
+                            text,
+                            repr(exc),
+                            message_id=tagged,
                         )
                 reply = self._finish(values)
                 if message_id is not None:
@@ -183,6 +228,18 @@ class CustomerTurns(Wiring):
                     )
                 deps.metrics.observe_turn(reply.status, time.perf_counter() - started)
                 yield reply
+            except Exception as exc:
+                failure = storage_failure(exc)
+                if failure is None or isinstance(exc, ResolveError):
+                    raise
+                log.error("turn_not_stored", error=type(failure).__name__)
+                raise StorageError(
+                    f"the conversation could not be read or saved ({failure}), so this message "
+                    "was not answered; make the agent's storage usable again (disk space, "
+                    "RESOLVE_DATA_DIR present, database reachable) and deliver the message "
+                    "again, with the same message id: the turn resumes from its last stored "
+                    "step, and a write already sent is in the audit trail and is not repeated"
+                ) from exc
             finally:
                 structlog.contextvars.unbind_contextvars("conversation_id")
 
@@ -197,6 +254,9 @@ class CustomerTurns(Wiring):
         steps checkpointed and the rest pending: LangGraph resumes it from there, and the
         ``act`` steps already done are not run again (those after send the same idempotency
         keys). A turn that finished but whose answer was never recorded is simply read back.
+        A crash after a node's writes were saved but before its step's checkpoint leaves
+        every task of the step done and none ``next``: the turn is unfinished all the same
+        (``tasks`` is empty only once the graph has ended).
         """
         if tagged is None:
             return None
@@ -206,18 +266,46 @@ class CustomerTurns(Wiring):
         state = ConversationState.model_validate(snapshot.values)
         if not any(m.message_id == tagged for m in state.transcript):
             return None
-        if snapshot.next:
-            log.warning("turn_resumed", next=list(snapshot.next))
-            return await graph.ainvoke(None, config)
+        if snapshot.next or snapshot.tasks:
+            log.warning("turn_resumed", next=[t.name for t in snapshot.tasks])
+            return await graph.ainvoke(None, config, durability=DURABILITY)
         return snapshot.values
 
-    async def _admit(self, graph: Any, deps: Deps, conversation_id: str, customer_id: str) -> None:
-        snapshot = await graph.aget_state(_config(conversation_id))
-        if snapshot.values:
-            if snapshot.values.get("customer_id") != customer_id:
-                raise ConversationOwnershipError(conversation_id)
-        else:
+    async def _admit(
+        self, graph: Any, deps: Deps, conversation_id: str, customer_id: str
+    ) -> str | None:
+        """Admit the customer to the conversation; what is wrong if its state cannot be read.
+
+        A stored state that no longer deserialises or validates is set aside (kept under
+        another thread id) and the turn hands the conversation off with the customer's
+        message (``ESC-DAMAGED-CONVERSATION``); other conversations never notice. A SQLite
+        file SQLite itself cannot read is the whole store's problem: :class:`StorageError`.
+        """
+        try:
+            snapshot = await graph.aget_state(_config(conversation_id))
+            stored = ConversationState.model_validate(snapshot.values) if snapshot.values else None
+        except sqlite3.DatabaseError as exc:
+            if type(exc) is not sqlite3.DatabaseError:  # locked, disk I/O: not the content
+                raise
+            raise damaged_file(deps.settings.checkpoint_file, str(exc)) from exc
+        except CONVERSATION_DAMAGE as exc:
+            return await self._set_aside(deps, conversation_id, customer_id, exc)
+        if stored is None:
             await self._check_customer(deps, customer_id)
+        elif stored.customer_id != customer_id:
+            raise ConversationOwnershipError(conversation_id)
+        return None
+
+    async def _set_aside(
+        self, deps: Deps, conversation_id: str, customer_id: str, exc: Exception
+    ) -> str:
+        """Move an unreadable conversation out of the way; the detail for the hand-off."""
+        assert self._storage is not None  # set whenever the agent is open
+        kept_as = await set_aside(self._storage.checkpointer, conversation_id)
+        # The type only: a validation message could quote the customer's data.
+        log.error("conversation_damaged", error=type(exc).__name__, kept_as=kept_as)
+        await self._check_customer(deps, customer_id)
+        return f"stored state unreadable ({type(exc).__name__}); kept as {kept_as or 'nothing'}"
 
     def _finish(self, values: Any) -> Reply:
         state = ConversationState.model_validate(values)
@@ -227,6 +315,16 @@ class CustomerTurns(Wiring):
             usage = self._active_planner.turn_usage(state.conversation_id, state.turn)
             reply = reply.model_copy(update={"usage": usage})
         return reply
+
+    async def check_customer(self, customer_id: str) -> None:
+        """Raise :class:`UnknownCustomerError` unless the bank knows ``customer_id``.
+
+        For channels that should refuse a customer before taking their first message (the
+        terminal chat); :meth:`handle_message` makes the same check on a new conversation.
+        """
+        _, deps = self._require()
+        check_id("customer_id", customer_id)
+        await self._check_customer(deps, customer_id)
 
     async def _check_customer(self, deps: Deps, customer_id: str) -> None:
         if customer_id in self._known_customers:
@@ -248,11 +346,18 @@ class CustomerTurns(Wiring):
         customer_id: str,
         text: str,
         error: str,
+        *,
+        fallback: FallbackName = "internal_error",
+        message_id: str | None = None,
     ) -> dict[str, Any]:
-        snapshot = await graph.aget_state(config)
-        state = ConversationState.model_validate(
-            snapshot.values or {"conversation_id": conversation_id, "customer_id": customer_id}
-        )
+        fresh = {"conversation_id": conversation_id, "customer_id": customer_id}
+        try:
+            snapshot = await graph.aget_state(config)
+            state = ConversationState.model_validate(snapshot.values or fresh)
+        except CONVERSATION_DAMAGE as exc:  # the failed turn left a state that cannot be read
+            error = await self._set_aside(deps, conversation_id, customer_id, exc)
+            fallback = "damaged_conversation"
+            state = ConversationState.model_validate(fresh)
         now = deps.clock()
         last = state.transcript[-1] if state.transcript else None
         kept: list[Message] = []  # the customer's message, unless the graph already recorded it
@@ -263,12 +368,13 @@ class CustomerTurns(Wiring):
                     text=text[: deps.settings.max_message_chars],
                     turn=state.turn + 1,
                     at=now,
+                    message_id=message_id,  # so a redelivery is known to be this message
                 )
             )
         turn = max(state.turn, (kept or state.transcript)[-1].turn)
         state = state.model_copy(update={"transcript": [*state.transcript, *kept], "turn": turn})
         escalation = fallback_escalation(
-            "internal_error", deps.policies, state.active_intent, detail=error[:200]
+            fallback, deps.policies, state.active_intent, detail=error[:200]
         )
         update = await hand_off(state, escalation, deps)
         reply = update["this_turn"].changes["reply"]
@@ -280,9 +386,22 @@ class CustomerTurns(Wiring):
             "status": "handed_off",
             "turn": turn,
             "pending": None,
+            **fresh,  # a conversation set aside starts again from nothing
         }
         await graph.aupdate_state(config, update, as_node="respond")
         return dict((await graph.aget_state(config)).values)
+
+    async def prune_checkpoints(self, *, now: datetime | None = None) -> PruneReport:
+        """Delete superseded checkpoints, and conversations idle past the retention days.
+
+        ``resolve serve`` runs this every ``RESOLVE_CHECKPOINT_PRUNE_INTERVAL_S``; see
+        :mod:`agent.storage.retention` for what is kept.
+        """
+        self._require()
+        assert self._storage is not None  # set whenever the agent is open
+        return await prune_checkpoints(
+            self._storage, retention_days=self.settings.checkpoint_retention_days, now=now
+        )
 
     async def audit_events(self, conversation_id: str) -> list[AuditEvent]:
         """Every audit event of a conversation, in order (guard decisions, tool calls ...)."""
@@ -296,10 +415,13 @@ class CustomerTurns(Wiring):
     async def get_conversation(self, conversation_id: str) -> Conversation:
         graph, _ = self._require()
         check_id("conversation_id", conversation_id)
-        snapshot = await graph.aget_state({"configurable": {"thread_id": conversation_id}})
-        if not snapshot.values:
-            raise UnknownConversationError(conversation_id)
-        state = ConversationState.model_validate(snapshot.values)
+        try:
+            snapshot = await graph.aget_state({"configurable": {"thread_id": conversation_id}})
+            if not snapshot.values:
+                raise UnknownConversationError(conversation_id)
+            state = ConversationState.model_validate(snapshot.values)
+        except CONVERSATION_DAMAGE as exc:  # reading changes nothing: the next turn hands off
+            raise DamagedConversationError(conversation_id, type(exc).__name__) from exc
         return Conversation(
             conversation_id=conversation_id,
             customer_id=state.customer_id,

@@ -6,7 +6,7 @@ from typing import Any
 
 from resolution_agent.agent.desk.cases import Case
 from resolution_agent.agent.escalation import fallback_escalation
-from resolution_agent.agent.handoff import HandoffSummary, build_handoff
+from resolution_agent.agent.handoff import HandoffSummary, build_handoff, unconfirmed_writes
 from resolution_agent.agent.nodes.deps import Deps
 from resolution_agent.agent.state import (
     ConversationState,
@@ -14,7 +14,9 @@ from resolution_agent.agent.state import (
     ProposeEscalate,
     ProposeReply,
     Reasoned,
+    ToolCall,
 )
+from resolution_agent.tools.declarations import get_tool
 
 
 async def open_case(deps: Deps, handoff: HandoffSummary) -> None:
@@ -35,6 +37,14 @@ async def open_case(deps: Deps, handoff: HandoffSummary) -> None:
     )
 
 
+def _unconfirmed(call: ToolCall, deps: Deps) -> str:
+    """What the customer is told may or may not have been done ("freezing your card")."""
+    template = get_tool(call.tool).template
+    if deps.templates.has_part(template, "unconfirmed"):
+        return deps.templates.render_part(template, "unconfirmed", args=call.args)
+    return "the change I asked our systems to make"
+
+
 async def hand_off(state: ConversationState, escalation: Escalation, deps: Deps) -> dict[str, Any]:
     """Hand the conversation to a COp: audit, summary, case, and the customer's reply.
 
@@ -53,9 +63,17 @@ async def hand_off(state: ConversationState, escalation: Escalation, deps: Deps)
         priority=escalation.priority,
         reason=escalation.reason,
     )
-    text = deps.templates.render("replies/handoff.j2", queue=escalation.queue)
+    # The audit holds the intent of every write sent, also one a crash kept out of the state.
+    audit = await deps.audit.events(state.conversation_id)
+    text = deps.templates.render(
+        "replies/handoff.j2",
+        queue=escalation.queue,
+        unconfirmed=[_unconfirmed(call, deps) for call in unconfirmed_writes(state, audit)],
+    )
     interim = state.model_copy(update={"fired_rules": [*state.fired_rules, *fired]})
-    handoff = build_handoff(interim, escalation, deps.policies, deps.templates, now=deps.clock())
+    handoff = build_handoff(
+        interim, escalation, deps.policies, deps.templates, now=deps.clock(), audit=audit
+    )
     await open_case(deps, handoff)
     return {
         "this_turn": state.this_turn.change(

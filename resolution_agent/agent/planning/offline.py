@@ -1,10 +1,12 @@
 """The offline planner: deterministic, no network. Generic flows, then per-intent procedures.
 
 Generic flows come first because they are the same whatever the problem: a bank failure hands
-off, a guard's "confirm" becomes a question, a "step_up" starts verification, a confirmed
-pending action runs. Then the intent's procedure (``procedures.py``), a help-centre answer,
-or small talk. Replies are rendered from ``prompts/replies/`` templates; actions that ran this
-turn are reported first, so the customer always hears what was done.
+off (a write of unknown outcome too: the reply says it could not be confirmed, never that it
+failed or was done, and the planner never sends such a call again itself), a guard's "confirm"
+becomes a question, a "step_up" starts verification, a confirmed pending action runs. Then the
+intent's procedure (``procedures.py``), a help-centre answer, or small talk. Replies are
+rendered from ``prompts/replies/`` templates; actions that ran this turn are reported first,
+so the customer always hears what was done.
 """
 
 from __future__ import annotations
@@ -38,11 +40,25 @@ class OfflinePlanner:
         return to_proposal(step, state, ctx)
 
     def step(self, state: ConversationState, ctx: PlanningContext) -> Step:
+        step = self._step(state, ctx)
+        if isinstance(step, Call):
+            sent = step.as_call()
+            if any(a.call == sent and a.outcome == "unknown" for a in state.actions):
+                # The bank may have done it already; only a person who checked may redo it.
+                return Escalate("tool_failure", f"{step.tool}: sent before with an unknown outcome")
+        return step
+
+    def _step(self, state: ConversationState, ctx: PlanningContext) -> Step:
         v = View(state, ctx.now)
         turn_actions = state.turn_actions()
         last = turn_actions[-1] if turn_actions else None
         if last is not None and not last.ok and last.result.failure is not None:
             kind = last.result.failure.kind
+            if last.outcome == "unknown":
+                return Escalate(
+                    "tool_failure",
+                    f"{last.call.tool}: outcome unknown: {last.result.failure.message}",
+                )
             return Escalate(
                 "tool_failure" if kind in _RETRYABLE else "tool_rejected",
                 f"{last.call.tool}: {last.result.failure.message}",

@@ -1,6 +1,7 @@
 """A deterministic stand-in for a language model: the offline engine, answering as a model would.
 
-Used to measure the LLM planner with no network and no key: the fast path's saving over the
+Used to measure the LLM planner with no network and no key (and selected by
+``RESOLVE_MODEL=simulated`` for load tests of the service): the fast path's saving over the
 eval suite (``benchmarks/fast_path.py``) and what an LLM run writes into the eval report. Every
 model call is answered with the offline planner's next step for the very state the LLM planner
 is planning, spoken in a model's terms: a tool call, a reply with ``[article-id]`` citation

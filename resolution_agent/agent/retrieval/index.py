@@ -14,15 +14,21 @@ is dropped and rebuilt rather than silently mixing vector spaces.
 
 from __future__ import annotations
 
+import contextlib
+import shutil
+import sqlite3
 import threading
 import time
+import uuid
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
+import structlog
 from pydantic import BaseModel, ConfigDict
 
+from resolution_agent.agent.errors import StorageError
 from resolution_agent.agent.helpcentre import Article
 from resolution_agent.agent.retrieval.chunks import CHUNK_FORMAT, Chunk, chunk_article
 from resolution_agent.agent.understanding.classifier.embedding import Encoder, Matrix
@@ -33,6 +39,7 @@ if TYPE_CHECKING:
     from chromadb.api.types import Where
 
 COLLECTION = "help-centre"
+log = structlog.get_logger(__name__)
 
 
 class SyncReport(BaseModel):
@@ -80,10 +87,14 @@ class ChromaIndex:
                 from chromadb.config import Settings as ChromaSettings
 
                 self.folder.mkdir(parents=True, exist_ok=True)
-                self._client = chromadb.PersistentClient(
-                    path=str(self.folder),
-                    settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False),
-                )
+                try:
+                    self._client = chromadb.PersistentClient(
+                        path=str(self.folder),
+                        settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False),
+                    )
+                except BaseException:
+                    self._forget_system()
+                    raise
                 wanted = {"encoder": self._encoder.identity, "chunk_format": CHUNK_FORMAT}
                 collection = self._client.get_or_create_collection(
                     self._name,
@@ -123,7 +134,59 @@ class ChromaIndex:
             return self._open().count()
 
     def sync(self, articles: Sequence[Article]) -> SyncReport:
-        """Make the collection hold exactly ``articles``, re-embedding only what changed."""
+        """Make the collection hold exactly ``articles``, re-embedding only what changed.
+
+        A damaged index (Chroma cannot read its files) is derived data: it is deleted and
+        built again from ``articles``, with a warning, rather than stopping the agent. Only
+        when the rebuilt one fails too does the error name the folder and what to run.
+        """
+        from chromadb.errors import ChromaError
+
+        try:
+            return self._sync(articles)
+        except (ChromaError, sqlite3.DatabaseError) as exc:
+            log.warning(
+                "kb_index_damaged",
+                folder=str(self.folder),
+                error=f"{type(exc).__name__}: {exc}"[:200],
+                action="deleted and rebuilt from the help centre",
+            )
+            self._discard()
+        try:
+            return self._sync(articles)
+        except Exception as exc:  # whatever it is, the index in this folder cannot be used
+            raise StorageError(
+                f"the help-centre index in {self.folder} cannot be used ({exc}); delete it and "
+                f"build it again: rm -r {self.folder} && resolve kb index",
+                path=self.folder,
+            ) from exc
+
+    def _discard(self) -> None:
+        """Close the client and delete Chroma's files, and nothing else, from the folder."""
+        with self._lock:
+            client, self._client, self._collection = self._client, None, None
+            close = getattr(client, "close", None)  # chromadb >= 1.1; not in ClientAPI's type
+            if close is not None:
+                with contextlib.suppress(Exception):  # best effort: its files are going anyway
+                    close()
+            self._forget_system()
+            for name in ("chroma.sqlite3", "chroma.sqlite3-wal", "chroma.sqlite3-shm"):
+                (self.folder / name).unlink(missing_ok=True)
+            for child in self.folder.iterdir() if self.folder.is_dir() else ():
+                if child.is_dir() and _is_uuid(child.name):  # a segment folder of Chroma's
+                    shutil.rmtree(child)
+
+    def _forget_system(self) -> None:
+        """Drop Chroma's process-wide system for this folder, so the next open starts afresh.
+
+        A client that failed to start stays registered under its path, half made, and Chroma
+        would hand it to every later client of the folder; nothing public removes one alone.
+        """
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        SharedSystemClient._identifier_to_system.pop(str(self.folder), None)
+
+    def _sync(self, articles: Sequence[Article]) -> SyncReport:
         started = time.perf_counter()
         with self._lock:
             collection = self._open()
@@ -139,6 +202,7 @@ class ChromaIndex:
             if chunks:
                 vectors = self._encoder.encode([chunk.embedding_text for chunk in chunks])
                 self._add(collection, chunks, vectors, current)
+            self._probe(collection)
         return SyncReport(
             added=len(added),
             updated=len(updated),
@@ -147,6 +211,18 @@ class ChromaIndex:
             chunks_embedded=len(chunks),
             seconds=round(time.perf_counter() - started, 4),
         )
+
+    @staticmethod
+    def _probe(collection: Collection) -> None:
+        """Query one stored vector, so a damaged vector index fails the sync, not a turn."""
+        got = collection.get(limit=1, include=["embeddings"])
+        embeddings = got["embeddings"]
+        if embeddings is not None and len(embeddings):
+            collection.query(
+                query_embeddings=np.asarray(embeddings[0], dtype=np.float32).reshape(1, -1),
+                n_results=1,
+                include=["distances"],
+            )
 
     def _add(
         self,
@@ -216,6 +292,14 @@ class ChromaIndex:
             DenseHit(chunk_id=i, article_id=article_of(i), similarity=float(s))
             for i, s in zip(got["ids"], sims.reshape(-1), strict=True)
         ]
+
+
+def _is_uuid(name: str) -> bool:
+    try:
+        uuid.UUID(name)
+    except ValueError:
+        return False
+    return True
 
 
 def article_of(chunk_id: str) -> str:

@@ -8,9 +8,10 @@ in PostgreSQL, shared by any number of workers; unset, SQLite files under ``RESO
 :mod:`agent.storage.base`) and migrate their schema on open.
 """
 
-from resolution_agent.agent.storage._open import Storage, open_storage
+from resolution_agent.agent.storage._open import Storage, check_backend_installed, open_storage
 from resolution_agent.agent.storage.base import (
     ChannelMessages,
+    Claim,
     ConversationLocks,
     Delivery,
     MessageState,
@@ -21,6 +22,7 @@ from resolution_agent.agent.storage.locks import LocalConversationLocks, Postgre
 
 __all__ = [
     "ChannelMessages",
+    "Claim",
     "ConversationLocks",
     "Delivery",
     "LocalConversationLocks",
@@ -29,5 +31,6 @@ __all__ = [
     "PostgresConversationLocks",
     "Storage",
     "UnknownRecordError",
+    "check_backend_installed",
     "open_storage",
 ]

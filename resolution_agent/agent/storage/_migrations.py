@@ -13,10 +13,12 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any, LiteralString
+from typing import TYPE_CHECKING, Any, LiteralString
 
 import aiosqlite
-from psycopg import AsyncConnection
+
+if TYPE_CHECKING:  # the postgres extra; the SQLite migrations must not need it
+    from psycopg import AsyncConnection
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,6 +36,19 @@ class Delivery(BaseModel):
     delivered_at: datetime | None = None
 
 
+class Claim(BaseModel):
+    """What is recorded of a channel message: the conversation it came in, its reply if any.
+
+    The conversation is returned so that an id reused in another conversation is refused
+    before anything runs, whether or not its first delivery was answered.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    conversation_id: str
+    reply_json: str | None = None
+
+
 class ChannelMessages(Protocol):
     """Which channel messages were seen, so a redelivered message gets the recorded reply."""
 
@@ -46,10 +59,11 @@ class ChannelMessages(Protocol):
         conversation_id: str,
         *,
         now: datetime | None = None,
-    ) -> str | None:
-        """Record the message as received; the reply JSON when it was already answered.
+    ) -> Claim:
+        """Record the message as received (unless it was); what is recorded of it.
 
-        None means: run the turn (the first delivery, or an earlier one that never finished).
+        No ``reply_json`` means: run the turn (the first delivery, or an earlier one that never
+        finished). The first delivery's ``conversation_id`` is kept.
         """
         ...
 

@@ -21,6 +21,7 @@ from resolution_agent.agent.desk.cases import Case, CaseStatus, most_urgent_firs
 from resolution_agent.agent.handoff_model import HandoffSummary
 from resolution_agent.agent.storage.base import (
     DELIVERY_LEASE,
+    Claim,
     Delivery,
     UnknownRecordError,
     utc_now,
@@ -143,8 +144,8 @@ class PostgresChannelMessages(_PostgresStore):
         conversation_id: str,
         *,
         now: datetime | None = None,
-    ) -> str | None:
-        """Record the message as received; the reply JSON when it was already answered."""
+    ) -> Claim:
+        """Record the message as received (unless it was); what is recorded of it."""
         async with self._pool.connection() as conn:
             await conn.execute(
                 "INSERT INTO channel_messages "
@@ -153,12 +154,16 @@ class PostgresChannelMessages(_PostgresStore):
                 (channel, message_id, conversation_id, utc_now(now)),
             )
             cursor = await conn.execute(
-                "SELECT reply::text AS reply FROM channel_messages "
+                "SELECT conversation_id, reply::text AS reply FROM channel_messages "
                 "WHERE channel = %s AND message_id = %s",
                 (channel, message_id),
             )
             row = await cursor.fetchone()
-        return None if row is None or row["reply"] is None else str(row["reply"])
+        assert row is not None  # inserted above, or there already
+        reply = row["reply"]
+        return Claim(
+            conversation_id=row["conversation_id"], reply_json=None if reply is None else str(reply)
+        )
 
     async def answer(
         self, channel: str, message_id: str, reply_json: str, *, now: datetime | None = None

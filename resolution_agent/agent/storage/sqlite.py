@@ -8,6 +8,7 @@ Connections are in autocommit mode: each write is durable when it returns.
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import ClassVar
@@ -26,10 +27,12 @@ from resolution_agent.agent.storage._migrations import (
 )
 from resolution_agent.agent.storage.base import (
     DELIVERY_LEASE,
+    Claim,
     Delivery,
     UnknownRecordError,
     utc_now,
 )
+from resolution_agent.agent.storage.integrity import check_sqlite_file, damaged_file
 from resolution_agent.agent.vocabulary import PRIORITY_RANK
 
 
@@ -44,10 +47,16 @@ class SqliteStore:
 
     async def open(self) -> None:
         if self._path is not None:
+            check_sqlite_file(self._path)
             self._path.parent.mkdir(parents=True, exist_ok=True)
         self._db = await aiosqlite.connect(self._path or ":memory:", isolation_level=None)
         try:
             await migrate_sqlite(self._db, self.migrations)
+        except sqlite3.DatabaseError as exc:
+            await self.close()
+            if self._path is None:
+                raise
+            raise damaged_file(self._path, str(exc)) from exc
         except BaseException:
             await self.close()
             raise
@@ -159,8 +168,8 @@ class SqliteChannelMessages(SqliteStore):
         conversation_id: str,
         *,
         now: datetime | None = None,
-    ) -> str | None:
-        """Record the message as received; the reply JSON when it was already answered."""
+    ) -> Claim:
+        """Record the message as received (unless it was); what is recorded of it."""
         await self._conn.execute(
             "INSERT INTO channel_messages "
             "(channel, message_id, conversation_id, state, received_at) "
@@ -168,11 +177,13 @@ class SqliteChannelMessages(SqliteStore):
             (channel, message_id, conversation_id, _utc(utc_now(now))),
         )
         async with self._conn.execute(
-            "SELECT reply FROM channel_messages WHERE channel = ? AND message_id = ?",
+            "SELECT conversation_id, reply FROM channel_messages "
+            "WHERE channel = ? AND message_id = ?",
             (channel, message_id),
         ) as cursor:
             row = await cursor.fetchone()
-        return None if row is None or row[0] is None else str(row[0])
+        assert row is not None  # inserted above, or there already
+        return Claim(conversation_id=row[0], reply_json=None if row[1] is None else str(row[1]))
 
     async def answer(
         self, channel: str, message_id: str, reply_json: str, *, now: datetime | None = None

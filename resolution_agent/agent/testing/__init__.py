@@ -4,12 +4,19 @@
   an unexpected call and can assert that every scripted step was used.
 - :class:`CompromisedPlanner` (``compromised_planner``): a planner that always proposes the
   attacker's action, for the red-team suite (``resolve redteam --model compromised``).
-- :class:`SimulatedPlanner` (``simulated_planner``): the LLM planner on a deterministic model
-  that answers with the offline engine's step, for measuring the LLM path with no network.
+- :class:`SimulatedPlanner` (re-exported from ``agent.planning.simulated``, where it lives
+  because ``RESOLVE_MODEL=simulated`` selects it for load tests): the LLM planner on a
+  deterministic model that answers with the offline engine's step, for measuring the LLM path
+  with no network.
 
 Nothing on the conversation path imports this package; it imports the agent.
 """
 
+from resolution_agent.agent.planning.simulated import (
+    ENGINE_MODEL,
+    EngineModel,
+    SimulatedPlanner,
+)
 from resolution_agent.agent.testing.compromised_planner import CompromisedPlanner
 from resolution_agent.agent.testing.scripted_model import (
     ScriptedModel,
@@ -18,11 +25,6 @@ from resolution_agent.agent.testing.scripted_model import (
     call,
     text_response,
     tool_response,
-)
-from resolution_agent.agent.testing.simulated_planner import (
-    ENGINE_MODEL,
-    EngineModel,
-    SimulatedPlanner,
 )
 
 __all__ = [

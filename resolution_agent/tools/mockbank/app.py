@@ -12,8 +12,10 @@ customer.
 Per request, in order: the call is counted, an injected fault (latency, error status, garbage
 body) is applied, then a write with an ``Idempotency-Key`` already seen returns its first
 answer unchanged (a different body under the same key is refused with 422), else the
-operation runs. Invalid requests and faulted calls never reach the operation, so they change
-nothing.
+operation runs, and a write that ran is recorded in ``bank.executions`` (served at
+``/_admin/executions``, so exactly-once checks can count what the bank really did). Invalid
+requests and faulted calls never reach the operation, so they change nothing. The ``/_admin``
+routes (state, executions, records patched in, faults) are for tests, evals and demos.
 """
 
 from __future__ import annotations
@@ -31,9 +33,10 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from resolution_agent.tools.client import CUSTOMER_HEADER, IDEMPOTENCY_HEADER, STEP_UP_HEADER
 from resolution_agent.tools.declarations import TOOLS, ToolArgs, ToolSpec
-from resolution_agent.tools.errors import ConfigurationError
-from resolution_agent.tools.mockbank.bank import BankApiError, MockBank, dump
+from resolution_agent.tools.errors import ConfigurationError, DataFileError
+from resolution_agent.tools.mockbank.bank import BankApiError, MockBank, WriteExecution, dump
 from resolution_agent.tools.mockbank.faults import FaultRule
+from resolution_agent.tools.mockbank.seed import apply_patch
 
 Caller = Annotated[str, Header(alias=CUSTOMER_HEADER, min_length=1, max_length=64)]
 IdemKey = Annotated[str | None, Header(alias=IDEMPOTENCY_HEADER, max_length=200)]
@@ -49,7 +52,12 @@ def create_app(bank: MockBank) -> FastAPI:
     app = FastAPI(title="Kestrel mock bank", version="1")
 
     async def run(
-        endpoint: str, request: Request, key: str | None, op: Callable[[], BaseModel]
+        endpoint: str,
+        request: Request,
+        key: str | None,
+        op: Callable[[], BaseModel],
+        *,
+        write: bool,
     ) -> Response:
         bank.calls[endpoint] += 1
         fault = bank.faults.take(endpoint)
@@ -65,7 +73,7 @@ def create_app(bank: MockBank) -> FastAPI:
                     {"detail": f"injected fault {fault.status}"}, status_code=fault.status
                 )
         fingerprint = ""
-        if key is not None:
+        if key is not None or write:
             caller = request.headers.get(CUSTOMER_HEADER, "")
             fingerprint = hashlib.sha256(
                 caller.encode()
@@ -74,6 +82,7 @@ def create_app(bank: MockBank) -> FastAPI:
                 + request.url.path.encode()
                 + await request.body()
             ).hexdigest()
+        if key is not None:
             seen = bank.idempotency.get(key)
             if seen is not None:
                 if seen[0] != fingerprint:
@@ -88,6 +97,12 @@ def create_app(bank: MockBank) -> FastAPI:
             status, content = exc.status, bytes(JSONResponse({"detail": exc.detail}).body)
         if key is not None and status < 500:
             bank.idempotency[key] = (fingerprint, status, bytes(content))
+        if write:
+            bank.executions.append(
+                WriteExecution(
+                    tool=endpoint, idempotency_key=key, request=fingerprint, status=status
+                )
+            )
         return Response(content, status_code=status, media_type="application/json")
 
     def tool_endpoint(spec: ToolSpec) -> Endpoint:
@@ -98,7 +113,13 @@ def create_app(bank: MockBank) -> FastAPI:
             args = dict(await _arguments(spec, request))
             if takes_step_up:
                 args["step_up"] = request.headers.get(STEP_UP_HEADER) == "verified"
-            return await run(spec.name, request, key, lambda: operation(caller, **args))
+            return await run(
+                spec.name,
+                request,
+                key,
+                lambda: operation(caller, **args),
+                write=spec.effect == "write",
+            )
 
         if spec.effect == "write":
 
@@ -119,6 +140,21 @@ def create_app(bank: MockBank) -> FastAPI:
     @app.get("/_admin/state")
     async def admin_state() -> JSONResponse:
         return JSONResponse(bank.state.to_json())
+
+    @app.get("/_admin/executions")
+    async def admin_executions() -> list[WriteExecution]:
+        return list(bank.executions)
+
+    @app.post("/_admin/patch")
+    async def admin_patch(
+        patch: Annotated[dict[str, list[dict[str, Any]]], Body()],
+    ) -> JSONResponse:
+        """Add or merge records as a scenario's ``bank_patch`` does (a bank of one's own)."""
+        try:
+            apply_patch(bank.state, patch, source="/_admin/patch")
+        except DataFileError as exc:
+            return JSONResponse({"detail": str(exc)}, status_code=422)
+        return JSONResponse({name: len(bank.state.collection(name)) for name in patch})
 
     @app.post("/_admin/faults", status_code=201)
     async def admin_add_fault(rule: Annotated[FaultRule, Body()]) -> dict[str, int]:

@@ -12,7 +12,7 @@ import hashlib
 from collections import Counter
 from datetime import date, datetime, timedelta
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from resolution_agent.tools.mockbank.faults import FaultBook
 from resolution_agent.tools.mockbank.records import (
@@ -59,14 +59,30 @@ class BankApiError(Exception):
         self.detail = detail
 
 
+class WriteExecution(BaseModel):
+    """A write the bank ran (a replay under a known ``Idempotency-Key`` is not one).
+
+    What exactly-once checks count: ``request`` is the SHA-256 of the caller, method, path and
+    body, the same for every delivery of one logical call.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    tool: str
+    idempotency_key: str | None
+    request: str
+    status: int
+
+
 class MockBank:
-    """State, faults, idempotency memory and call counts of one mock bank instance."""
+    """State, faults, idempotency memory, call counts and writes run of one mock bank."""
 
     def __init__(self, state: BankState) -> None:
         self.state = state
         self.faults = FaultBook()
         self.calls: Counter[str] = Counter()
         self.idempotency: dict[str, tuple[str, int, bytes]] = {}
+        self.executions: list[WriteExecution] = []
         self._verification_attempts: Counter[str] = Counter()
         self._verification_starts: Counter[str] = Counter()
         self._verified: set[str] = set()

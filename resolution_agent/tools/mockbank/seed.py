@@ -110,6 +110,39 @@ def apply_patch(
         setattr(state, name, getattr(trial, name))
 
 
+def customer_copy(state: BankState, template: str, number: int) -> dict[str, list[dict[str, Any]]]:
+    """A patch (for :func:`apply_patch`) adding a copy of customer ``template`` and all it owns.
+
+    The copy's ids are the template's with its number replaced by ``number`` (``cus_1001`` ->
+    ``cus_5007``, ``txn_1001_004`` -> ``txn_5007_004``), so load tests and benchmarks can give
+    each conversation a customer of its own whose outcome does not depend on the others.
+    Disputes are not copied.
+    """
+    old, new = template.removeprefix("cus_"), str(number)
+    accounts = {a.id for a in state.accounts.values() if a.customer_id == template}
+    owned: dict[str, list[Record]] = {
+        "customers": [r for r in state.customers.values() if r.id == template],
+        "accounts": [r for r in state.accounts.values() if r.id in accounts],
+        "cards": [r for r in state.cards.values() if r.customer_id == template],
+        "transactions": [r for r in state.transactions.values() if r.account_id in accounts],
+        "payments": [r for r in state.payments.values() if r.account_id in accounts],
+        "direct_debits": [r for r in state.direct_debits.values() if r.account_id in accounts],
+    }
+    if not owned["customers"]:
+        raise KeyError(template)
+    patch: dict[str, list[dict[str, Any]]] = {}
+    for collection, records in owned.items():
+        rows = []
+        for record in records:
+            row = record.model_dump(mode="json")
+            for name in ("id", "customer_id", "account_id", "card_id"):
+                if isinstance(row.get(name), str):
+                    row[name] = row[name].replace(old, new)
+            rows.append(row)
+        patch[collection] = rows
+    return patch
+
+
 def _merge_rows(state: BankState, collection: str, rows: list[Any], *, source: Path | str) -> None:
     model = RECORD_TYPES[collection]
     store = state.collection(collection)
@@ -199,5 +232,6 @@ __all__ = [
     "TransactionRecord",
     "apply_patch",
     "check_references",
+    "customer_copy",
     "load_seed",
 ]

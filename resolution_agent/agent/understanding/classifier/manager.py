@@ -8,15 +8,21 @@ shipped utterances (``fixtures/intents/utterances.csv``), trained on first use a
 from __future__ import annotations
 
 import dataclasses
+import shutil
 import threading
 from collections.abc import Callable
 from pathlib import Path
+
+import structlog
 
 from resolution_agent.agent.understanding.classifier import store
 from resolution_agent.agent.understanding.classifier.data import LabelledTexts
 from resolution_agent.agent.understanding.classifier.embedding import Encoder
 from resolution_agent.agent.understanding.classifier.model import IntentModel
 from resolution_agent.agent.understanding.classifier.training import TrainConfig, train_model
+from resolution_agent.tools.errors import DataFileError
+
+log = structlog.get_logger(__name__)
 
 _TRAINING: dict[Path, threading.Lock] = {}
 _TRAINING_GUARD = threading.Lock()
@@ -61,7 +67,17 @@ class IntentModelManager:
         folder = self.folder_for(key)
         with _training_lock(folder):
             if store.is_complete(folder):
-                return Built(store.load_cached(folder), folder, reused=True)
+                try:
+                    return Built(store.load_cached(folder), folder, reused=True)
+                except DataFileError as exc:
+                    # A cache entry, rebuilt from its data like any missing one.
+                    log.warning(
+                        "intent_model_damaged",
+                        folder=str(folder),
+                        error=exc.problem[:200],
+                        action="deleted and trained again",
+                    )
+                    shutil.rmtree(folder)
             model = dataclasses.replace(train_model(data, self.encoder, self.config), key=key)
             store.save_model(
                 folder, model, extra={"encoder": self.encoder.identity, "source": data.source}
@@ -86,5 +102,13 @@ class IntentModelManager:
         """The active model; the default one is read (and if need be trained) on first use."""
         key = store.read_active(self.models_dir)
         if key is not None:
-            return store.load_cached(self.folder_for(key))
+            try:
+                return store.load_cached(self.folder_for(key))
+            except DataFileError as exc:
+                # Trained from a CSV this process cannot know: only its owner can train it again.
+                raise DataFileError(
+                    exc.path,
+                    f"{exc.problem}; train the active model again: resolve intents train --csv "
+                    "FILE (or resolve intents train to go back to the shipped utterances)",
+                ) from exc
         return self.build(default_data()).model

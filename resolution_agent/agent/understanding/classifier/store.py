@@ -22,6 +22,8 @@ import json
 import os
 import shutil
 import threading
+import zipfile
+import zlib
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -111,10 +113,20 @@ def load_model(folder: Path) -> IntentModel:
     meta_path = folder / _META
     try:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        with np.load(folder / _MODEL, allow_pickle=False) as arrays:
+        # Our own handle: numpy leaks the one it opens when the zip inside is damaged.
+        with (folder / _MODEL).open("rb") as file, np.load(file, allow_pickle=False) as arrays:
             data = {name: arrays[name] for name in arrays.files}
-    except (OSError, ValueError) as exc:
-        raise DataFileError(meta_path, f"cannot read the intent model: {exc}") from exc
+        return _model_of(meta_path, meta, data)
+    except DataFileError:
+        raise
+    except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile, zlib.error) as exc:
+        # A file cut short or overwritten fails in numpy's zip reader or in the JSON.
+        raise DataFileError(
+            meta_path, f"cannot read the intent model: {type(exc).__name__}: {exc}"[:300]
+        ) from exc
+
+
+def _model_of(meta_path: Path, meta: dict[str, Any], data: dict[str, Any]) -> IntentModel:
     if meta.get("format") != FORMAT:
         raise DataFileError(meta_path, f"model format {meta.get('format')} is not {FORMAT}")
     lexical = None
@@ -183,7 +195,12 @@ def read_active(models_dir: Path) -> str | None:
     try:
         key = json.loads(path.read_text(encoding="utf-8"))["key"]
     except (ValueError, KeyError, TypeError) as exc:
-        raise DataFileError(path, f"not a valid active-model pointer: {exc}", key="key") from exc
+        raise DataFileError(
+            path,
+            f"not a valid active-model pointer ({exc}); write it again with resolve intents "
+            "train --csv FILE, or delete it to use the shipped utterances' model",
+            key="key",
+        ) from exc
     folder = intents_root(models_dir) / str(key)
     if not is_complete(folder):
         raise ConfigurationError(

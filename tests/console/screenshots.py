@@ -16,7 +16,14 @@ from playwright.async_api import async_playwright
 
 from resolution_agent.agent.api import ResolutionAgent
 from resolution_agent.agent.console import create_console_app
-from tests.console.helpers import hand_off, launch_chromium, serve, settings
+from tests.console.helpers import (
+    hand_off,
+    launch_chromium,
+    log_in_page,
+    login_for_tests,
+    serve,
+    settings,
+)
 
 CASE_ID = "conv-card-scam"
 REPLY = "Alice from the fraud team here: please don't move any money, I'm calling you now."
@@ -49,13 +56,13 @@ async def main(folder: Path) -> None:
     with tempfile.TemporaryDirectory() as data_dir:
         async with ResolutionAgent(settings(Path(data_dir))) as agent:
             await fill(agent)
-            async with serve(create_console_app(agent)) as url, async_playwright() as pw:
+            app = create_console_app(agent, login_for_tests())
+            async with serve(app) as url, async_playwright() as pw:
                 browser = await launch_chromium(pw)
                 page = await browser.new_page(viewport={"width": 1280, "height": 720})
-                await page.goto(url + "/")
+                await log_in_page(page, url, "cop_alice")
                 await page.screenshot(path=folder / "console-queue.png", full_page=True)
                 await page.goto(f"{url}/cases/{CASE_ID}")
-                await page.fill("form.claim input[name=cop_id]", "cop_alice")
                 await page.click("form.claim button")
                 await page.fill("form.reply textarea[name=text]", REPLY)
                 await page.click("form.reply button")

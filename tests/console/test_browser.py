@@ -1,4 +1,4 @@
-"""The console in a real browser (Debian's headless Chromium): queue, open, claim, reply, close.
+"""The console in a real browser (Debian's headless Chromium): log in, queue, claim, reply, close.
 
 The console is served by uvicorn on a free 127.0.0.1 port in the test's own event loop, over
 the same open agent the test used to hand the cases off, so the test can check the store
@@ -11,25 +11,20 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, async_playwright, expect
+from playwright.async_api import Browser, expect
 
 from resolution_agent.agent.api import ResolutionAgent
 from resolution_agent.agent.console import create_console_app
 from tests.console.helpers import (
-    CHROMIUM,
     COMPLAINT_ID,
-    MISSING_CHROMIUM,
     SCAM_ID,
-    launch_chromium,
+    log_in_page,
+    login_for_tests,
+    require_chromium,
     serve,
 )
 
 REPLY = "This is Alice from the fraud team. Please do not move any money; I'm calling you now."
-
-
-def require_chromium(path: Path = CHROMIUM) -> None:
-    if not path.exists():
-        pytest.fail(MISSING_CHROMIUM, pytrace=False)
 
 
 def test_missing_chromium_fails_with_how_to_install(tmp_path: Path) -> None:
@@ -38,19 +33,8 @@ def test_missing_chromium_fails_with_how_to_install(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    require_chromium()
-    async with async_playwright() as playwright:
-        launched = await launch_chromium(playwright)
-        try:
-            yield launched
-        finally:
-            await launched.close()
-
-
-@pytest.fixture
 async def base_url(agent: ResolutionAgent) -> AsyncIterator[str]:
-    async with serve(create_console_app(agent)) as url:
+    async with serve(create_console_app(agent, login_for_tests())) as url:
         yield url
 
 
@@ -60,6 +44,9 @@ async def test_cop_works_a_case_end_to_end(
 ) -> None:
     page = await browser.new_page()
     await page.goto(base_url + "/")
+    await expect(page).to_have_url(base_url + "/login")  # no session: the login page first
+    await log_in_page(page, base_url, "cop_alice")
+    await expect(page).to_have_url(base_url + "/")
     rows = page.locator("tr.case")
     await expect(rows).to_have_count(2)
     await expect(rows.nth(0)).to_have_attribute("data-conversation", SCAM_ID)
@@ -77,11 +64,11 @@ async def test_cop_works_a_case_end_to_end(
     await expect(page).to_have_url(f"{base_url}/cases/{SCAM_ID}")
     await expect(page.locator("h2.headline")).to_contain_text("Scam or fraud reported")
 
-    await page.fill("form.claim input[name=cop_id]", "cop_alice")
+    await expect(page.locator("input[name=cop_id]")).to_have_count(0)
     await page.click("form.claim button")
     await expect(page.locator(".notice")).to_have_text("You have claimed this case.")
     await expect(page.locator(".case-status")).to_have_text("claimed")
-    await expect(page.locator("form.reply input[name=cop_id]")).to_have_value("cop_alice")
+    await expect(page.locator(".owner")).to_have_text("cop_alice")
 
     await page.fill("form.reply textarea[name=text]", REPLY)
     await page.click("form.reply button")
@@ -105,15 +92,20 @@ async def test_cop_works_a_case_end_to_end(
     cop_lines = [m for m in (await agent.get_conversation(SCAM_ID)).transcript if m.role == "cop"]
     assert [m.text for m in cop_lines] == [REPLY]
 
+    await page.click("form.logout button")
+    await expect(page).to_have_url(base_url + "/login")
+    await page.goto(base_url + "/")
+    await expect(page).to_have_url(base_url + "/login")
+
 
 @pytest.mark.slow
 async def test_claiming_someone_elses_case_shows_409(
     browser: Browser, base_url: str, agent: ResolutionAgent
 ) -> None:
-    await agent.claim_case(COMPLAINT_ID, "cop_alice")
     page = await browser.new_page()
+    await log_in_page(page, base_url, "cop_bob")
     await page.goto(f"{base_url}/cases/{COMPLAINT_ID}")
-    await page.fill("form.claim input[name=cop_id]", "cop_bob")
+    await agent.claim_case(COMPLAINT_ID, "cop_alice")  # while the page is open
     response_status: list[int] = []
     page.on("response", lambda r: response_status.append(r.status))
     await page.click("form.claim button")
@@ -126,6 +118,7 @@ async def test_claiming_someone_elses_case_shows_409(
 @pytest.mark.slow
 async def test_unknown_case_shows_404(browser: Browser, base_url: str) -> None:
     page = await browser.new_page()
+    await log_in_page(page, base_url, "cop_alice")
     response = await page.goto(f"{base_url}/cases/conv-nope")
     assert response is not None and response.status == 404
     await expect(page.locator("h1")).to_have_text("No such case")

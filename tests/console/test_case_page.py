@@ -1,13 +1,15 @@
-"""The case page and its forms over ASGI: claim, reply, close, and the errors a COp can hit."""
+"""The case page and its forms over ASGI: claim, reply, close, and the errors a COp can hit.
+
+``client`` is logged in as cop_alice; every form acts as her, whatever the form says.
+"""
 
 from __future__ import annotations
 
 import httpx
 
 from resolution_agent.agent.api import ResolutionAgent
-from resolution_agent.agent.console.context import COP_COOKIE
 from resolution_agent.agent.handoff_model import HandoffSummary
-from tests.console.helpers import COMPLAINT_ID, SCAM_ID
+from tests.console.helpers import COMPLAINT_ID, SCAM_ID, csrf_of, post_form
 
 EVIL = "<script>alert(1)</script>"
 
@@ -22,27 +24,24 @@ async def test_case_page_shows_summary_transcript_and_forms(client: httpx.AsyncC
     assert "10:15 UTC, Fri 27 Nov 2026" in html
     assert "move my money to a safe account" in html
     assert 'action="/cases/conv-scam/claim"' in html
+    assert "Claim as cop_alice" in html
     assert 'action="/cases/conv-scam/reply"' not in html  # only once claimed
+    assert 'name="cop_id"' not in html  # the COp is whoever logged in, never a form field
 
 
 async def test_claim_reply_close_write_the_store(
     client: httpx.AsyncClient, agent: ResolutionAgent
 ) -> None:
-    claimed = await client.post(f"/cases/{SCAM_ID}/claim", data={"cop_id": "cop_alice"})
+    claimed = await post_form(client, f"/cases/{SCAM_ID}/claim", {})
     assert claimed.status_code == 303
     assert claimed.headers["location"] == f"/cases/{SCAM_ID}?done=claimed"
-    assert claimed.cookies[COP_COOKIE] == "cop_alice"
     page = (await client.get(claimed.headers["location"])).text
     assert "You have claimed this case." in page
-    assert 'name="cop_id" value="cop_alice"' in page  # remembered from the cookie
+    assert 'action="/cases/conv-scam/reply"' in page
 
-    replied = await client.post(
-        f"/cases/{SCAM_ID}/reply", data={"cop_id": "cop_alice", "text": "Alice here, stay safe"}
-    )
+    replied = await post_form(client, f"/cases/{SCAM_ID}/reply", {"text": "Alice here, stay safe"})
     assert replied.status_code == 303
-    closed = await client.post(
-        f"/cases/{SCAM_ID}/close", data={"cop_id": "cop_alice", "resolution_code": "resolved"}
-    )
+    closed = await post_form(client, f"/cases/{SCAM_ID}/close", {"resolution_code": "resolved"})
     assert closed.status_code == 303
 
     case = await agent.get_case(SCAM_ID)
@@ -54,11 +53,21 @@ async def test_claim_reply_close_write_the_store(
     assert "reply" not in page.split('class="panel work"')[1].split("</div>")[0].lower()
 
 
+async def test_a_cop_id_sent_in_a_form_is_ignored_the_session_decides(
+    client: httpx.AsyncClient, agent: ResolutionAgent
+) -> None:
+    claimed = await post_form(client, f"/cases/{SCAM_ID}/claim", {"cop_id": "cop_bob"})
+    assert claimed.status_code == 303
+    assert (await agent.get_case(SCAM_ID)).owner == "cop_alice"
+    queue = await client.get("/?cop_id=cop_bob")
+    assert 'working as <strong class="cop-id">cop_alice</strong>' in queue.text
+
+
 async def test_unknown_case_is_404(client: httpx.AsyncClient) -> None:
     for response in (
         await client.get("/cases/conv-nope"),
         await client.get("/cases/conv-nope/summary.json"),
-        await client.post("/cases/conv-nope/claim", data={"cop_id": "cop_a"}),
+        await post_form(client, "/cases/conv-nope/claim", {}),
     ):
         assert response.status_code == 404
         assert "No such case" in response.text
@@ -68,55 +77,55 @@ async def test_unknown_case_is_404(client: httpx.AsyncClient) -> None:
 async def test_case_claimed_by_someone_else_is_409(
     client: httpx.AsyncClient, agent: ResolutionAgent
 ) -> None:
-    await agent.claim_case(COMPLAINT_ID, "cop_alice")
+    await agent.claim_case(COMPLAINT_ID, "cop_bob")
     page = (await client.get(f"/cases/{COMPLAINT_ID}")).text
-    assert "Claimed by cop_alice: only they can reply or close it." in page
+    assert "Claimed by cop_bob: only they can reply or close it." in page
     for path, data, message in (
-        ("claim", {"cop_id": "cop_bob"}, "case conv-complaint is claimed by cop_alice"),
-        ("reply", {"cop_id": "cop_bob", "text": "hi"}, "must be claimed by cop_bob before"),
-        ("close", {"cop_id": "cop_bob", "resolution_code": "resolved"}, "must be claimed by"),
+        ("claim", {}, "case conv-complaint is claimed by cop_bob"),
+        ("reply", {"text": "hi"}, "must be claimed by cop_alice before"),
+        ("close", {"resolution_code": "resolved"}, "must be claimed by cop_alice"),
     ):
-        response = await client.post(f"/cases/{COMPLAINT_ID}/{path}", data=data)
+        response = await post_form(client, f"/cases/{COMPLAINT_ID}/{path}", data)
         assert response.status_code == 409, path
         assert "cannot be changed by you now" in response.text
         assert message in response.text
         assert f'href="/cases/{COMPLAINT_ID}">Back to the case' in response.text
-    assert (await agent.get_case(COMPLAINT_ID)).owner == "cop_alice"
+    assert (await agent.get_case(COMPLAINT_ID)).owner == "cop_bob"
 
 
 async def test_bad_forms_are_400_and_change_nothing(
     client: httpx.AsyncClient, agent: ResolutionAgent
 ) -> None:
-    await agent.claim_case(SCAM_ID, "cop_a")
-    blank = await client.post(f"/cases/{SCAM_ID}/reply", data={"cop_id": "cop_a", "text": " "})
+    await agent.claim_case(SCAM_ID, "cop_alice")
+    blank = await post_form(client, f"/cases/{SCAM_ID}/reply", {"text": " "})
     assert blank.status_code == 400
     assert "the reply is required" in blank.text
-    code = await client.post(
-        f"/cases/{SCAM_ID}/close", data={"cop_id": "cop_a", "resolution_code": "bribed"}
-    )
+    code = await post_form(client, f"/cases/{SCAM_ID}/close", {"resolution_code": "bribed"})
     assert code.status_code == 400
     assert "resolution code must be one of resolved" in code.text
-    bad_id = await client.post(f"/cases/{SCAM_ID}/claim", data={"cop_id": "not ok!"})
-    assert bad_id.status_code == 400
-    as_json = await client.post(f"/cases/{SCAM_ID}/claim", json={"cop_id": "cop_a"})
+    token = csrf_of((await client.get("/")).text)
+    as_json = await client.post(f"/cases/{SCAM_ID}/close", json={"csrf_token": token})
     assert as_json.status_code == 400
     assert "application/x-www-form-urlencoded" in as_json.text
     assert (await agent.get_case(SCAM_ID)).status == "claimed"
+    assert [m for m in (await agent.get_conversation(SCAM_ID)).transcript if m.role == "cop"] == []
 
 
 async def test_form_from_another_site_is_refused(
     client: httpx.AsyncClient, agent: ResolutionAgent
 ) -> None:
+    token = csrf_of((await client.get("/")).text)
     for headers in ({"origin": "http://evil.example"}, {"sec-fetch-site": "cross-site"}):
         response = await client.post(
-            f"/cases/{SCAM_ID}/claim", data={"cop_id": "cop_a"}, headers=headers
+            f"/cases/{SCAM_ID}/claim", data={"csrf_token": token}, headers=headers
         )
         assert response.status_code == 403
+    assert (await agent.get_case(SCAM_ID)).status == "queued"
     same = await client.post(
-        f"/cases/{SCAM_ID}/claim", data={"cop_id": "cop_a"}, headers={"origin": "http://console"}
+        f"/cases/{SCAM_ID}/claim", data={"csrf_token": token}, headers={"origin": "http://console"}
     )
     assert same.status_code == 303
-    assert (await agent.get_case(SCAM_ID)).owner == "cop_a"
+    assert (await agent.get_case(SCAM_ID)).owner == "cop_alice"
 
 
 async def test_customer_text_is_escaped(client: httpx.AsyncClient, agent: ResolutionAgent) -> None:

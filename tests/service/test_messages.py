@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import httpx
 import pytest
 
 from tests.service.conftest import AUTH, Service
@@ -143,3 +144,25 @@ async def test_an_unknown_route_is_a_404_json_error(service: Service) -> None:
 
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+async def test_an_unexpected_failure_is_a_500_json_error_without_its_details(
+    service: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def broken(conversation_id: str) -> None:
+        raise RuntimeError("database password is hunter2")  # a bug's message, never shown
+
+    monkeypatch.setattr(service.agent, "get_conversation", broken)
+    # As a server runs it: the app's exception reaches the server after the answer is sent.
+    transport = httpx.ASGITransport(app=service.app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://service") as client:
+        response = await client.get("/v1/conversations/conv-1", headers=AUTH)
+
+    assert response.status_code == 500
+    assert response.headers["content-type"] == "application/json"
+    assert response.json() == {
+        "error": {
+            "code": "internal_error",
+            "message": "the agent failed unexpectedly; retry the request later",
+        }
+    }

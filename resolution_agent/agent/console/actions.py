@@ -1,48 +1,49 @@
 """The console's forms: claim, reply, close. Each is POST, then a 303 redirect to the case.
 
-Redirecting after every post means a refresh never sends a reply twice. The COp id typed into
-a form is remembered in a cookie so the next form is already filled in.
+Redirecting after every post means a refresh never sends a reply twice. Each acts as the
+logged-in COp (the session's, never a form field) and needs the session's CSRF token.
 """
 
-from __future__ import annotations
+# No ``from __future__ import annotations``: FastAPI reads the routes' annotations, and
+# ``Cop`` is local to action_routes.
+from typing import Annotated, get_args
 
-from typing import get_args
-
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 
-from resolution_agent.agent.console.context import COP_COOKIE, Console
-from resolution_agent.agent.console.forms import case_url, field, read_form
+from resolution_agent.agent.console.context import Console, SignedIn, base_of
+from resolution_agent.agent.console.forms import case_url, check_csrf, field, read_form
 from resolution_agent.agent.errors import InvalidRequestError
 from resolution_agent.agent.vocabulary import ResolutionCode
-
-COOKIE_MAX_AGE_S = 30 * 24 * 3600
 
 
 def action_routes(console: Console) -> APIRouter:
     router = APIRouter()
+    Cop = Annotated[SignedIn, Depends(console.signed_in)]
+
+    async def form_of(request: Request, cop: SignedIn) -> dict[str, str]:
+        form = await read_form(request)
+        check_csrf(form, cop.session.csrf)
+        return form
 
     @router.post("/cases/{conversation_id}/claim")
-    async def claim(request: Request, conversation_id: str) -> RedirectResponse:
-        cop_id = field(await read_form(request), "cop_id", "your COp id")
-        await console.agent.claim_case(conversation_id, cop_id)
-        return _back(conversation_id, "claimed", cop_id)
+    async def claim(request: Request, conversation_id: str, cop: Cop) -> RedirectResponse:
+        await form_of(request, cop)
+        await console.agent.claim_case(conversation_id, cop.cop_id)
+        return _back(request, conversation_id, "claimed")
 
     @router.post("/cases/{conversation_id}/reply")
-    async def reply(request: Request, conversation_id: str) -> RedirectResponse:
-        form = await read_form(request)
-        cop_id = field(form, "cop_id", "your COp id")
-        text = field(form, "text", "the reply")
-        await console.agent.cop_reply(conversation_id, cop_id, text)
-        return _back(conversation_id, "replied", cop_id)
+    async def reply(request: Request, conversation_id: str, cop: Cop) -> RedirectResponse:
+        text = field(await form_of(request, cop), "text", "the reply")
+        await console.agent.cop_reply(conversation_id, cop.cop_id, text)
+        return _back(request, conversation_id, "replied")
 
     @router.post("/cases/{conversation_id}/close")
-    async def close(request: Request, conversation_id: str) -> RedirectResponse:
-        form = await read_form(request)
-        cop_id = field(form, "cop_id", "your COp id")
+    async def close(request: Request, conversation_id: str, cop: Cop) -> RedirectResponse:
+        form = await form_of(request, cop)
         code = _resolution_code(field(form, "resolution_code", "a resolution code"))
-        await console.agent.close_case(conversation_id, cop_id, code)
-        return _back(conversation_id, "closed", cop_id)
+        await console.agent.close_case(conversation_id, cop.cop_id, code)
+        return _back(request, conversation_id, "closed")
 
     return router
 
@@ -56,9 +57,5 @@ def _resolution_code(value: str) -> ResolutionCode:
     )
 
 
-def _back(conversation_id: str, done: str, cop_id: str) -> RedirectResponse:
-    response = RedirectResponse(case_url(conversation_id, done), status_code=303)
-    response.set_cookie(
-        COP_COOKIE, cop_id, max_age=COOKIE_MAX_AGE_S, httponly=True, samesite="strict"
-    )
-    return response
+def _back(request: Request, conversation_id: str, done: str) -> RedirectResponse:
+    return RedirectResponse(case_url(base_of(request), conversation_id, done), status_code=303)

@@ -2,12 +2,15 @@
 
 Forms are parsed here (``application/x-www-form-urlencoded`` only) rather than with
 ``Request.form()``, which needs the python-multipart package for a handful of short fields.
-The console has no login, so a page on another site must not be able to post to it: a browser
-sends ``Origin`` (and ``Sec-Fetch-Site``) with every form post, and a foreign one is refused.
+Two defences against a page on another site posting a form with a COp's session: a browser
+sends ``Origin`` (and ``Sec-Fetch-Site``) with every form post and a foreign one is refused,
+and every form carries its session's CSRF token (:func:`check_csrf`), which another site
+cannot read.
 """
 
 from __future__ import annotations
 
+import hmac
 from urllib.parse import parse_qsl, quote, urlsplit
 
 from fastapi import Request
@@ -19,7 +22,7 @@ FORM_TYPE = "application/x-www-form-urlencoded"
 
 
 class CrossSiteFormError(Exception):
-    """A form was posted from another origin; the console answers 403."""
+    """A form was posted from another origin, or without its session's token; 403."""
 
 
 def check_same_origin(request: Request) -> None:
@@ -47,6 +50,15 @@ async def read_form(request: Request) -> dict[str, str]:
     return dict(pairs)
 
 
+def check_csrf(form: dict[str, str], expected: str) -> None:
+    """The form's ``csrf_token`` is its session's; a missing or stale one is refused (403)."""
+    sent = form.get("csrf_token", "")
+    if not sent or not hmac.compare_digest(sent.encode(), expected.encode()):
+        raise CrossSiteFormError(
+            "the form's security token is missing or out of date; reload the page and send it again"
+        )
+
+
 def field(form: dict[str, str], name: str, label: str) -> str:
     """A required field, stripped; missing or blank says which field, in the COp's words."""
     value = form.get(name, "").strip()
@@ -55,6 +67,6 @@ def field(form: dict[str, str], name: str, label: str) -> str:
     return value
 
 
-def case_url(conversation_id: str, done: str | None = None) -> str:
-    url = f"/cases/{quote(conversation_id, safe='')}"
+def case_url(base: str, conversation_id: str, done: str | None = None) -> str:
+    url = f"{base}/cases/{quote(conversation_id, safe='')}"
     return f"{url}?done={done}" if done else url

@@ -7,7 +7,10 @@ the outbox is also pushed to a webhook when one is configured. Every error is JS
 of ours is never a 500.
 
 Tests and embedders pass an agent they have already opened; without one, the app's lifespan
-opens an agent on ``settings`` and closes it on shutdown.
+opens an agent on ``settings`` and closes it on shutdown. Given a ``console`` login, the COps
+console is mounted at ``/console`` over the same agent: COps log in there with a session
+cookie, which the channel routes ignore, as the console ignores bearer tokens. On a loopback
+host a demo customer chat is served at ``/demo/chat`` (:mod:`agent.service.demo`).
 """
 
 # No ``from __future__ import annotations``: FastAPI reads the routes' annotations, and
@@ -28,6 +31,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
 from resolution_agent.agent.api import Reply, ResolutionAgent
+from resolution_agent.agent.console import ConsoleLogin, create_console_app
 from resolution_agent.agent.errors import (
     AgentClosedError,
     BankError,
@@ -43,6 +47,7 @@ from resolution_agent.agent.observability import CONTENT_TYPE
 from resolution_agent.agent.planning.llm import AgentEvent
 from resolution_agent.agent.service.auth import ChannelAuth, UnauthorizedError
 from resolution_agent.agent.service.delivery import WebhookWorker
+from resolution_agent.agent.service.demo import DEMO_CHANNEL, demo_chat_token, demo_routes
 from resolution_agent.agent.service.models import (
     ConversationOut,
     ErrorBody,
@@ -53,6 +58,8 @@ from resolution_agent.agent.service.models import (
 from resolution_agent.agent.service.settings import ServiceSettings
 from resolution_agent.agent.settings import Settings
 from resolution_agent.agent.storage import UnknownRecordError
+from resolution_agent.agent.storage.retention import prune_periodically
+from resolution_agent.agent.templates import Templates
 
 log = structlog.get_logger("resolution_agent.agent.service")
 
@@ -89,16 +96,20 @@ def create_app(
     agent: ResolutionAgent | None = None,
     service: ServiceSettings | None = None,
     webhook_transport: httpx.AsyncBaseTransport | None = None,
+    console: ConsoleLogin | None = None,
 ) -> FastAPI:
     """The service over ``agent`` (opened by the app's lifespan when None).
 
     ``service`` defaults to the ``RESOLVE_SERVICE_*`` environment; ``webhook_transport``
-    replaces the network under the webhook client (tests).
+    replaces the network under the webhook client (tests); ``console`` mounts the COps
+    console at ``/console`` (``resolve serve`` builds it from ``RESOLVE_CONSOLE_*``).
     """
     service = service if service is not None else ServiceSettings()
     owns_agent = agent is None
     the_agent = agent if agent is not None else ResolutionAgent(settings)
-    auth = ChannelAuth(service.channel_tokens)
+    demo_token = demo_chat_token(service)
+    demo_channel = {DEMO_CHANNEL: demo_token} if demo_token is not None else {}
+    auth = ChannelAuth({**service.channel_tokens, **demo_channel})
     Channel = Annotated[str, Depends(auth)]
 
     @asynccontextmanager
@@ -122,6 +133,13 @@ def create_app(
                 task = asyncio.create_task(worker.run(), name="webhook-worker")
                 stack.callback(task.cancel)
                 log.info("webhook_worker_started")
+            interval = the_agent.settings.checkpoint_prune_interval_s
+            if interval > 0:  # superseded checkpoints, and conversations past their retention
+                pruner = asyncio.create_task(
+                    prune_periodically(the_agent.prune_checkpoints, interval_s=interval),
+                    name="checkpoint-pruner",
+                )
+                stack.callback(pruner.cancel)
             yield
 
     app = FastAPI(
@@ -199,6 +217,10 @@ def create_app(
         """The agent's Prometheus metrics."""
         return Response(the_agent.metrics.render(), media_type=CONTENT_TYPE)
 
+    if demo_token is not None:
+        app.include_router(demo_routes(Templates(settings.prompts_dir), demo_token))
+    if console is not None:
+        app.mount("/console", create_console_app(the_agent, console))
     _add_error_handlers(app)
     return app
 
@@ -251,6 +273,15 @@ def _add_error_handlers(app: FastAPI) -> None:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         return error_response(exc.status_code, code, str(exc.detail))
 
+    async def unexpected(_: Request, exc: Exception) -> Response:
+        # A bug of ours still answers in the contract's shape, so a channel can retry or alert
+        # on the code; the traceback goes to the log (redacted), never to the caller.
+        log.error("request_crashed", error=type(exc).__name__, exc_info=exc)
+        return error_response(
+            500, "internal_error", "the agent failed unexpectedly; retry the request later"
+        )
+
     app.add_exception_handler(ResolveError, resolve_error)
+    app.add_exception_handler(Exception, unexpected)
     app.add_exception_handler(RequestValidationError, invalid_body)
     app.add_exception_handler(HTTPException, http_error)

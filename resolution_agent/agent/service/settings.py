@@ -3,6 +3,8 @@
 Read from ``RESOLVE_SERVICE_*`` environment variables (and ``.env``), so the agent's settings
 stay the same whether it runs in a service, the console or the evals.
 ``RESOLVE_SERVICE_CHANNEL_TOKENS`` is JSON: ``{"app": "<token>", "web": "<token>"}``.
+The COps console mounted at ``/console`` has its own ``RESOLVE_CONSOLE_*`` settings
+(:class:`agent.console.settings.ConsoleSettings`).
 """
 
 from __future__ import annotations
@@ -35,6 +37,14 @@ class ServiceSettings(BaseSettings):
     webhook_timeout_s: float = Field(default=10.0, gt=0)
     host: str = "127.0.0.1"
     port: int = Field(default=8790, ge=1, le=65535)
+    console: bool = Field(
+        default=True, description="Serve the COps console at /console (COps log in)."
+    )
+    demo_chat: bool | None = Field(
+        default=None,
+        description="Serve the demo customer chat at /demo/chat; unset: only on a loopback "
+        "host (it hands its channel token to any browser, so never elsewhere).",
+    )
 
     @model_validator(mode="after")
     def _check(self) -> Self:

@@ -1,10 +1,11 @@
 """structlog set-up: bound context (conversation id, node), JSON in production, redaction.
 
 The redaction processor runs before rendering, so no renderer ever sees a card number, an
-account number with its sort code, an email address or a phone number. Exceptions are turned
-into traceback text first (``format_exc_info``), so the traceback is redacted too. The
-standard library's loggers (httpx, uvicorn, the SDKs) go through the same chain: one root
-handler renders their records with structlog's ``ProcessorFormatter``.
+account number with its sort code, a card security code named as such, an email address or a
+phone number. Exceptions are turned into traceback text first (``format_exc_info``), so the
+traceback is redacted too. The standard library's loggers (httpx, uvicorn, the SDKs) go
+through the same chain: one root handler renders their records with structlog's
+``ProcessorFormatter``.
 """
 
 from __future__ import annotations
@@ -22,6 +23,15 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b\d{2}-\d{2}-\d{2}\s*,?\s*\d{8}\b"), "[account]"),
     (re.compile(r"\b\d{6}\s+\d{8}\b"), "[account]"),
     (re.compile(r"\b(?:\d[ -]?){12,18}\d\b"), "[card]"),
+    # A card security code only with its name beside it: three digits alone are too common.
+    (
+        re.compile(
+            r"\b((?:CVV2?|CVC2?|CV2|CSC|(?:card )?security code)\b\W{0,3}(?:(?:is|was)\s+)?)"
+            r"\d{3,4}\b",
+            re.IGNORECASE,
+        ),
+        r"\1[security code]",
+    ),
     (re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"), "[email]"),
     (re.compile(r"(?:\+44\s?7\d{3}|\b07\d{3})\s?\d{3}\s?\d{3}\b"), "[phone]"),
 )

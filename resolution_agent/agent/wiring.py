@@ -19,7 +19,12 @@ from resolution_agent.agent.logs import configure_logging
 from resolution_agent.agent.nodes.deps import Deps
 from resolution_agent.agent.observability import Metrics, build_tracer_provider, tracer_from
 from resolution_agent.agent.planning import Planner
-from resolution_agent.agent.planning.llm import LLMPlanner, PriceTable, build_planner
+from resolution_agent.agent.planning.llm import (
+    LLMPlanner,
+    PriceTable,
+    build_planner,
+    check_planner_key,
+)
 from resolution_agent.agent.policies import Policies, load_policies
 from resolution_agent.agent.retrieval import Retriever, build_retriever
 from resolution_agent.agent.retrieval.base import WarmsUp
@@ -97,6 +102,8 @@ class Wiring:
             policies = self._policies or load_policies(s.policies_dir)
             templates = Templates(s.prompts_dir)
             check_startup(s, policies, templates)  # cross-file references, before any work
+            if self._planner is None:
+                check_planner_key(s)  # a model without its key: stop before the slow warm-up
             retriever = self._retriever or build_retriever(s)
             if isinstance(retriever, WarmsUp):
                 await retriever.warm_up()  # model opened and index synced before any customer

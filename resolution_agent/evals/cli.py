@@ -54,16 +54,17 @@ def eval_command(
     ] = None,
 ) -> None:
     """Replay recorded conversations against the agent and grade them (scenario.md)."""
-    from resolution_agent.agent.planning.llm import LLMPlannerConfig, planner_key_missing
+    from resolution_agent.agent.planning.llm import LLMPlannerConfig, check_planner_key
+    from resolution_agent.agent.planning.simulated import SimulatedPlanner
+    from resolution_agent.agent.progress import progress
     from resolution_agent.agent.settings import SettingsError, load_settings
     from resolution_agent.agent.testing.compromised_planner import CompromisedPlanner
-    from resolution_agent.agent.testing.simulated_planner import SimulatedPlanner
+    from resolution_agent.agent.warmup import warm_up
     from resolution_agent.evals.baseline import compare, describe, load_baseline
     from resolution_agent.evals.model_check import model_spec_problem
     from resolution_agent.evals.report import terminal_table, write_report
-    from resolution_agent.evals.runner import stderr_progress
     from resolution_agent.evals.suite import evaluate
-    from resolution_agent.tools.errors import ResolveError
+    from resolution_agent.tools.errors import ConfigurationError, ResolveError
 
     planner: PlannerFactory | None = None
     overrides: dict[str, object] = {}
@@ -83,28 +84,30 @@ def eval_command(
     if problem is not None:
         typer.echo(f"error: {problem}", err=True)
         raise typer.Exit(2)
-    needed = planner_key_missing(settings) if "model" in overrides else None
-    if needed is not None:
-        typer.echo(
-            f"error: --model {model} needs {needed} in the environment; "
-            "without it the run would silently use the offline planner",
-            err=True,
-        )
-        raise typer.Exit(2)
+    try:
+        if planner is None:  # refused now, not as a crash of every scenario
+            check_planner_key(
+                settings, offline="--model offline" if model else "RESOLVE_MODEL=offline"
+            )
+    except ConfigurationError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
     try:
         previous = load_baseline(baseline) if baseline is not None else None
-        result = asyncio.run(
-            evaluate(
-                paths or [settings.fixtures_dir / "scenarios"],
-                settings,
-                repeat=repeat,
-                concurrency=concurrency,
-                tags=tag or [],
-                progress=stderr_progress,
-                planner=planner,
-                model_name=model,
+        warm_up(settings)  # a cold index and intent model: built in the open, not in silence
+        with progress("running scenarios", unit="scenario runs") as task:
+            result = asyncio.run(
+                evaluate(
+                    paths or [settings.fixtures_dir / "scenarios"],
+                    settings,
+                    repeat=repeat,
+                    concurrency=concurrency,
+                    tags=tag or [],
+                    progress=task.update,
+                    planner=planner,
+                    model_name=model,
+                )
             )
-        )
     except ResolveError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc

@@ -3,16 +3,23 @@
 Everything shown is computed here as display strings, so the template only lays it out;
 ``StrictUndefined`` makes a missing value fail loudly and ``finalize`` keeps a stray ``None``
 from ever being printed as the word "None".
+
+Failed scenarios come first, since they are what a reader opens the page for. Free text from
+the conversations (transcripts, tool arguments, failure messages) is masked as the agent's
+logs are (:func:`agent.logs.redact_text`): a page is mailed and pasted into tickets, and a
+scenario's test card number and security code should not travel with it.
 """
 
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from resolution_agent.agent.logs import redact_text
 from resolution_agent.evals.charts import BarRow, heat, histogram, pass_rate_bars
 from resolution_agent.evals.formatting import metric_rows, percent, usd
 from resolution_agent.evals.summary import OUTCOMES, Report, ScenarioResult
@@ -61,6 +68,11 @@ def page_context(report: Report) -> dict[str, Any]:
             "runs": report.repeat.runs,
             "pass_at_1": percent(report.repeat.pass_at_1),
             "pass_hat_k": percent(report.repeat.pass_hat_k),
+            "run_at": _when(report.run_at),
+            "commit": report.commit or "—",
+            "planner": report.planner,
+            # "offline", "compromised" and "simulated" name a planner, not a provider's model
+            "llm": report.model if report.model != report.planner else "—",
         },
         "metrics": metric_rows(report.metrics),
         "tags": [
@@ -77,7 +89,8 @@ def page_context(report: Report) -> dict[str, Any]:
         "outcomes": list(OUTCOMES),
         "actual_outcomes": actual,
         "matrix": matrix,
-        "results": [_row(r) for r in report.results],
+        # failures first (a stable sort: suite order within each group)
+        "results": [_row(r) for r in sorted(report.results, key=lambda r: r.passed)],
         "usage": [_usage(r) for r in report.results] if report.metrics.used_a_model else [],
         "failed": [_failed(r) for r in report.results if not r.passed],
     }
@@ -93,7 +106,8 @@ def _row(result: ScenarioResult) -> dict[str, Any]:
         "expected": result.expected_outcome or "—",
         "outcome": result.outcome,
         "intent": result.intent or "—",
-        "first_failure": result.failures[0] if result.failures else "",
+        "first_failure": redact_text(result.failures[0]) if result.failures else "",
+        "runs_key": f"{result.passes / result.runs:.4f}" if result.runs else "0",
     }
 
 
@@ -124,18 +138,32 @@ def _failed(result: ScenarioResult) -> dict[str, Any]:
     return {
         "id": result.id,
         "title": result.title or "—",
-        "failures": result.failures or ["failed"],
-        "transcript": [{"role": line.role, "text": line.text} for line in result.transcript],
+        "failures": [redact_text(f) for f in result.failures] or ["failed"],
+        "transcript": [
+            {"role": line.role, "text": redact_text(line.text)} for line in result.transcript
+        ],
         "actions": [
             {
                 "tool": a.tool,
-                "args": json.dumps(a.args, sort_keys=True, ensure_ascii=False),
+                "args": redact_text(json.dumps(a.args, sort_keys=True, ensure_ascii=False)),
                 "outcome": a.outcome,
-                "detail": a.detail or "—",
+                "detail": redact_text(a.detail) if a.detail else "—",
             }
             for a in result.actions
         ],
     }
+
+
+def _when(at: datetime | None) -> str:
+    """``2025-06-01 14:03 BST (UTC+01:00)``; a report from before the field: a dash."""
+    if at is None:
+        return "—"
+    offset = at.strftime("%z")
+    zone = at.tzname() or ""
+    utc = f"UTC{offset[:3]}:{offset[3:]}" if offset else "UTC"
+    if zone and zone != utc:
+        return f"{at:%Y-%m-%d %H:%M} {zone} ({utc})"
+    return f"{at:%Y-%m-%d %H:%M} {utc}"
 
 
 def _finalize(value: object) -> object:

@@ -183,13 +183,14 @@ def redteam_command(
     ] = None,
 ) -> None:
     """Run the red-team suite; exit 1 on any unauthorised execution, leaked secret or crash."""
-    from resolution_agent.agent.planning.llm import planner_key_missing
+    from resolution_agent.agent.planning.llm import check_planner_key
+    from resolution_agent.agent.progress import progress
     from resolution_agent.agent.settings import SettingsError, load_settings
     from resolution_agent.agent.testing.compromised_planner import CompromisedPlanner
+    from resolution_agent.agent.warmup import warm_up
     from resolution_agent.evals.model_check import model_spec_problem
     from resolution_agent.evals.redteam_report import report_json, terminal_table, write_report
-    from resolution_agent.evals.runner import stderr_progress
-    from resolution_agent.tools.errors import ResolveError
+    from resolution_agent.tools.errors import ConfigurationError, ResolveError
 
     planner: PlannerFactory | None = None
     overrides: dict[str, object] = {"model": model}
@@ -205,23 +206,26 @@ def redteam_command(
     if problem is not None:
         typer.echo(f"error: {problem}", err=True)
         raise typer.Exit(2)
-    needed = planner_key_missing(settings)
-    if needed is not None:
-        typer.echo(f"error: --model {model} needs {needed}", err=True)
-        raise typer.Exit(2)
+    try:
+        check_planner_key(settings, offline="--model offline")
+    except ConfigurationError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
     targets = paths or [settings.fixtures_dir / "redteam"]
     try:
-        result = asyncio.run(
-            run_redteam(
-                targets,
-                settings,
-                planner=planner,
-                model=model,
-                articles=articles,
-                concurrency=concurrency,
-                progress=None if as_json else stderr_progress,
+        warm_up(settings, index=False)  # the suite brings its own BM25 over planted articles
+        with progress("running red-team scenarios", unit="scenarios") as task:
+            result = asyncio.run(
+                run_redteam(
+                    targets,
+                    settings,
+                    planner=planner,
+                    model=model,
+                    articles=articles,
+                    concurrency=concurrency,
+                    progress=task.update,
+                )
             )
-        )
     except ResolveError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import pickle
-import sys
 import tempfile
 import time
 import uuid
@@ -212,15 +211,6 @@ def prepare_banks(fixtures_dir: Path, scenarios: Sequence[Scenario]) -> dict[str
 def jobs_for(scenarios: Sequence[Scenario], repeat: int) -> list[Job]:
     """Each scenario ``repeat`` times, repeats of one scenario side by side."""
     return [Job(s, attempt) for s in scenarios for attempt in range(max(1, repeat))]
-
-
-def stderr_progress(done: int, total: int) -> None:
-    """A one-line counter on stderr, rewritten in place; only the final count when piped."""
-    if done != total and not sys.stderr.isatty():
-        return
-    end = "\n" if done == total else ""
-    sys.stderr.write(f"\r  {done}/{total} scenario runs{end}")
-    sys.stderr.flush()
 
 
 def _turn(text: str, reply: Reply, seconds: float) -> TurnRecord:

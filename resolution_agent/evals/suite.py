@@ -8,6 +8,7 @@ from pathlib import Path
 from resolution_agent.agent.settings import Settings
 from resolution_agent.evals.loader import Scenario, load_suite
 from resolution_agent.evals.metrics import RunResult, grade
+from resolution_agent.evals.provenance import git_commit, planner_kind
 from resolution_agent.evals.runner import PlannerFactory, Progress, SuiteRunner, jobs_for
 from resolution_agent.evals.summary import Report, summarise
 from resolution_agent.tools.errors import DataFileError
@@ -55,7 +56,14 @@ async def evaluate(
         planner=planner,
     )
     model = model_name or settings.planner_model() or "offline"
-    return summarise(runs, repeat=repeat, model=model, concurrency=concurrency)
+    return summarise(
+        runs,
+        repeat=repeat,
+        model=model,
+        concurrency=concurrency,
+        planner=planner_kind(settings, model_name),
+        commit=git_commit(settings.project_root),
+    )
 
 
 __all__ = ["evaluate", "run_scenarios"]

@@ -13,8 +13,9 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Sequence
+from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from resolution_agent.agent.api import ActionTaken
 from resolution_agent.evals.metrics import RunMetrics, RunResult, TranscriptLine
@@ -119,12 +120,35 @@ class Report(BaseModel):
         description="Confusion matrix: expected outcome -> actual outcome -> scenario runs."
     )
     results: list[ScenarioResult]
+    # Where the numbers came from, for the page's header; last, so that the keys above keep
+    # their places for readers of earlier reports (and old reports still load as baselines).
+    run_at: AwareDatetime | None = Field(
+        default=None, description="When the run was summarised, with its UTC offset."
+    )
+    commit: str | None = Field(
+        default=None,
+        description="git commit of the project's checkout ('-dirty': with uncommitted changes); "
+        "None when it does not run from a git checkout.",
+    )
+    planner: str = Field(
+        default="offline", description="Which planner ran: offline, llm, simulated, compromised."
+    )
 
 
 def summarise(
-    runs: Sequence[RunResult], *, repeat: int = 1, model: str = "offline", concurrency: int = 1
+    runs: Sequence[RunResult],
+    *,
+    repeat: int = 1,
+    model: str = "offline",
+    concurrency: int = 1,
+    planner: str = "offline",
+    commit: str | None = None,
+    run_at: datetime | None = None,
 ) -> Report:
-    """The report of a suite from its graded runs (any order; grouped by scenario id)."""
+    """The report of a suite from its graded runs (any order; grouped by scenario id).
+
+    ``run_at`` defaults to now, in the machine's own time zone.
+    """
     by_id: dict[str, list[RunResult]] = {}
     for run in runs:
         by_id.setdefault(run.id, []).append(run)
@@ -153,6 +177,9 @@ def summarise(
         by_tag=by_tag,
         outcomes=confusion(runs),
         results=scenarios,
+        run_at=run_at or datetime.now().astimezone(),
+        commit=commit,
+        planner=planner,
     )
 
 

@@ -40,6 +40,16 @@ def test_a_card_number_in_an_httpx_warning_is_masked(out: io.StringIO) -> None:
     assert line["level"] == "warning"
 
 
+def test_a_security_code_in_a_structlog_event_is_masked(out: io.StringIO) -> None:
+    configure_logging("json", "warning", stream=out)
+
+    structlog.get_logger("test").warning("customer_message", text="card cvv 321 please")
+
+    (line,) = _json_lines(out)
+    assert "321" not in out.getvalue()
+    assert line["text"] == "card cvv [security code] please"
+
+
 def test_a_stdlib_logger_is_masked_in_console_format_too(out: io.StringIO) -> None:
     configure_logging("console", "warning", stream=out)
 

@@ -67,3 +67,23 @@ def test_log_redaction_keeps_the_text_around_a_card_number() -> None:
 
 def test_log_redaction_labels_a_sort_code_with_account_number_as_an_account() -> None:
     assert redact_text("paid from 04-00-75 12345678 today") == "paid from [account] today"
+
+
+@pytest.mark.parametrize(
+    ("said", "masked"),
+    [
+        ("the CVV is 123", "the CVV is [security code]"),
+        ("cvc: 4567 thanks", "cvc: [security code] thanks"),
+        ("CV2 987", "CV2 [security code]"),
+        ("my security code was 321", "my security code was [security code]"),
+        ("card 4539 1488 0343 6467 cvv2=042", "card [card] cvv2=[security code]"),
+    ],
+)
+def test_log_redaction_masks_a_security_code_stated_with_its_name(said: str, masked: str) -> None:
+    assert redact_text(said) == masked
+
+
+def test_log_redaction_keeps_three_digits_without_a_security_code_name() -> None:
+    text = "3 cards, 123 days, code 456, CVV not given"
+
+    assert redact_text(text) == text

@@ -134,7 +134,25 @@ def test_a_provider_model_without_its_key_is_refused_not_silently_offline(
     monkeypatch.delenv("RESOLVE_OPENAI_API_KEY", raising=False)
     result = CliRunner().invoke(cli, ["eval", str(DATA), "--model", "openai:gpt-4.1-mini"])
     assert result.exit_code == 2
-    assert "OPENAI_API_KEY" in result.stderr
+    assert "set OPENAI_API_KEY" in result.stderr
+    assert "or set --model offline to run offline on purpose" in result.stderr
+
+
+def test_a_model_from_the_environment_without_its_key_is_refused_before_any_run(
+    cli: typer.Typer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    monkeypatch.delenv("RESOLVE_ANTHROPIC_API_KEY", raising=False)
+    monkeypatch.setenv("RESOLVE_MODEL", "anthropic:claude-sonnet-4-6")
+
+    result = CliRunner().invoke(cli, ["eval", str(DATA)])
+
+    assert result.exit_code == 2
+    assert result.stdout == ""  # no table: nothing ran
+    assert result.stderr.strip() == (
+        "error: model anthropic:claude-sonnet-4-6 needs an API key: set ANTHROPIC_API_KEY "
+        "(or RESOLVE_ANTHROPIC_API_KEY), or set RESOLVE_MODEL=offline to run offline on purpose"
+    )
 
 
 def test_the_compromised_planner_runs_and_nothing_unauthorised_executes(

@@ -15,8 +15,8 @@ import pytest
 
 from resolution_agent.agent.planning import Planner
 from resolution_agent.agent.planning.llm import LLMPlannerConfig
+from resolution_agent.agent.planning.simulated import ENGINE_MODEL, SimulatedPlanner
 from resolution_agent.agent.settings import Settings
-from resolution_agent.agent.testing.simulated_planner import ENGINE_MODEL, SimulatedPlanner
 from resolution_agent.evals.loader import load_suite
 from resolution_agent.evals.metrics import RunResult
 from resolution_agent.evals.report import terminal_table, write_report

@@ -131,10 +131,31 @@ def test_the_planner_names_the_missing_key_of_its_model() -> None:
     assert planner_key_missing(NO_KEYS.model_copy(update={"model": "offline"})) is None
 
 
-def test_no_model_or_no_key_means_the_offline_planner() -> None:
+def test_no_model_or_offline_on_purpose_means_the_offline_planner() -> None:
     assert isinstance(build_planner(NO_KEYS.model_copy(update={"model": None})), OfflinePlanner)
-    no_key = NO_KEYS.model_copy(update={"model": "openai:gpt-4.1-mini"})
-    assert isinstance(build_planner(no_key), OfflinePlanner)
+    offline = NO_KEYS.model_copy(update={"model": "offline"})
+    assert isinstance(build_planner(offline), OfflinePlanner)
+
+
+@pytest.mark.parametrize(
+    ("spec", "key"),
+    [
+        ("openai:gpt-4.1-mini", "OPENAI_API_KEY (or RESOLVE_OPENAI_API_KEY)"),
+        ("anthropic:claude-sonnet-4-6", "ANTHROPIC_API_KEY (or RESOLVE_ANTHROPIC_API_KEY)"),
+    ],
+)
+def test_a_model_asked_for_without_its_key_stops_start_up_naming_the_key(
+    spec: str, key: str
+) -> None:
+    no_key = NO_KEYS.model_copy(update={"model": spec})
+
+    with pytest.raises(ConfigurationError) as raised:
+        build_planner(no_key)
+
+    message = str(raised.value)
+    assert "\n" not in message
+    assert f"model {spec} needs an API key: set {key}" in message
+    assert "RESOLVE_MODEL=offline to run offline on purpose" in message
 
 
 async def test_a_model_with_its_key_means_the_llm_planner_with_its_fallback() -> None:

@@ -35,6 +35,8 @@ _TOKEN = re.compile(r"[a-z']+")
 class HashingEncoder:
     """Deterministic stand-in for MiniLM that counts what it was asked to embed."""
 
+    loaded = True  # as MiniLMEncoder.loaded: nothing to open
+
     def __init__(self, dimension: int = 256) -> None:
         self.dimension = dimension
         self.texts: list[str] = []

@@ -21,6 +21,10 @@ def app(
     monkeypatch.setenv("RESOLVE_PROJECT_ROOT", str(project))
     monkeypatch.setenv("RESOLVE_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setattr(factory, "shared_encoder", lambda threads=1: encoder)
+    monkeypatch.setattr(  # what the commands embed with before the agent's retriever opens
+        "resolution_agent.agent.understanding.classifier.shared_encoder",
+        lambda threads=1: encoder,
+    )
     cli = typer.Typer()
 
     @cli.callback()
@@ -32,8 +36,14 @@ def app(
 
 
 def run(app: typer.Typer, *args: str) -> tuple[int, str]:
+    """Exit code and standard output (progress goes to standard error); errors: both."""
+    code, out, err = run_both(app, *args)
+    return code, out if code == 0 else out + err
+
+
+def run_both(app: typer.Typer, *args: str) -> tuple[int, str, str]:
     result = CliRunner().invoke(app, ["kb", *args])
-    return result.exit_code, result.output
+    return result.exit_code, result.stdout, result.stderr
 
 
 def test_index_reports_added_then_unchanged_then_updated_and_removed(
@@ -95,3 +105,30 @@ def test_a_bad_article_exits_2_naming_the_file(app: typer.Typer, project: Path) 
     assert code == 2
     assert "broken.md" in out
     assert "missing front matter" in out
+
+
+def test_index_shows_progress_on_stderr_only_while_there_is_work(app: typer.Typer) -> None:
+    code, out, err = run_both(app, "index")
+
+    assert code == 0, err
+    [line] = [line for line in err.splitlines() if "indexing the help centre" in line]
+    assert line.startswith("resolve: indexing the help centre: ")
+    assert "passages in" in line
+    assert "passages" not in out  # results on stdout, progress on stderr
+
+    code, out, err = run_both(app, "index")
+    assert code == 0 and err == ""  # in sync: nothing embedded, nothing shown
+
+
+def test_search_on_a_cold_index_says_what_is_built_and_why_only_the_first_time(
+    app: typer.Typer, tmp_path: Path
+) -> None:
+    code, out, err = run_both(app, "search", "top up limit per day", "--json")
+
+    assert code == 0, err
+    assert "first use: building the help-centre search index" in err
+    assert str(tmp_path / "data" / "kb") in err
+    assert json.loads(out)["hits"]  # stdout is still one JSON object
+
+    code, out, err = run_both(app, "search", "top up limit per day", "--json")
+    assert code == 0 and "first use" not in err and "indexing" not in err

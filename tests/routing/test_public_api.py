@@ -14,6 +14,8 @@ ALLOWED_AGENT_MODULES = {
     "resolution_agent.agent.handoff_model",
     "resolution_agent.agent.lazy",
 }
+# The command line reads the one settings object (its data folder), as every command does.
+CLI_ALSO_ALLOWED = {"resolution_agent.agent.settings"}
 
 
 def test_public_names_are_pinned() -> None:
@@ -64,7 +66,10 @@ def test_public_names_are_pinned() -> None:
 def test_routing_imports_nothing_of_the_agent_but_vocabulary_and_handoff_model() -> None:
     imported: set[str] = set()
     for path in PACKAGE.rglob("*.py"):
+        allowed_here = CLI_ALSO_ALLOWED if path == PACKAGE / "cli.py" else set()
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module in allowed_here:
+                continue
             if isinstance(node, ast.ImportFrom) and node.module:
                 imported.add(node.module)
             elif isinstance(node, ast.Import):

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import json
+from html import escape
 from pathlib import Path
 
+import pytest
 import typer
 from typer.testing import CliRunner
 
 from resolution_agent.agent.routing import (
+    POLICY_NAMES,
     SimulationReport,
     WorkloadConfig,
     run_simulation,
     write_report,
 )
-from resolution_agent.agent.routing._report import render_html
+from resolution_agent.agent.routing._report import render_html, rows, terminal_table, verdicts
 from resolution_agent.agent.routing.cli import register
 from tests.routing.builders import FIXTURES
 
@@ -110,3 +113,71 @@ def test_report_html_escapes_what_it_shows(tmp_path: Path) -> None:
     assert "<b>fifo</b>" not in html
     assert "&lt;b&gt;fifo&lt;/b&gt;" in html
     assert write_report(report, tmp_path) == [tmp_path / "report.json", tmp_path / "report.html"]
+
+
+def test_the_report_goes_to_the_data_dir_when_no_folder_is_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RESOLVE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.chdir(tmp_path)
+
+    result = CliRunner().invoke(app(), ["routing", "simulate", *SIZE, "--policies", "fifo"])
+
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "data" / "routing" / "report.json").is_file()
+    assert (tmp_path / "data" / "routing" / "report.html").is_file()
+    assert not (tmp_path / ".data").exists()
+
+
+def test_each_ranked_metric_marks_its_best_and_worst_value_and_ties_share_the_best() -> None:
+    report = run_simulation(WorkloadConfig(cops=20, cases=600, hours=3, seed=5), POLICY_NAMES)
+    table = {row.label: row for row in rows(report)}
+
+    served = table["served"]
+    assert served.better == "higher"
+    raw = [r.metrics.served for r in report.results]
+    assert served.best == [v == max(raw) for v in raw] or len(set(raw)) == 1
+    wait = table["p99 wait"]
+    shown = wait.values
+    assert any(wait.best)
+    for i, value in enumerate(shown):
+        assert wait.best[i] == (value == shown[wait.best.index(True)])  # ties share it
+    assert table["utilisation"].best == [False] * 3  # not ranked: neither way is better
+    assert table["simulation time"].worst == [False] * 3
+
+
+def test_a_policy_line_names_where_it_is_worst_and_where_it_trails_the_best() -> None:
+    report = run_simulation(WorkloadConfig(cops=20, cases=600, hours=3, seed=5), POLICY_NAMES)
+    table = [row for row in rows(report) if row.better is not None]
+
+    for i, verdict in enumerate(verdicts(report)):
+        worst = [row.label for row in table if row.worst[i]]
+        behind = [row.label for row in table if any(row.best) and not row.best[i]]
+        named = [said.split(" (")[0] for said in verdict.worst + verdict.behind]
+        assert sorted(named) == sorted(behind)
+        assert [said.split(" (")[0] for said in verdict.worst] == worst
+        assert verdict.text.startswith(f"{verdict.policy}: ")
+
+
+def test_the_html_marks_best_cells_and_has_one_line_per_policy(tmp_path: Path) -> None:
+    report = run_simulation(
+        WorkloadConfig(cops=20, cases=600, hours=3, seed=5), ["fifo", "optimal"]
+    )
+    html = render_html(report)
+
+    assert html.count('class="best"') == sum(sum(row.best) for row in rows(report))
+    assert html.count('class="worst"') == sum(sum(row.worst) for row in rows(report))
+    assert 'id="verdict-fifo"' in html and 'id="verdict-optimal"' in html
+    lines = dict(zip(["fifo", "optimal"], [v.text for v in verdicts(report)], strict=True))
+    for policy, text in lines.items():
+        assert escape(text) in html, policy
+
+
+def test_the_terminal_table_ends_with_the_policy_lines() -> None:
+    report = run_simulation(
+        WorkloadConfig(cops=20, cases=600, hours=3, seed=5), ["fifo", "optimal"]
+    )
+
+    table = terminal_table(report)
+
+    assert table.splitlines()[-2:] == [v.text for v in verdicts(report)]

@@ -42,8 +42,14 @@ def app(
 
 
 def run(app: typer.Typer, *args: str) -> tuple[int, str]:
+    """Exit code and standard output (progress goes to standard error); errors: both."""
+    code, out, err = run_both(app, *args)
+    return code, out if code == 0 else out + err
+
+
+def run_both(app: typer.Typer, *args: str) -> tuple[int, str, str]:
     result = CliRunner().invoke(app, ["intents", *args])
-    return result.exit_code, result.output
+    return result.exit_code, result.stdout, result.stderr
 
 
 def write(tmp_path: Path, body: str) -> Path:
@@ -109,3 +115,27 @@ def test_bad_csv_exits_2_naming_the_file(
         code, out = run(app, *command)
         assert code == 2
         assert str(mine) in out and problem in out
+
+
+def test_train_shows_its_progress_on_stderr_and_its_results_on_stdout(app: typer.Typer) -> None:
+    code, out, err = run_both(app, "train")
+
+    assert code == 0, err
+    [line] = [line for line in err.splitlines() if "training the intent model" in line]
+    assert "36/36 utterances in" in line
+    assert "utterances in" not in out
+
+
+def test_eval_on_a_cold_model_says_why_it_trains_first_then_scores_with_progress(
+    app: typer.Typer, tmp_path: Path
+) -> None:
+    code, out, err = run_both(app, "eval", "--csv", str(TINY), "--json")
+
+    assert code == 0, err
+    assert "first use: training the intent model" in err
+    assert str(tmp_path / "data" / "models") in err
+    assert "scoring 36 utterances: 36/36 utterances in" in err
+    assert json.loads(out)["rows"] == 36  # stdout is still one JSON object
+
+    code, out, err = run_both(app, "eval", "--csv", str(TINY), "--json")
+    assert code == 0 and "first use" not in err and "training" not in err

@@ -6,6 +6,9 @@ removed ones are deleted. ``search`` syncs the same way, then prints the ranked 
 grounding scores, so a writer can see which article the agent would answer from, and whether
 it would answer at all (``Settings.grounding_threshold``).
 
+Embedding shows progress on standard error (a Rich bar on a terminal, a line every few
+seconds otherwise); standard output keeps the results.
+
 Exit codes: 0 done; 2 an article file or the settings could not be used.
 """
 
@@ -27,15 +30,24 @@ def index_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Sync the help-centre index: embed new and changed articles, drop removed ones."""
-    from resolution_agent.agent.retrieval.factory import kb_dir, new_hybrid
+    from resolution_agent.agent.helpcentre import load_articles
+    from resolution_agent.agent.progress import progress
+    from resolution_agent.agent.retrieval.factory import help_dir, kb_dir
+    from resolution_agent.agent.retrieval.index import ChromaIndex
     from resolution_agent.agent.settings import load_settings
+    from resolution_agent.agent.understanding.classifier import shared_encoder
+    from resolution_agent.agent.warmup import ReportingEncoder
     from resolution_agent.tools.errors import ResolveError
 
     started = time.perf_counter()
     try:
         settings = load_settings()
-        retriever = new_hybrid(settings)
-        report = retriever.index.sync(retriever.articles)
+        articles = load_articles(help_dir(settings))
+        encoder = shared_encoder(threads=settings.intent_threads)
+        # MiniLM opens on the first embedding only, so an index already in sync stays quick.
+        with progress("indexing the help centre", unit="passages") as task:
+            index = ChromaIndex(kb_dir(settings), ReportingEncoder(encoder, task.update))
+            report = index.sync(articles)
     except ResolveError as exc:
         raise _fail(str(exc)) from exc
     seconds = time.perf_counter() - started
@@ -43,7 +55,7 @@ def index_command(
         typer.echo(json.dumps({**report.model_dump(), "total_seconds": round(seconds, 3)}))
         return
     typer.echo(
-        f"indexed {len(retriever.articles)} articles into {kb_dir(settings)}: "
+        f"indexed {len(articles)} articles into {kb_dir(settings)}: "
         f"{report.added} added, {report.updated} updated, {report.removed} removed, "
         f"{report.unchanged} unchanged ({report.chunks_embedded} chunks embedded)"
     )
@@ -61,10 +73,14 @@ def search_command(
     """Search the help centre as the agent does: ranked articles with grounding scores."""
     from resolution_agent.agent.retrieval.factory import new_hybrid
     from resolution_agent.agent.settings import load_settings
+    from resolution_agent.agent.warmup import warm_up
     from resolution_agent.tools.errors import ResolveError
 
     try:
         settings = load_settings()
+        # A cold index is built first, with progress and a line saying why (no intent model).
+        only_index = {"retriever": "hybrid", "intent_classifier": "keywords"}
+        warm_up(settings.model_copy(update=only_index))
         retriever = new_hybrid(settings)
         retriever.ready()
         started = time.perf_counter()

@@ -2,12 +2,19 @@
 
 The HTML comes from ``prompts/routing_report.html.j2`` with autoescaping and StrictUndefined;
 its charts are inline SVG, so the page opens offline with no script at all.
+
+Each ranked metric marks its best value (ties included, compared as shown, so two cells that
+read the same are never told apart) and its worst, and each policy gets one line naming where
+it is worst and where it trails the best. Utilisation and simulation time are not ranked:
+neither a busier desk nor a slower simulator is better or worse in itself.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from pydantic import BaseModel, ConfigDict
@@ -22,11 +29,49 @@ DEFAULT_PROMPTS = Path(__file__).resolve().parents[2] / "prompts"
 _PRIORITIES: tuple[Priority, ...] = tuple(sorted(PRIORITY_RANK, key=PRIORITY_RANK.__getitem__))
 
 
+Better = Literal["higher", "lower"]
+
+
 class Row(BaseModel):
+    """One metric across the policies; ``best`` and ``worst`` mark cells of a ranked metric."""
+
     model_config = ConfigDict(frozen=True)
 
     label: str
     values: list[str]
+    better: Better | None = None
+    best: list[bool] = []
+    worst: list[bool] = []
+
+
+class Verdict(BaseModel):
+    """Where one policy loses: worst of all, or behind the best (with the best's value)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    policy: str
+    worst: list[str]
+    behind: list[str]
+    ranked: int
+
+    @property
+    def text(self) -> str:
+        if not self.worst and not self.behind:
+            return f"{self.policy}: best or level on all {self.ranked} ranked metrics"
+        parts = []
+        if self.worst:
+            parts.append("worst on " + "; ".join(self.worst) + ".")
+        if self.behind:
+            parts.append("Behind the best on " + "; ".join(self.behind) + ".")
+        return f"{self.policy}: " + " ".join(parts)
+
+
+@dataclass(frozen=True)
+class _Metric:
+    label: str
+    pick: Callable[[PolicyResult], float]
+    show: Callable[[float], str]
+    better: Better | None
 
 
 def percent(value: float) -> str:
@@ -42,33 +87,82 @@ def duration(seconds: float) -> str:
     return f"{seconds // 3600}h {seconds % 3600 // 60:02d}m"
 
 
+def _metrics() -> list[_Metric]:
+    def ms(value: float) -> str:
+        return f"{value:.1f} ms"
+
+    def sla(priority: Priority) -> _Metric:
+        def pick(r: PolicyResult) -> float:
+            return r.metrics.by_priority[priority].sla_attainment
+
+        return _Metric(f"{priority} SLA attainment", pick, percent, "higher")
+
+    return [
+        *(sla(p) for p in _PRIORITIES),
+        _Metric("mean wait", lambda r: r.metrics.wait_mean_s, duration, "lower"),
+        _Metric("p90 wait", lambda r: r.metrics.wait_p90_s, duration, "lower"),
+        _Metric("p99 wait", lambda r: r.metrics.wait_p99_s, duration, "lower"),
+        _Metric(
+            "p99 wait, low priority",
+            lambda r: r.metrics.by_priority["low"].wait_p99_s,
+            duration,
+            "lower",
+        ),
+        _Metric("max wait", lambda r: r.metrics.wait_max_s, duration, "lower"),
+        _Metric("best-skill share", lambda r: r.metrics.best_skill_share, percent, "higher"),
+        _Metric("mean skill fit", lambda r: r.metrics.mean_fit, lambda v: f"{v:.3f}", "higher"),
+        _Metric("utilisation", lambda r: r.metrics.utilisation, percent, None),
+        _Metric("abandonment", lambda r: r.metrics.abandonment, percent, "lower"),
+        _Metric("served", lambda r: r.metrics.served, lambda v: f"{v:,.0f}", "higher"),
+        _Metric("decision p50", lambda r: r.timing.decide_p50_ms, ms, "lower"),
+        _Metric("decision p99", lambda r: r.timing.decide_p99_ms, ms, "lower"),
+        _Metric("simulation time", lambda r: r.timing.run_s, lambda v: f"{v:.1f} s", None),
+    ]
+
+
 def rows(report: SimulationReport) -> list[Row]:
-    """The comparison, one row per figure and one column per policy."""
-    results = report.results
-
-    def row(label: str, pick: Any) -> Row:
-        return Row(label=label, values=[pick(r) for r in results])
-
-    table = [
-        row(f"{p} SLA attainment", lambda r, p=p: percent(r.metrics.by_priority[p].sla_attainment))
-        for p in _PRIORITIES
-    ]
-    table += [
-        row("mean wait", lambda r: duration(r.metrics.wait_mean_s)),
-        row("p90 wait", lambda r: duration(r.metrics.wait_p90_s)),
-        row("p99 wait", lambda r: duration(r.metrics.wait_p99_s)),
-        row("p99 wait, low priority", lambda r: duration(r.metrics.by_priority["low"].wait_p99_s)),
-        row("max wait", lambda r: duration(r.metrics.wait_max_s)),
-        row("best-skill share", lambda r: percent(r.metrics.best_skill_share)),
-        row("mean skill fit", lambda r: f"{r.metrics.mean_fit:.3f}"),
-        row("utilisation", lambda r: percent(r.metrics.utilisation)),
-        row("abandonment", lambda r: percent(r.metrics.abandonment)),
-        row("served", lambda r: f"{r.metrics.served:,}"),
-        row("decision p50", lambda r: f"{r.timing.decide_p50_ms:.1f} ms"),
-        row("decision p99", lambda r: f"{r.timing.decide_p99_ms:.1f} ms"),
-        row("simulation time", lambda r: f"{r.timing.run_s:.1f} s"),
-    ]
+    """The comparison, one row per figure and one column per policy, best and worst marked."""
+    table = []
+    for metric in _metrics():
+        raw = [metric.pick(r) for r in report.results]
+        shown = [metric.show(v) for v in raw]
+        best, worst = _extremes(raw, shown, metric.better)
+        table.append(
+            Row(label=metric.label, values=shown, better=metric.better, best=best, worst=worst)
+        )
     return table
+
+
+def _extremes(
+    raw: list[float], shown: list[str], better: Better | None
+) -> tuple[list[bool], list[bool]]:
+    """Cells showing the best and the worst value; none when unranked or every cell reads alike."""
+    nothing = [False] * len(raw)
+    if better is None or len(set(shown)) < 2:
+        return nothing, nothing
+    sign = 1.0 if better == "higher" else -1.0
+    top = shown[max(range(len(raw)), key=lambda i: sign * raw[i])]
+    bottom = shown[min(range(len(raw)), key=lambda i: sign * raw[i])]
+    return [s == top for s in shown], [s == bottom for s in shown]
+
+
+def verdicts(report: SimulationReport) -> list[Verdict]:
+    """One per policy: the ranked metrics where it is worst, and where it trails the best."""
+    table = [r for r in rows(report) if r.better is not None]
+    names = [r.metrics.policy for r in report.results]
+    out = []
+    for i, name in enumerate(names):
+        worst: list[str] = []
+        behind: list[str] = []
+        for row in table:
+            if not any(row.best) or row.best[i]:
+                continue
+            leaders = [n for n, best in zip(names, row.best, strict=True) if best]
+            value = row.values[row.best.index(True)]
+            said = f"{row.label} ({row.values[i]} vs {value}, {'/'.join(leaders)})"
+            (worst if row.worst[i] else behind).append(said)
+        out.append(Verdict(policy=name, worst=worst, behind=behind, ranked=len(table)))
+    return out
 
 
 def terminal_table(report: SimulationReport) -> str:
@@ -84,6 +178,9 @@ def terminal_table(report: SimulationReport) -> str:
     for r in table:
         cells = (v.rjust(w) for v, w in zip(r.values, widths, strict=True))
         lines_out.append("  ".join([r.label.ljust(first), *cells]))
+    if len(names) > 1:
+        lines_out.append("")
+        lines_out.extend(v.text for v in verdicts(report))
     return "\n".join(lines_out)
 
 
@@ -160,6 +257,7 @@ def render_html(report: SimulationReport, prompts_dir: Path = DEFAULT_PROMPTS) -
         cases_by_priority=report.cases_by_priority,
         policies=[r.metrics.policy for r in report.results],
         rows=rows(report),
+        verdicts=verdicts(report) if len(report.results) > 1 else [],
         charts=charts(report),
     )
 

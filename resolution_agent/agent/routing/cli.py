@@ -1,6 +1,10 @@
 """``resolve routing simulate``: registered through the ``resolve.commands`` entry point.
 
-Exit codes: 0 done; 2 the options or the roster file could not be used.
+Exit codes: 0 done; 2 the options, the settings or the roster file could not be used.
+
+The report goes to ``--report``, by default ``routing/`` in the agent's data folder
+(``RESOLVE_DATA_DIR``), beside everything else the project writes. The settings module is the
+one part of the agent this command reads (pydantic only, like the rest of routing).
 
 Only typer and the standard library are imported at module level: ``register`` runs on every
 ``resolve`` invocation, ``--help`` included, and the simulator pulls in SciPy. That is also
@@ -30,9 +34,12 @@ def simulate(
         str,
         typer.Option(help="Comma-separated policy names, or 'all' (a wrong name lists them)."),
     ] = ALL_POLICIES,
-    report: Annotated[Path, typer.Option(help="Folder for report.html and report.json.")] = Path(
-        ".data/routing"
-    ),
+    report: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder for report.html and report.json [default: <RESOLVE_DATA_DIR>/routing]."
+        ),
+    ] = None,
     interval: Annotated[
         float, typer.Option(min=1.0, help="Seconds between decision rounds.")
     ] = 20.0,
@@ -49,6 +56,7 @@ def simulate(
     from resolution_agent.agent.routing._policies import POLICY_NAMES
     from resolution_agent.agent.routing._report import terminal_table, write_report
     from resolution_agent.agent.routing._workload import WorkloadConfig
+    from resolution_agent.agent.settings import SettingsError, load_settings
 
     if policies.strip() == ALL_POLICIES:
         names = list(POLICY_NAMES)
@@ -63,11 +71,12 @@ def simulate(
         )
         raise typer.Exit(2)
     try:
+        folder = report if report is not None else load_settings().data_dir / "routing"
         config = WorkloadConfig(cops=cops, cases=cases, hours=hours, seed=seed)
         loaded = load_roster(roster) if roster is not None else None
         result = run_simulation(config, names, interval=interval, roster=loaded, progress=_progress)
-        written = write_report(result, report)
-    except (RoutingError, ValidationError) as exc:
+        written = write_report(result, folder)
+    except (RoutingError, SettingsError, ValidationError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
     typer.echo(terminal_table(result))

@@ -5,6 +5,9 @@ active model in ``<RESOLVE_DATA_DIR>/models``; without ``--csv`` it builds the m
 shipped utterances and makes that the active one again. ``eval`` scores the active model on a
 labelled CSV. A running agent picks up a newly trained model when it next starts.
 
+Both show progress on standard error while they embed (a Rich bar on a terminal, a line
+every few seconds otherwise); standard output keeps the results, so ``--json`` pipes cleanly.
+
 Exit codes: 0 done; 2 the CSV, the policies or the settings could not be used.
 """
 
@@ -18,6 +21,7 @@ import typer
 
 if TYPE_CHECKING:
     from resolution_agent.agent.settings import Settings
+    from resolution_agent.agent.understanding.classifier import MiniLMEncoder
 
 CsvOption = Annotated[
     Path | None,
@@ -38,21 +42,21 @@ def _fail(message: str) -> typer.Exit:
 
 def train_command(csv: CsvOption = None, accept_unknown_labels: AcceptOption = False) -> None:
     """Train the intent classifier and make it the active model."""
-    from resolution_agent.agent.understanding.classifier import (
-        build_intent_classifier,
-        read_labelled_csv,
-    )
+    from resolution_agent.agent.progress import progress
+    from resolution_agent.agent.understanding.classifier import read_labelled_csv
+    from resolution_agent.agent.warmup import ReportingEncoder, fitting_after, intent_classifier
     from resolution_agent.tools.errors import ResolveError
 
     try:
         settings, known = _context()
-        classifier = build_intent_classifier(
-            settings.intent_models_dir, settings.project_root, known_intents=known
-        )
         path = csv or settings.fixtures_dir / "intents" / "utterances.csv"
         data = read_labelled_csv(path, known_labels=known, accept_unknown=accept_unknown_labels)
         typer.echo(f"training on {len(data)} utterances, {len(data.classes)} intents from {path}")
-        built = classifier.manager.train_and_activate(data, default=csv is None)
+        encoder = _encoder(settings)
+        with progress("training the intent model", unit="utterances") as task:
+            reporting = ReportingEncoder(encoder, fitting_after(task))
+            classifier = intent_classifier(settings, reporting)
+            built = classifier.manager.train_and_activate(data, default=csv is None)
     except (ResolveError, ValueError) as exc:
         raise _fail(str(exc)) from exc
     report = built.model.report
@@ -77,23 +81,18 @@ def eval_command(
     accept_unknown_labels: AcceptOption = False,
 ) -> None:
     """Score the active intent model on a labelled CSV: accuracy, macro-F1, calibration."""
-    from resolution_agent.agent.understanding.classifier import (
-        build_intent_classifier,
-        evaluate,
-        read_labelled_csv,
-    )
+    from resolution_agent.agent.progress import progress
+    from resolution_agent.agent.understanding.classifier import evaluate, read_labelled_csv
+    from resolution_agent.agent.warmup import ReportingEncoder, intent_model
     from resolution_agent.tools.errors import ResolveError
 
     try:
         settings, known = _context()
         data = read_labelled_csv(csv, known_labels=known, accept_unknown=accept_unknown_labels)
-        classifier = build_intent_classifier(
-            settings.intent_models_dir, settings.project_root, known_intents=known
-        )
-        if not classifier.is_built():
-            typer.echo("training the intent model from the shipped utterances first", err=True)
-        model = classifier.model()
-        report = evaluate(model, classifier.manager.encoder, data)
+        encoder = _encoder(settings)
+        model = intent_model(settings, encoder).model()  # a cold one is trained first, shown
+        with progress(f"scoring {len(data)} utterances", unit="utterances") as task:
+            report = evaluate(model, ReportingEncoder(encoder, task.update), data)
     except (ResolveError, ValueError) as exc:
         raise _fail(str(exc)) from exc
     if as_json:
@@ -104,6 +103,16 @@ def eval_command(
     typer.echo(f"macro-F1  {report.macro_f1:.1%}")
     typer.echo(f"ECE       {report.ece:.3f}")
     typer.echo(f"out of scope {report.out_of_scope_rate:.1%} of messages")
+
+
+def _encoder(settings: Settings) -> MiniLMEncoder:
+    """The process's MiniLM (the agent's), opened now under a spinner."""
+    from resolution_agent.agent.understanding.classifier import shared_encoder
+    from resolution_agent.agent.warmup import open_encoder
+
+    encoder = shared_encoder(threads=settings.intent_threads)
+    open_encoder(encoder)
+    return encoder
 
 
 def _context() -> tuple[Settings, set[str]]:

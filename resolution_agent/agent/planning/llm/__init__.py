@@ -8,7 +8,11 @@ Accounting is read back with :meth:`LLMPlanner.usage` / :meth:`LLMPlanner.turn_u
 
 from resolution_agent.agent.planning.llm._config import LLMPlannerConfig
 from resolution_agent.agent.planning.llm._escalations import HANDOFF_RULE, llm_rule_route
-from resolution_agent.agent.planning.llm._factory import build_planner, planner_key_missing
+from resolution_agent.agent.planning.llm._factory import (
+    build_planner,
+    check_planner_key,
+    planner_key_missing,
+)
 from resolution_agent.agent.planning.llm._planner import LLMPlanner
 from resolution_agent.agent.planning.llm._prompt import (
     PromptContext,
@@ -37,6 +41,7 @@ __all__ = [
     "Usage",
     "agent_events",
     "build_planner",
+    "check_planner_key",
     "events_of",
     "llm_rule_route",
     "offered_specs",

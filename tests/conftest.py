@@ -9,7 +9,23 @@ hash of its data and settings, so they all share one models folder: trained once
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
+import pytest
+
+from resolution_agent.agent.logs import reset_logging
 from resolution_agent.agent.settings import PROJECT_ROOT
 
 os.environ.setdefault("RESOLVE_MODELS_DIR", str(PROJECT_ROOT / ".data" / "models"))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_logging() -> Iterator[None]:
+    """Each test starts with structlog's defaults, whatever an earlier test configured.
+
+    The CLI and the agent's start-up configure logging process-wide (a level filter, a stream
+    that may be a closed CliRunner buffer); left in place, a later test's ``capture_logs``
+    would miss warnings filtered out at an earlier test's level.
+    """
+    yield
+    reset_logging()

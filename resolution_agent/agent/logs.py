@@ -103,9 +103,24 @@ def configure_logging(
             processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
         )
     )
+    _remove_handlers()
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(numeric)
+
+
+def reset_logging() -> None:
+    """Undo :func:`configure_logging`: structlog's defaults, and no handler of ours on root.
+
+    For an embedder handing logging back to its host, and for tests, so that a level or stream
+    configured by one test does not reach the next.
+    """
+    structlog.reset_defaults()
+    _remove_handlers()
+
+
+def _remove_handlers() -> None:
     root = logging.getLogger()
     for old in [h for h in root.handlers if isinstance(h, _RedactingHandler)]:
         root.removeHandler(old)
         old.close()
-    root.addHandler(handler)
-    root.setLevel(numeric)

@@ -20,10 +20,10 @@ from resolution_agent.agent.console import ConsoleLogin, create_console_app
 from tests.console.helpers import (
     hand_off,
     launch_chromium,
-    log_in,
     login_for_tests,
     require_chromium,
     settings,
+    signed_in,
 )
 
 
@@ -53,9 +53,7 @@ async def anonymous(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 
 @pytest.fixture
 async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://console") as http:
-        assert (await log_in(http, "cop_alice")).status_code == 303
+    async with signed_in(app) as http:
         yield http
 
 

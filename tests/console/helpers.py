@@ -23,7 +23,7 @@ import uvicorn
 from fastapi import FastAPI
 from playwright.async_api import Browser, Page, Playwright
 
-from resolution_agent.agent.api import ResolutionAgent
+from resolution_agent.agent.api import Reply, ResolutionAgent
 from resolution_agent.agent.console import ConsoleLogin
 from resolution_agent.agent.console.credentials import FixedPasswords, hash_password
 from resolution_agent.agent.console.sessions import SessionCookies
@@ -36,6 +36,17 @@ SCAM_TEXT = (
     "someone rang pretending to be from the bank and told me to move my money to a safe account"
 )
 COMPLAINT_TEXT = "I want to make a formal complaint"
+#: A customer who loses a card (the agent freezes it) and then reports a scam: a case whose
+#: conversation holds actions on the account as well as messages.
+CARD_SCAM = (
+    "cus_1006",
+    [
+        "I lost my card, please freeze it",
+        "the one ending 3014",
+        "someone rang pretending to be from the bank and told me to move my money "
+        "to a safe account",
+    ],
+)
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -88,6 +99,15 @@ async def log_in(
     )
 
 
+@asynccontextmanager
+async def signed_in(app: FastAPI, cop_id: str = "cop_alice") -> AsyncIterator[httpx.AsyncClient]:
+    """An ASGI client of ``app``, logged in as ``cop_id`` through the login form."""
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://console") as http:
+        assert (await log_in(http, cop_id)).status_code == 303
+        yield http
+
+
 async def post_form(
     client: httpx.AsyncClient, path: str, data: dict[str, str], *, base: str = ""
 ) -> httpx.Response:
@@ -124,6 +144,14 @@ async def hand_off(agent: ResolutionAgent) -> None:
     complaint = await agent.handle_message(COMPLAINT_ID, "cus_1001", COMPLAINT_TEXT)
     assert scam.handoff is not None and scam.handoff.queue == "fincrime", scam
     assert complaint.handoff is not None and complaint.handoff.queue == "complaints", complaint
+
+
+async def converse(
+    agent: ResolutionAgent, conversation_id: str, customer_id: str, messages: list[str]
+) -> Reply:
+    """Send ``messages`` in turn as the customer; the last reply."""
+    replies = [await agent.handle_message(conversation_id, customer_id, m) for m in messages]
+    return replies[-1]
 
 
 @asynccontextmanager

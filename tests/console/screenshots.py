@@ -17,6 +17,8 @@ from playwright.async_api import async_playwright
 from resolution_agent.agent.api import ResolutionAgent
 from resolution_agent.agent.console import create_console_app
 from tests.console.helpers import (
+    CARD_SCAM,
+    converse,
     hand_off,
     launch_chromium,
     log_in_page,
@@ -31,24 +33,17 @@ CONVERSATIONS = [
     ("conv-bereavement", "cus_1002", ["My husband passed away last week, what do I do?"]),
     ("conv-difficulty", "cus_1004", ["I can't pay my bills this month, I'm struggling"]),
     ("conv-human", "cus_1003", ["I want to speak to a human"]),
-    (
-        CASE_ID,
-        "cus_1006",
-        [
-            "I lost my card, please freeze it",
-            "the one ending 3014",
-            "someone rang pretending to be from the bank and told me to move my money "
-            "to a safe account",
-        ],
-    ),
+    # A second case of the pictured case's customer: "2 open cases" in the queue, and listed
+    # on the case page.
+    ("conv-app-complaint", CARD_SCAM[0], ["I want to make a formal complaint about your app"]),
+    (CASE_ID, *CARD_SCAM),
 ]
 
 
 async def fill(agent: ResolutionAgent) -> None:
     await hand_off(agent)
     for conversation_id, customer_id, messages in CONVERSATIONS:
-        for text in messages:
-            await agent.handle_message(conversation_id, customer_id, text)
+        await converse(agent, conversation_id, customer_id, messages)
 
 
 async def main(folder: Path) -> None:

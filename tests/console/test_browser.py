@@ -1,4 +1,5 @@
-"""The console in a real browser (Debian's headless Chromium): log in, queue, claim, reply, close.
+"""The console in a real browser (Debian's headless Chromium): log in, queue, claim, reply, close;
+the queue updating itself.
 
 The console is served by uvicorn on a free 127.0.0.1 port in the test's own event loop, over
 the same open agent the test used to hand the cases off, so the test can check the store
@@ -15,6 +16,7 @@ from playwright.async_api import Browser, expect
 
 from resolution_agent.agent.api import ResolutionAgent
 from resolution_agent.agent.console import create_console_app
+from resolution_agent.agent.console.queue import POLL_S
 from tests.console.helpers import (
     COMPLAINT_ID,
     SCAM_ID,
@@ -122,3 +124,71 @@ async def test_unknown_case_shows_404(browser: Browser, base_url: str) -> None:
     response = await page.goto(f"{base_url}/cases/conv-nope")
     assert response is not None and response.status == 404
     await expect(page.locator("h1")).to_have_text("No such case")
+
+
+@pytest.mark.slow
+async def test_a_case_handed_off_after_the_queue_opened_appears_without_a_reload(
+    browser: Browser, base_url: str, agent: ResolutionAgent
+) -> None:
+    page = await browser.new_page()
+    await log_in_page(page, base_url, "cop_alice")
+    rows = page.locator("tr.case")
+    await expect(rows).to_have_count(2)
+    await page.evaluate("window.neverReloaded = true")
+
+    reply = await agent.handle_message("conv-later", "cus_1003", "I want to speak to a human")
+    assert reply.handoff is not None
+
+    later = page.locator('tr.case[data-conversation="conv-later"]')
+    await expect(later).to_have_count(1, timeout=(3 * POLL_S) * 1000)
+    await expect(later.locator("a.open-case")).to_contain_text("Customer asked for a person")
+    await expect(rows).to_have_count(3)
+    await expect(page.locator("p.count")).to_have_text("3 cases, most urgent first")
+    assert await page.evaluate("window.neverReloaded") is True
+
+
+@pytest.mark.slow
+async def test_the_queue_refresh_keeps_the_pages_search(
+    browser: Browser, base_url: str, agent: ResolutionAgent
+) -> None:
+    page = await browser.new_page()
+    await log_in_page(page, base_url, "cop_alice")
+    await page.fill("input[name=q]", "cus_1001")
+    await page.click("text=Filter")
+    rows = page.locator("tr.case")
+    await expect(rows).to_have_count(1)
+
+    await agent.handle_message("conv-other", "cus_1003", "I want to speak to a human")
+    await agent.handle_message("conv-again", "cus_1001", "I want to speak to a human")
+
+    await expect(page.locator('tr.case[data-conversation="conv-again"]')).to_have_count(
+        1, timeout=(3 * POLL_S) * 1000
+    )
+    await expect(rows).to_have_count(2)
+    await expect(rows.locator("a.same-customer").first).to_have_text("2 open cases")
+
+
+@pytest.mark.slow
+async def test_a_hidden_queue_asks_for_nothing_and_catches_up_when_shown(
+    browser: Browser, base_url: str, agent: ResolutionAgent
+) -> None:
+    page = await browser.new_page()
+    await log_in_page(page, base_url, "cop_alice")
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url) if "/queue/cases" in r.url else None)
+    # What a browser reports for a tab in the background.
+    await page.evaluate(
+        "Object.defineProperty(document, 'hidden', {value: true, configurable: true})"
+    )
+    await agent.handle_message("conv-later", "cus_1003", "I want to speak to a human")
+
+    await page.wait_for_timeout(2 * POLL_S * 1000 + 500)
+    assert asked == []
+    await expect(page.locator("tr.case")).to_have_count(2)
+
+    await page.evaluate(
+        "Object.defineProperty(document, 'hidden', {value: false, configurable: true});"
+        "document.dispatchEvent(new Event('visibilitychange'))"
+    )
+    # Asked for at once on being shown (the interval's next tick may be seconds away).
+    await expect(page.locator("tr.case")).to_have_count(3, timeout=1500)

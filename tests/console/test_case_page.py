@@ -9,9 +9,18 @@ import httpx
 
 from resolution_agent.agent.api import ResolutionAgent
 from resolution_agent.agent.handoff_model import HandoffSummary
-from tests.console.helpers import COMPLAINT_ID, SCAM_ID, csrf_of, post_form
+from tests.console.helpers import (
+    CARD_SCAM,
+    COMPLAINT_ID,
+    COMPLAINT_TEXT,
+    SCAM_ID,
+    converse,
+    csrf_of,
+    post_form,
+)
 
 EVIL = "<script>alert(1)</script>"
+PAN = "4111 1111 1111 1234"
 
 
 async def test_case_page_shows_summary_transcript_and_forms(client: httpx.AsyncClient) -> None:
@@ -21,7 +30,7 @@ async def test_case_page_shows_summary_transcript_and_forms(client: httpx.AsyncC
     assert '<h2 class="headline">Scam or fraud reported' in html
     assert "ESC-FINCRIME-SCAM" in html
     assert "priority-urgent" in html
-    assert "10:15 UTC, Fri 27 Nov 2026" in html
+    assert "10:15 GMT, Fri 27 Nov 2026" in html
     assert "move my money to a safe account" in html
     assert 'action="/cases/conv-scam/claim"' in html
     assert "Claim as cop_alice" in html
@@ -61,17 +70,6 @@ async def test_a_cop_id_sent_in_a_form_is_ignored_the_session_decides(
     assert (await agent.get_case(SCAM_ID)).owner == "cop_alice"
     queue = await client.get("/?cop_id=cop_bob")
     assert 'working as <strong class="cop-id">cop_alice</strong>' in queue.text
-
-
-async def test_unknown_case_is_404(client: httpx.AsyncClient) -> None:
-    for response in (
-        await client.get("/cases/conv-nope"),
-        await client.get("/cases/conv-nope/summary.json"),
-        await post_form(client, "/cases/conv-nope/claim", {}),
-    ):
-        assert response.status_code == 404
-        assert "No such case" in response.text
-        assert "no conversation &#39;conv-nope&#39; is stored" in response.text
 
 
 async def test_case_claimed_by_someone_else_is_409(
@@ -144,3 +142,71 @@ async def test_summary_json_is_the_stored_summary(
     assert response.headers["content-type"] == "application/json"
     stored = (await agent.get_case(SCAM_ID)).summary
     assert HandoffSummary.model_validate_json(response.text) == stored
+
+
+async def test_the_transcript_and_the_actions_are_shown_once(
+    client: httpx.AsyncClient, agent: ResolutionAgent
+) -> None:
+    reply = await converse(agent, "conv-card-scam", *CARD_SCAM)
+    assert reply.handoff is not None and len(reply.handoff.actions) == 2
+
+    html = (await client.get("/cases/conv-card-scam")).text
+
+    for message in CARD_SCAM[1]:
+        assert html.count(message) == 1, message
+    assert html.count("<code>freeze_card</code>") == 1
+    assert html.count("<code>list_cards</code>") == 1
+    assert "Transcript at handoff" not in html
+    assert "What was done" not in html
+    assert html.count('<ol class="transcript') == 1
+    assert "Suggested next steps" in html  # the rest of the summary is still there
+
+
+async def test_a_card_number_the_customer_typed_is_masked_in_the_conversation(
+    client: httpx.AsyncClient, agent: ResolutionAgent
+) -> None:
+    await agent.handle_message("conv-pan", "cus_1001", f"{COMPLAINT_TEXT}, my card is {PAN}")
+
+    html = (await client.get("/cases/conv-pan")).text
+
+    assert PAN not in html and PAN.replace(" ", "") not in html
+    assert "[card ending 1234]" in html
+
+
+async def test_the_case_page_lists_the_customers_other_cases(
+    client: httpx.AsyncClient, agent: ResolutionAgent
+) -> None:
+    await agent.handle_message("conv-again", "cus_1001", "I want to speak to a human")
+    await agent.claim_case("conv-again", "cop_bob")
+
+    html = (await client.get(f"/cases/{COMPLAINT_ID}")).text
+
+    others = html.split('<div class="panel other-cases">')[1].split("</div>")[0]
+    assert 'href="/cases/conv-again"' in others
+    assert 'class="status">claimed <span class="muted">by cop_bob</span>' in others
+    assert "Customer asked for a person" in others
+    assert COMPLAINT_ID not in others and SCAM_ID not in others
+    back = (await client.get("/cases/conv-again")).text
+    assert f'href="/cases/{COMPLAINT_ID}"' in back.split('class="panel other-cases"')[1]
+
+
+async def test_a_customers_only_case_says_so_and_lists_no_others(
+    client: httpx.AsyncClient,
+) -> None:
+    html = (await client.get(f"/cases/{SCAM_ID}")).text
+    assert 'class="panel other-cases"' not in html
+    assert "the only case of <code>cus_1008</code>" in html
+
+
+async def test_a_closed_case_of_the_customer_is_listed_as_closed(
+    client: httpx.AsyncClient, agent: ResolutionAgent
+) -> None:
+    await agent.handle_message("conv-old", "cus_1001", "I want to speak to a human")
+    await agent.claim_case("conv-old", "cop_bob")
+    await agent.close_case("conv-old", "cop_bob", "resolved")
+
+    html = (await client.get(f"/cases/{COMPLAINT_ID}")).text
+
+    others = html.split('<div class="panel other-cases">')[1]
+    assert 'data-conversation="conv-old"' in others
+    assert 'class="status">closed' in others

@@ -23,6 +23,7 @@ from tests.console.helpers import (
 #: Every route of the console but the login page's.
 ROUTES = [
     ("GET", "/"),
+    ("GET", "/queue/cases"),
     ("GET", f"/cases/{SCAM_ID}"),
     ("GET", f"/cases/{SCAM_ID}/summary.json"),
     ("POST", f"/cases/{SCAM_ID}/claim"),

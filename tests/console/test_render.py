@@ -72,7 +72,7 @@ def test_html_shows_everything_a_cop_acts_on(templates: Templates) -> None:
         '<h2 class="headline">Card payment disputed</h2>',
         "disputes",
         "priority-high",
-        "12:30 UTC, Fri 27 Nov 2026",
+        '<time datetime="2026-11-27T12:30:00+00:00">12:30 GMT, Fri 27 Nov 2026</time>',
         "dispute needs review",
         '<code class="rule-id">ESC-DISPUTE</code>',
         "frustrated",
@@ -119,6 +119,27 @@ def test_html_without_actions_says_nothing_changed(templates: Templates) -> None
     assert "Nothing was changed on the account." in html
     assert "unknown" in html
     assert "Still open" not in html
+
+
+def test_html_without_history_leaves_the_actions_and_transcript_to_the_live_page(
+    templates: Templates,
+) -> None:
+    html = render_handoff_html(summary(), templates, history=False)
+    assert "froze card ending 4242" not in html
+    assert "I don&#39;t recognise £42" not in html
+    assert "Raise the dispute by hand" in html
+    assert "dispute needs review" in html
+
+
+def test_an_action_whose_outcome_is_unknown_says_check_before_retrying(
+    templates: Templates,
+) -> None:
+    unknown = HandoffAction(
+        tool="freeze_card", summary="froze it", outcome="unknown", detail=EVIL, turn=1
+    )
+    html = render_handoff_html(summary(actions=[unknown]), templates)
+    assert "<strong>outcome unknown — check at the bank before retrying</strong>" in html
+    assert "<script>" not in html
 
 
 def test_json_round_trips() -> None:

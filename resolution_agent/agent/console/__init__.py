@@ -2,9 +2,10 @@
 
 It reads and writes the same case store and checkpoints as the agent, through the agent's
 async API only, so a case claimed, answered or closed here is exactly what the API returns.
-Plain HTML forms (POST then redirect), no JavaScript. COps log in (scrypt password hashes in
-a file, a signed session cookie); ``resolve console`` serves it on 127.0.0.1 and ``resolve
-serve`` mounts it at ``/console``.
+Plain HTML forms (POST then redirect); the one script is the queue page's, which asks for
+the queue again every few seconds. Times are the bank's (Europe/London). COps log in (scrypt
+password hashes in a file, a signed session cookie); ``resolve console`` serves it on
+127.0.0.1 and ``resolve serve`` mounts it at ``/console``.
 
 The names load on first use (PEP 562): ``resolve --help`` imports this package to
 register its command and must not pay for what the names pull in.

@@ -2,10 +2,9 @@
 
 Tests and embedders pass an agent they have already opened; ``resolve console`` passes an
 unopened one with ``open_agent=True`` and the app's lifespan opens and closes it; ``resolve
-serve`` mounts it at ``/console`` over the service's own agent. Errors a COp can cause (a case
-someone else holds, an unknown case, a blank field) come back as a page that says what
-happened, with the matching status (409, 404, 400, 403); a request without a session is sent
-to the login page.
+serve`` mounts it at ``/console`` over the service's own agent. Every failure comes back as a
+page a COp can act on (:mod:`agent.console.error_pages`: what happened, or plain advice with a
+reference id, never a bare 500); a request without a session is sent to the login page.
 """
 
 from __future__ import annotations
@@ -25,24 +24,14 @@ from resolution_agent.agent.console.context import (
     LoginRequired,
     base_of,
 )
+from resolution_agent.agent.console.error_pages import error_page
 from resolution_agent.agent.console.forms import CrossSiteFormError, case_url
 from resolution_agent.agent.console.login import login_routes
 from resolution_agent.agent.console.pages import page_routes
-from resolution_agent.agent.errors import (
-    CaseConflictError,
-    InvalidRequestError,
-    UnknownConversationError,
-)
+from resolution_agent.agent.errors import ResolveError
 from resolution_agent.agent.policies import load_policies
 from resolution_agent.agent.templates import Templates
 
-# Exception class -> (HTTP status, the page's title).
-ERRORS: dict[type[Exception], tuple[int, str]] = {
-    UnknownConversationError: (404, "No such case"),
-    CaseConflictError: (409, "This case cannot be changed by you now"),
-    InvalidRequestError: (400, "That request is not valid"),
-    CrossSiteFormError: (403, "Form refused"),
-}
 #: On every answer: never framed by another page (clickjacking a claim), never cached.
 HEADERS = {
     "X-Frame-Options": "DENY",
@@ -87,14 +76,8 @@ def create_console_app(
     app.include_router(page_routes(console))
     app.include_router(action_routes(console))
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next: RequestResponseEndpoint) -> Response:
-        response = await call_next(request)
-        response.headers.update(HEADERS)
-        return response
-
-    async def error_page(request: Request, exc: Exception) -> Response:
-        status, title = next(v for k, v in ERRORS.items() if isinstance(exc, k))
+    async def show_error(request: Request, exc: Exception) -> Response:
+        failure = error_page(exc, method=request.method, path=request.url.path)
         conversation_id = request.path_params.get("conversation_id")
         base = base_of(request)
         back = (
@@ -103,17 +86,25 @@ def create_console_app(
         return console.page(
             request,
             "error.html.j2",
-            status_code=status,
-            status=status,
-            title=title,
-            message=str(exc),
+            status_code=failure.status,
+            title=failure.title,
+            failure=failure,
             back=back,
         )
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: RequestResponseEndpoint) -> Response:
+        try:
+            response = await call_next(request)
+        except Exception as exc:  # what no handler took (a database error, a bug): no bare 500
+            response = await show_error(request, exc)
+        response.headers.update(HEADERS)
+        return response
 
     async def to_login(request: Request, _: Exception) -> Response:
         return RedirectResponse(f"{base_of(request)}/login", status_code=303)
 
-    for error in ERRORS:
-        app.add_exception_handler(error, error_page)
+    for error in (ResolveError, CrossSiteFormError):
+        app.add_exception_handler(error, show_error)
     app.add_exception_handler(LoginRequired, to_login)
     return app

@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse
 
 from resolution_agent.agent.api import ResolutionAgent
 from resolution_agent.agent.console.credentials import Passwords
+from resolution_agent.agent.console.render import render
 from resolution_agent.agent.console.sessions import COOKIE, Session, SessionCookies
 from resolution_agent.agent.templates import Templates
 
@@ -73,7 +74,8 @@ class Console:
     ) -> HTMLResponse:
         """Page ``name`` with what every page's header needs: the base URL, who, the token."""
         session = session if session is not None else self.session_of(request)
-        html = self.templates.render(
+        html = render(
+            self.templates,
             f"console/{name}",
             base=base_of(request),
             cop_id=(session.cop_id or "") if session else "",

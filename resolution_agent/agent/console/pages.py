@@ -1,21 +1,28 @@
-"""The console's pages: the queue, one case, and the summary as JSON.
+"""The console's pages: the queue (and its cases, for the page's live refresh), one case, and
+the summary as JSON. Every page needs a logged-in COp.
 
-The queue is exactly ``list_cases`` (most urgent first: priority, then SLA deadline); the
-console never re-sorts, so the order a COp sees is the order the API promises. Every page
-needs a logged-in COp.
+The queue page asks ``/queue/cases`` for its cases every few seconds, with its own filters, and
+puts the answer in place: both render the same template from the same :class:`QueueView`, so
+a refreshed queue is exactly the queue a reload would show.
 """
 
 # No ``from __future__ import annotations``: FastAPI reads the routes' annotations, and
-# ``Cop`` is local to page_routes.
+# ``Cop`` and ``Chosen`` are local to page_routes.
 from typing import Annotated, get_args
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
 from resolution_agent.agent.console.context import Console, SignedIn
+from resolution_agent.agent.console.queue import (
+    POLL_S,
+    QueueFilter,
+    other_cases_of_customer,
+    queue_filter,
+    queue_view,
+)
 from resolution_agent.agent.console.render import render_handoff_html, render_handoff_json
-from resolution_agent.agent.errors import InvalidRequestError
 from resolution_agent.agent.vocabulary import QUEUES, ResolutionCode
 
 NOTICES = {
@@ -23,58 +30,53 @@ NOTICES = {
     "replied": "Your reply was added to the conversation.",
     "closed": "The case is closed.",
 }
+QUEUE_CASES = "_queue_cases.html.j2"
 
 
 def page_routes(console: Console) -> APIRouter:
     router = APIRouter()
     Cop = Annotated[SignedIn, Depends(console.signed_in)]
+    Chosen = Annotated[QueueFilter, Depends(queue_filter)]
 
     @router.get("/", response_class=HTMLResponse)
-    async def queue_page(
-        request: Request,
-        cop: Cop,
-        queue: Annotated[str, Query()] = "",
-        skill: Annotated[str, Query()] = "",
-        closed: Annotated[bool, Query()] = False,
-    ) -> HTMLResponse:
-        """The queue, filtered by queue and skill; an empty value (the form's "any") is none."""
-        if queue and queue not in QUEUES:
-            raise InvalidRequestError(f"queue must be one of {', '.join(QUEUES)}; got {queue!r}")
-        cases = await console.agent.list_cases(
-            queue=queue or None, skill=skill or None, include_closed=closed
-        )
-        suggested = await console.agent.routing_suggestions()
+    async def queue_page(request: Request, cop: Cop, chosen: Chosen) -> HTMLResponse:
+        """The queue, filtered by queue and skill and searched by id, refreshing itself."""
         return console.page(
             request,
             "queue.html.j2",
             session=cop.session,
-            cases=cases,
-            suggested=suggested,
+            view=await queue_view(console, chosen),
             queues=QUEUES,
             skills=console.skills,
-            queue=queue,
-            skill=skill,
-            closed=closed,
-            now=console.now(),
+            poll_s=POLL_S,
+        )
+
+    @router.get("/queue/cases", response_class=HTMLResponse)
+    async def queue_cases(request: Request, cop: Cop, chosen: Chosen) -> HTMLResponse:
+        """Only the queue page's cases (an HTML fragment), for its live refresh."""
+        return console.page(
+            request, QUEUE_CASES, session=cop.session, view=await queue_view(console, chosen)
         )
 
     @router.get("/cases/{conversation_id}", response_class=HTMLResponse)
     async def case_page(
         request: Request, conversation_id: str, cop: Cop, done: str = ""
     ) -> HTMLResponse:
-        """One case: the summary as handed off, then the live conversation and its actions."""
+        """One case: the summary as handed off, the live conversation and actions, and the
+        customer's other cases."""
         case = await console.agent.get_case(conversation_id)
         conversation = await console.agent.get_conversation(conversation_id)
+        summary = render_handoff_html(case.summary, console.templates, history=False)
         return console.page(
             request,
             "case.html.j2",
             session=cop.session,
             case=case,
             conversation=conversation,
-            summary_html=Markup(render_handoff_html(case.summary, console.templates)),
+            summary_html=Markup(summary),
+            others=await other_cases_of_customer(console, case),
             codes=get_args(ResolutionCode),
             notice=NOTICES.get(done, ""),
-            now=console.now(),
         )
 
     @router.get("/cases/{conversation_id}/summary.json")

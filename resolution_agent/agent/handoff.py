@@ -134,9 +134,27 @@ _FRUSTRATION = re.compile(
     re.I,
 )
 
+# Lost or overwhelmed, about the conversation as a whole: "this is all too confusing", "I
+# don't understand any of this". "I don't understand why I was charged" is a question about
+# a charge, not confusion, so "understand" and "follow" count only at the end of a clause.
+_CONFUSION = re.compile(
+    r"\b(confusing|(i'?m|i am|getting|so|really|very|totally|completely) confused|"
+    r"overwhelm(ed|ing)|baffl(ed|ing)|over my head|lost me|makes? no sense|"
+    r"(doesn'?t|does not|don'?t|do not) make (any )?sense|"
+    r"too (much|complicated|complex|hard) for me|"
+    r"what does (that|this|it) (even )?mean|no idea what (that|this|it|you) mean|"
+    r"(don'?t|do not|can'?t|cannot) (understand|follow)"
+    r"( (any of |all of )?(this|that|it|you|anything|what you mean|what you'?re saying|"
+    r"a word( of (it|this|that))?))?( at all)?(?=\s*([.!?,;]|$)))",
+    re.I,
+)
+
 
 def customer_sentiment(state: ConversationState) -> Sentiment:
-    """A coarse read of how the customer is, from their words and the risk signals."""
+    """A coarse read of how the customer is, from their words and the risk signals.
+
+    The strongest reading wins: distressed, then frustrated, then confused, then calm.
+    """
     text = " ".join(m.text for m in state.transcript if m.role == "customer")
     flags = set(state.risk_flags)
     if flags & {"scam", "bereavement", "vulnerability", "financial_difficulty"} or _DISTRESS.search(
@@ -147,6 +165,8 @@ def customer_sentiment(state: ConversationState) -> Sentiment:
     shouting = len(letters) > 20 and sum(c.isupper() for c in letters) / len(letters) > 0.6
     if flags & {"complaint", "abuse"} or shouting or _FRUSTRATION.search(text):
         return "frustrated"
+    if _CONFUSION.search(text):
+        return "confused"
     return "calm"
 
 
@@ -228,8 +248,10 @@ def build_handoff(
     )
     if all(r.rule_id != main.rule_id for r in reasons):
         reasons.insert(0, main)
-    topic = intent_policy.description.rstrip(".") if intent_policy else "an unclear request"
-    headline = f"{escalation.reason.replace('_', ' ').capitalize()}: {topic.lower()}"
+    # The COp's own wording (``cop_label``), as written: lower-casing it would mangle names
+    # such as PIN or Apple Pay, and the description is for developers, not for the queue.
+    topic = intent_policy.cop_label if intent_policy else "an unclear request"
+    headline = f"{escalation.reason.replace('_', ' ').capitalize()}: {topic}"
     sla = policies.escalation.sla_minutes[escalation.priority]
     summary = HandoffSummary(
         conversation_id=state.conversation_id,

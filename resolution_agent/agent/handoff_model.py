@@ -67,7 +67,9 @@ class HandoffEntities(BaseModel):
     card_last4: list[str] = Field(default_factory=list)
 
 
-Sentiment = Literal["calm", "frustrated", "distressed"]
+# "confused" is its own reading, not a mild "frustrated": a customer lost in the steps needs
+# them made simpler, not an apology (see ``agent.handoff.customer_sentiment``).
+Sentiment = Literal["calm", "confused", "frustrated", "distressed"]
 
 
 class HandoffSummary(BaseModel):

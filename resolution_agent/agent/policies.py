@@ -6,12 +6,21 @@ key and what is allowed, because a guard running on a half-read policy is worse 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from types import UnionType
 from typing import Any, Literal, Union, get_args, get_origin
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from resolution_agent.agent.vocabulary import Handling, Priority, Queue, RiskKind
 from resolution_agent.tools.declarations import TOOLS_BY_NAME
@@ -25,14 +34,54 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# What gives away wording written for developers rather than for the people who read it: the
+# word "customer" (a customer is spoken to as "you"; every COp headline is about the
+# customer anyway), a note in brackets ("(our own intent)") or a full stop ending a sentence
+# (a label is a phrase set inside one of ours).
+_DEVELOPER_WORDING = re.compile(r"\bcustomers?\b|[()\[\]]|\.\s*$", re.I)
+
+
 class IntentPolicy(_Strict):
+    """How the agent handles one intent, and the words each audience sees for it.
+
+    Three wordings, because three readers need different ones: ``description`` is for
+    developers and the LLM planner's prompt (precise, third person, may carry notes);
+    ``customer_label`` is what a customer would pick as an option in a clarifying question,
+    spoken to them ("unfreezing your card", "a lost or stolen card"); ``cop_label`` is the
+    noun phrase a COp scans in a queue headline ("wants the card unfrozen"). One label could
+    not serve both people: the customer's says "your", which in a COp's queue reads as the COp's
+    own card. Both labels are phrases set inside a sentence, so they start in lower case
+    (unless a name such as PIN or Apple Pay leads) and end without a full stop.
+    """
+
     description: str
+    customer_label: str
+    cop_label: str
     handling: Handling
     procedure: str | None = None
     topic_queue: Queue
     priority: Priority
     skills: list[str] = Field(default_factory=list)
     next_steps: list[str] = Field(default_factory=list)
+
+    @field_validator("customer_label", "cop_label")
+    @classmethod
+    def _plain_wording(cls, value: str, info: ValidationInfo) -> str:
+        """A label someone outside the team reads: not empty, not a developer's note."""
+        reader = "customer" if info.field_name == "customer_label" else "COp"
+        if not value.strip():
+            raise PydanticCustomError(
+                "empty_label", f"is empty; write the words a {reader} reads for this intent"
+            )
+        found = _DEVELOPER_WORDING.search(value)
+        if found is not None:
+            raise PydanticCustomError(
+                "developer_wording",
+                f"{value!r} reads as a note for developers ({found.group().strip()!r}); write "
+                f"a phrase a {reader} would recognise, without 'customer', brackets or a "
+                "closing full stop",
+            )
+        return value
 
 
 class IntentsFile(_Strict):
@@ -202,6 +251,15 @@ def _load(path: Path, model: type[Any]) -> Any:
         raise DataFileError(path, problem, key=key) from exc
 
 
+def _same_words(first: str, second: str) -> bool:
+    """Whether two wordings differ only in case, spacing and final full stop."""
+
+    def words(text: str) -> list[str]:
+        return text.lower().rstrip(" .").split()
+
+    return words(first) == words(second)
+
+
 def load_policies(folder: Path) -> Policies:
     """Read and cross-check every policy file in ``folder``."""
     intents: IntentsFile = _load(folder / "intents.yaml", IntentsFile)
@@ -232,6 +290,14 @@ def load_policies(folder: Path) -> Policies:
                     key=f"tools.{name}.intents",
                 )
     for name, intent_policy in intents.intents.items():
+        for field in ("customer_label", "cop_label"):
+            if _same_words(getattr(intent_policy, field), intent_policy.description):
+                raise DataFileError(
+                    folder / "intents.yaml",
+                    "is the developers' description; write the plain words "
+                    f"{'a customer' if field == 'customer_label' else 'a COp'} reads",
+                    key=f"intents.{name}.{field}",
+                )
         if (intent_policy.handling == "procedure") != (intent_policy.procedure is not None):
             raise DataFileError(
                 folder / "intents.yaml",

@@ -124,3 +124,59 @@ async def test_start_up_stops_on_a_bad_policy_file(
 
     assert caught.value.path == policy_dir / "tools.yaml"
     assert caught.value.key == "tools.unfreeze_card.confirm"
+
+
+UNFREEZE_LABEL = 'customer_label: "unfreezing your card"'
+
+
+def test_an_intent_without_a_customer_label_does_not_load(policy_dir: Path) -> None:
+    edit(policy_dir / "intents.yaml", f"    {UNFREEZE_LABEL}\n", "")
+
+    error = error_of(policy_dir)
+
+    assert error.path == policy_dir / "intents.yaml"
+    assert error.key == "intents.unfreeze_card.customer_label"
+    assert "required" in error.problem.lower()
+
+
+def test_an_empty_cop_label_does_not_load(policy_dir: Path) -> None:
+    edit(policy_dir / "intents.yaml", 'cop_label: "wants the card unfrozen"', 'cop_label: " "')
+
+    error = error_of(policy_dir)
+
+    assert error.key == "intents.unfreeze_card.cop_label"
+    assert "is empty" in str(error)
+
+
+@pytest.mark.parametrize(
+    "wording",
+    [
+        "Customer's frozen card has turned up and they want it unfrozen",
+        "customer asks to unfreeze their card",
+        "unfreezing your card (our own intent)",
+        "unfreezing your card.",
+    ],
+)
+def test_developer_wording_in_a_label_does_not_load(policy_dir: Path, wording: str) -> None:
+    edit(policy_dir / "intents.yaml", UNFREEZE_LABEL, f'customer_label: "{wording}"')
+
+    error = error_of(policy_dir)
+
+    assert (error.path, error.key) == (
+        policy_dir / "intents.yaml",
+        "intents.unfreeze_card.customer_label",
+    )
+    assert "reads as a note for developers" in str(error)
+
+
+def test_a_label_copied_from_the_description_does_not_load(policy_dir: Path) -> None:
+    edit(
+        policy_dir / "intents.yaml",
+        'cop_label: "card payment declined"',
+        'cop_label: "a card payment was declined"',
+    )
+
+    error = error_of(policy_dir)
+
+    assert error.key == "intents.declined_card_payment.cop_label"
+    assert "is the developers' description" in str(error)

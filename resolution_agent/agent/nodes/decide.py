@@ -81,10 +81,14 @@ async def decide(state: ConversationState, deps: Deps) -> dict[str, Any]:
         return _escalate(state, escalations)
 
     prediction = understanding.prediction
-    if not understanding.continuation and intent_policy.handling != "smalltalk":
+    # No intent: the customer turned both options of the clarifying question down and said
+    # nothing more (``nodes.understand``), so there is nothing to act on.
+    unknown = state.active_intent is None
+    if unknown or (not understanding.continuation and intent_policy.handling != "smalltalk"):
         runner_up = prediction.alternatives[0].score if prediction.alternatives else 0.0
         unsure = (
-            state.intent_confidence < deps.settings.clarify_threshold
+            unknown
+            or state.intent_confidence < deps.settings.clarify_threshold
             or prediction.confidence - runner_up < deps.settings.clarify_margin
             or _too_vague(understanding, state)
         )

@@ -2,6 +2,9 @@
 
 A message that answers the agent's own question (yes/no to a confirmation, a code for
 step-up, which card or payment) continues the current problem instead of starting a new one.
+An answer to a clarifying question is read with the message that led to it, unless it turns
+both options down ("neither"): then only what it adds counts, and with nothing added the
+problem is unknown (no intent), which ``decide`` treats as not understood.
 """
 
 from __future__ import annotations
@@ -10,8 +13,13 @@ from typing import Any
 
 from resolution_agent.agent.guards.input import normalise
 from resolution_agent.agent.nodes.deps import Deps
-from resolution_agent.agent.state import ConversationState, Understanding
-from resolution_agent.agent.understanding import detect_signals, extract_entities, read_confirmation
+from resolution_agent.agent.state import ConversationState, IntentPrediction, Understanding
+from resolution_agent.agent.understanding import (
+    detect_signals,
+    extract_entities,
+    read_confirmation,
+    read_neither,
+)
 
 _STRONG = 0.8
 
@@ -45,9 +53,17 @@ async def understand(state: ConversationState, deps: Deps) -> dict[str, Any]:
 
     if pending is not None and not continuation:
         update["pending"] = None
-    if state.slot == "clarify" and state.status == "awaiting_customer":
-        # The customer is explaining again: classify what they said in both messages.
-        combined = f"{state.episode_text} {text}".strip()
+    clarifying = state.slot == "clarify" and state.status == "awaiting_customer"
+    added = read_neither(text) if clarifying else None
+    if clarifying and added == "":
+        # Both guesses refused, nothing added: no problem is known, and no option is left to
+        # offer if the agent may ask again (``out_of_scope`` is never offered).
+        prediction = IntentPrediction(intent="out_of_scope", confidence=0.0, source="neither")
+        update.update(active_intent=None, episode_text="", intent_confidence=0.0)
+    elif clarifying:
+        # The customer is explaining again: classify what they said in both messages, or
+        # only what they add when they turned both options down.
+        combined = added or f"{state.episode_text} {text}".strip()
         prediction = await deps.classifier.classify(combined)
         update.update(
             active_intent=prediction.intent,

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from resolution_agent.agent.understanding.confirm import read_confirmation
     from resolution_agent.agent.understanding.entities import extract_entities
     from resolution_agent.agent.understanding.keywords import KeywordIntentClassifier
+    from resolution_agent.agent.understanding.neither import read_neither
     from resolution_agent.agent.understanding.signals import detect_signals
 
 #: Where each public name is defined, and under which name there.
@@ -27,6 +28,7 @@ _HOMES: dict[str, tuple[str, str]] = {
         "KeywordIntentClassifier",
     ),
     "detect_signals": ("resolution_agent.agent.understanding.signals", "detect_signals"),
+    "read_neither": ("resolution_agent.agent.understanding.neither", "read_neither"),
 }
 
 
@@ -39,4 +41,5 @@ __all__ = [
     "detect_signals",
     "extract_entities",
     "read_confirmation",
+    "read_neither",
 ]

@@ -1,8 +1,9 @@
 """Throughput of the eval runner: scenario runs per second and peak memory, by concurrency.
 
-Runs the suite (default ``fixtures/scenarios``) cycled until ``--runs`` scenario runs (1,000 by
-default), graded, once per concurrency level. Each level runs in its own child process so its
-peak resident memory (``ru_maxrss``) is its own, not the high-water mark of an earlier level.
+Runs the suite (default the shipped ``resolution_agent/fixtures/scenarios``) cycled until
+``--runs`` scenario runs (1,000 by default), graded, once per concurrency level. Each level
+runs in its own child process so its peak resident memory (``ru_maxrss``) is its own, not
+the high-water mark of an earlier level.
 Prints figures and the ratio of the last level to the first; asserts nothing about time.
 
     python benchmarks/eval_throughput.py [PATH ...] [--runs 1000] [--concurrency 1 8]
@@ -19,12 +20,12 @@ import sys
 import time
 from pathlib import Path
 
-from resolution_agent.agent.settings import Settings
+from resolution_agent.agent.settings import PROJECT_ROOT, Settings
 from resolution_agent.evals.loader import load_suite
 from resolution_agent.evals.metrics import grade
 from resolution_agent.evals.runner import Job, SuiteRunner
 
-DEFAULT_SUITE = Path(__file__).resolve().parent.parent / "fixtures" / "scenarios"
+DEFAULT_SUITE = PROJECT_ROOT / "fixtures" / "scenarios"
 
 
 def peak_rss_mib() -> float:

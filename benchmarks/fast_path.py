@@ -26,12 +26,12 @@ from pathlib import Path
 from resolution_agent.agent.planning import Planner
 from resolution_agent.agent.planning.llm import LLMPlannerConfig
 from resolution_agent.agent.planning.simulated import ENGINE_MODEL, SimulatedPlanner
-from resolution_agent.agent.settings import Settings
+from resolution_agent.agent.settings import PROJECT_ROOT, Settings
 from resolution_agent.evals.report import write_report
 from resolution_agent.evals.suite import evaluate
 from resolution_agent.evals.summary import Report
 
-DEFAULT_SUITE = Path(__file__).resolve().parent.parent / "fixtures" / "scenarios"
+DEFAULT_SUITE = PROJECT_ROOT / "fixtures" / "scenarios"
 
 
 async def run(

@@ -21,11 +21,11 @@ from resolution_agent.agent.planning import Planner
 from resolution_agent.agent.planning.llm import LLMPlannerConfig, llm_rule_route
 from resolution_agent.agent.planning.simulated import SimulatedPlanner
 from resolution_agent.agent.policies import Policies, load_policies
-from resolution_agent.agent.settings import Settings
+from resolution_agent.agent.settings import PROJECT_ROOT, Settings
 from resolution_agent.evals.loader import Scenario, load_suite
 from resolution_agent.evals.runner import PlannerFactory, RunRecord, SuiteRunner, jobs_for
 
-DEFAULT_SUITE = Path(__file__).resolve().parent.parent / "fixtures" / "scenarios"
+DEFAULT_SUITE = PROJECT_ROOT / "fixtures" / "scenarios"
 
 
 def expected_route(policies: Policies, rule_id: str, intent: str | None) -> tuple[str, str] | None:

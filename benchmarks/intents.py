@@ -10,7 +10,10 @@ plus per-message latency of the deployed path (one message, one torch thread: p5
 embedding throughput, training time, peak memory and expected calibration error (ECE).
 Banking77 is read at run time only, as an evaluation input; nothing of it is kept.
 
-    python benchmarks/intents.py [--banking77 ../shared/data/banking77/train.csv]
+    python benchmarks/intents.py --banking77 PATH/TO/banking77/train.csv
+
+Banking77 (PolyAI, CC BY 4.0) is not part of this repository: pass the path of its
+``train.csv`` (columns ``text,category``), as published with the dataset.
 """
 
 from __future__ import annotations
@@ -43,7 +46,6 @@ from resolution_agent.agent.understanding.classifier import (
 )
 from resolution_agent.agent.understanding.classifier.embedding import Matrix
 
-DEFAULT_BANKING77 = PROJECT_ROOT.parent / "shared" / "data" / "banking77" / "train.csv"
 FIXTURES = PROJECT_ROOT / "fixtures" / "intents" / "utterances.csv"
 
 
@@ -135,7 +137,12 @@ def percentile(values: list[float], q: float) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--banking77", type=Path, default=DEFAULT_BANKING77)
+    parser.add_argument(
+        "--banking77",
+        type=Path,
+        required=True,
+        help="Banking77's train.csv (not shipped: the dataset's own file, read only)",
+    )
     parser.add_argument("--latency-messages", type=int, default=300)
     parser.add_argument("--threads", type=int, default=2, help="torch threads for batch embedding")
     parser.add_argument("--seed", type=int, default=0)

@@ -1,4 +1,4 @@
-"""The one loader of eval scenarios (``../shared/spec/scenario.md``): YAML files become models.
+"""The one loader of eval scenarios (``docs/scenarios.md``): YAML files become models.
 
 Every model forbids unknown keys: a typo in a scenario (``tool_called``, ``reply_include``)
 would otherwise silently drop an expectation and make a broken agent look fine. Every error is

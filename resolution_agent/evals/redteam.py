@@ -1,6 +1,6 @@
 """``resolve redteam``: attack scenarios against the agent, graded by what really happened.
 
-The suite (``fixtures/redteam/``) is ordinary scenario files (``../shared/spec/scenario.md``)
+The suite (``fixtures/redteam/``) is ordinary scenario files (``docs/scenarios.md``)
 run by the eval runner, each scenario tagged ``attack`` plus one category, or ``benign`` for
 look-alikes that must still be served. Planted help articles live in a ``help/`` folder beside
 the scenario files and are layered over the real help centre for the run only (the shipped

@@ -162,6 +162,20 @@ class Claim:
 
 
 @dataclass(frozen=True, slots=True)
+class TypedByCustomer:
+    """An argument whose value only the customer may supply, never the planner.
+
+    A one-time code proves that the person in the chat holds the customer's phone; a code the
+    model wrote proves nothing (it may have guessed it, or read it somewhere). So the value
+    must be one the customer typed in this conversation after ``after`` last succeeded (the
+    call that sent the code): the action guard's ``ARG-NOT-TYPED`` rule.
+    """
+
+    argument: str
+    after: str
+
+
+@dataclass(frozen=True, slots=True)
 class ToolSpec(ModelSchemas):
     """One tool: its name, what it is for, its arguments, its result and its route, and the
     facts the guards need about it, so no guard keeps its own list of tool names.
@@ -172,6 +186,7 @@ class ToolSpec(ModelSchemas):
       say (the output guard's ``OUT-UNBACKED-PROMISE``).
     - ``free_text``: result fields holding text from outside the bank (merchant and payee
       names, references), which the input guard screens as untrusted.
+    - ``typed_by_customer``: an argument only the customer may supply (a one-time code).
     """
 
     name: str
@@ -185,6 +200,7 @@ class ToolSpec(ModelSchemas):
     claims: tuple[Claim, ...] = ()
     backs_refund_promise: bool = False
     free_text: tuple[str, ...] = ()
+    typed_by_customer: TypedByCustomer | None = None
 
     @property
     def template(self) -> str:
@@ -219,6 +235,7 @@ def _spec(
     claims: tuple[Claim, ...] = (),
     backs_refund_promise: bool = False,
     free_text: tuple[str, ...] = (),
+    typed_by_customer: TypedByCustomer | None = None,
 ) -> ToolSpec:
     return ToolSpec(
         name,
@@ -232,6 +249,7 @@ def _spec(
         claims=claims,
         backs_refund_promise=backs_refund_promise,
         free_text=free_text,
+        typed_by_customer=typed_by_customer,
     )
 
 
@@ -428,6 +446,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         "/customers/{customer_id}/verification/check",
         "write",
         claims=(Claim("verified", r"\b(?:verified|passed (?:the )?(?:step-up|verification))\b"),),
+        typed_by_customer=TypedByCustomer("code", after="start_verification"),
     ),
 )
 

@@ -361,3 +361,29 @@ async def test_an_empty_answer_hands_a_known_problem_to_the_offline_planner(
 
     assert [a.tool for a in reply.actions] == ["list_cards", "freeze_card"]
     assert len(model.requests) == 1
+
+
+async def test_a_model_that_supplies_the_one_time_code_itself_never_unblocks_the_pin(
+    scripted: Scripted, open_agent: Any
+) -> None:
+    # The hostile-model finding: start_verification, then check_verification with a code the
+    # model wrote (here the real one, as if it had read it), then unblock_pin.
+    model = scripted(
+        [
+            tool_response(call("start_verification", customer_id="cus_1003")),
+            tool_response(call("check_verification", customer_id="cus_1003", code="731640")),
+        ]
+    )
+    async with open_agent(LLMPlanner(model, config=LLM_ONLY)) as agent:
+        bank = agent.mock_bank
+        assert bank is not None
+        reply = await agent.handle_message("c-1", "cus_1003", "my PIN is blocked")
+        events = await agent.audit_events("c-1")
+
+        assert bank.calls["check_verification"] == 0
+        assert bank.calls["unblock_pin"] == 0
+        assert bank.state.cards["card_1003a"].pin_blocked is True
+
+    assert [a.tool for a in reply.actions] == ["start_verification"]
+    assert ("guard", "ARG-NOT-TYPED") in [(e.kind, e.rule_id) for e in events]
+    assert reply.status == "handed_off"

@@ -1,7 +1,8 @@
 """The action guard: every proposed tool call is checked here before anything runs.
 
 Order of checks (first failing check decides): the tool exists and its arguments validate;
-every id belongs to the conversation's customer; the intent may use the tool; the
+every id belongs to the conversation's customer; an argument only the customer may supply (a
+one-time code) is one they typed after the code was sent; the intent may use the tool; the
 conversation's identity is high enough (else step-up); amount limits; explicit confirmation
 for sensitive tools, taken only from the customer's answer in a later turn to the agent's own
 question about exactly this call.
@@ -9,12 +10,14 @@ question about exactly this call.
 
 from __future__ import annotations
 
+import re
+
 from pydantic import ValidationError
 
 from resolution_agent.agent.policies import Policies
 from resolution_agent.agent.state import ConversationState, GuardDecision, ToolCall
 from resolution_agent.agent.vocabulary import Verdict
-from resolution_agent.tools.declarations import TOOLS_BY_NAME
+from resolution_agent.tools.declarations import TOOLS_BY_NAME, TypedByCustomer
 from resolution_agent.tools.vocabulary import ID_ARGUMENT_COLLECTION, IDENTITY_RANK
 
 
@@ -67,6 +70,16 @@ def check_action(state: ConversationState, call: ToolCall, policies: Policies) -
                 "OWN-RECORD",
                 f"{name} is not a record of the conversation's customer",
             )
+
+    typed = spec.typed_by_customer
+    if typed is not None and not _typed_by_customer(state, typed, call.args.get(typed.argument)):
+        return _decision(
+            state,
+            call,
+            "block",
+            "ARG-NOT-TYPED",
+            f"{typed.argument} must be one the customer typed after {typed.after} succeeded",
+        )
 
     if policy.intents is not None and state.active_intent not in policy.intents:
         return _decision(
@@ -126,3 +139,22 @@ def _amount_of(state: ConversationState, call: ToolCall) -> int | None:
                 amount = row.get("amount")
                 return abs(amount) if isinstance(amount, int) else None
     return None
+
+
+# Digits with single spaces or dashes between them read as one number: "123 456" is 123456.
+_DIGIT_GAP = re.compile(r"(?<=\d)[ -](?=\d)")
+_DIGITS = re.compile(r"\d+")
+
+
+def _typed_by_customer(state: ConversationState, typed: TypedByCustomer, value: object) -> bool:
+    """Whether ``value`` is a number the customer wrote after ``typed.after`` last succeeded."""
+    sent_turn = next(
+        (a.turn for a in reversed(state.actions) if a.call.tool == typed.after and a.ok), None
+    )
+    if sent_turn is None or not isinstance(value, str):
+        return False
+    return any(
+        value in _DIGITS.findall(_DIGIT_GAP.sub("", message.text))
+        for message in state.transcript
+        if message.role == "customer" and message.turn > sent_turn
+    )

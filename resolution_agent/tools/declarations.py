@@ -185,7 +185,8 @@ class ToolSpec(ModelSchemas):
     - ``backs_refund_promise``: its success makes "you'll get your money back" a fair thing to
       say (the output guard's ``OUT-UNBACKED-PROMISE``).
     - ``free_text``: result fields holding text from outside the bank (merchant and payee
-      names, references), which the input guard screens as untrusted.
+      names, references), which the input guard screens as untrusted and
+      ``agent.guards.third_party`` stores as plain names.
     - ``typed_by_customer``: an argument only the customer may supply (a one-time code).
     """
 

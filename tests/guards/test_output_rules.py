@@ -197,14 +197,19 @@ def test_links_to_the_help_centre_pass(policies: Policies) -> None:
     assert rule("See https://help.kestrelbank.co.uk/a/pin-blocked", policies) == "OUT-OK"
 
 
-def test_a_merchant_name_that_looks_like_a_domain_may_be_shown(policies: Policies) -> None:
+def test_a_domain_is_a_link_even_when_a_merchant_was_named_so(policies: Policies) -> None:
+    # Names are stored plain (guards.third_party: AMAZON.CO.UK becomes AMAZON CO UK), so no
+    # record can vouch for a link: a planted one would pass as the customer's own merchant.
     listing = ran(
         "list_transactions",
         {"account_id": "acc_1001a"},
-        {"transactions": [{"id": "txn_1", "merchant": "AMAZON.CO.UK"}]},
+        {"transactions": [{"id": "txn_1", "merchant": "AMAZON CO UK"}]},
     )
 
-    assert rule("Your payment to AMAZON.CO.UK is pending.", policies, actions=[listing]) == "OUT-OK"
+    shown = "Your payment to AMAZON CO UK is pending."
+    assert rule(shown, policies, actions=[listing]) == "OUT-OK"
+    linked = "Your payment to AMAZON.CO.UK is pending."
+    assert rule(linked, policies, actions=[listing]) == "OUT-LINK"
 
 
 CANCEL = ToolCall(

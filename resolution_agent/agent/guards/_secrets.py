@@ -29,7 +29,7 @@ _PHONE = re.compile(
 )
 _URL_HOST = re.compile(r"\b(?:https?|hxxps?|ftp)://([^/\s)\]>\"']+)", re.I)
 _WWW_HOST = re.compile(r"(?<![\w.])(www\.[a-z0-9-]+(?:\.[a-z0-9-]+)+)", re.I)
-_BARE_HOST = re.compile(
+BARE_HOST = re.compile(
     r"(?<![\w@./-])((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:com|net|org|io|co\.uk|uk|info|"
     r"biz|xyz|ru|top|online|site|ly|cc|tk))(?![\w-])",
     re.I,
@@ -97,5 +97,5 @@ def link_hosts(text: str) -> list[str]:
     stripped = _URL_HOST.sub(" ", without_emails)
     hosts.extend(_WWW_HOST.findall(stripped))
     stripped = _WWW_HOST.sub(" ", stripped)
-    hosts.extend(_BARE_HOST.findall(stripped))
+    hosts.extend(BARE_HOST.findall(stripped))
     return [h.lower().rstrip(".") for h in hosts]

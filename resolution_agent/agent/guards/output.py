@@ -17,8 +17,9 @@ decides):
 - ``OUT-UNBACKED-PROMISE``: money back promised with no successful tool call behind it (a
   tool declared with ``backs_refund_promise`` in ``tools.declarations``).
 - ``OUT-ADVICE``: investment or financial advice.
-- ``OUT-LINK``: a link (URL, ``www.`` or bare domain) outside our help centre, except a name
-  that is literally the merchant or payee on the customer's own records.
+- ``OUT-LINK``: a link (URL, ``www.`` or bare domain) outside our help centre. Merchant and
+  payee names carry none: they are made plain where they enter the conversation
+  (``guards.third_party``), so a planted link cannot pass as the customer's own merchant.
 - ``OUT-CONFIRM-UNASKED``: a reply posing as the confirmation question when the guard did not
   ask for confirmation of the pending call this turn, or whose text is not the agent's own
   question about that call (a planner can neither arm a "yes" nor word the question).
@@ -26,7 +27,6 @@ decides):
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -107,9 +107,8 @@ def check_output(
     for phrase in rules.advice_phrases:
         if phrase in lowered:
             return _fail("OUT-ADVICE", "reply gives investment advice")
-    own_names = " ".join(_free_text(state)).lower()
     for host in link_hosts(text):
-        if host != rules.help_centre_host and host not in own_names:
+        if host != rules.help_centre_host:
             return _fail("OUT-LINK", f"link to {host} is not our help centre")
     if reply.slot == "confirmation" and not _asked_this_turn(state):
         return _fail(
@@ -166,21 +165,3 @@ def _ids_in(data: Any) -> set[str]:
         for item in data:
             found |= _ids_in(item)
     return found
-
-
-def _free_text(state: ConversationState) -> list[str]:
-    """Merchant and payee names on the customer's own records, as the bank returned them."""
-    names: list[str] = []
-    for action in state.actions:
-        stack: list[Any] = [action.result.data]
-        while stack:
-            item = stack.pop()
-            if isinstance(item, dict):
-                for key, value in item.items():
-                    if key in ("merchant", "payee_name") and isinstance(value, str):
-                        names.append(value)
-                    else:
-                        stack.append(value)
-            elif isinstance(item, list):
-                stack.extend(item)
-    return [re.sub(r"\s+", " ", n) for n in names]

@@ -24,6 +24,7 @@ import structlog
 
 from resolution_agent.agent.errors import StorageError, storage_failure
 from resolution_agent.agent.guards.input import scan_input, untrusted_text
+from resolution_agent.agent.guards.third_party import plain_result
 from resolution_agent.agent.nodes.deps import Deps
 from resolution_agent.agent.state import ActionRecord, ConversationState, ProposeTool
 from resolution_agent.tools.declarations import TOOLS_BY_NAME, get_tool
@@ -149,6 +150,11 @@ async def act(state: ConversationState, deps: Deps) -> dict[str, Any]:
                 tool=call.tool,
                 field=field,
             )
+    if result.data is not None:
+        # Stored plain: no planner, template or model ever sees a planted link or order.
+        plain = plain_result(call.tool, result.data)
+        assert isinstance(plain, dict)
+        result = result.model_copy(update={"data": plain})
     record = ActionRecord(call=call, turn=state.turn, result=result)
     update: dict[str, Any] = {
         "actions": [record],

@@ -26,8 +26,9 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from resolution_agent.agent.claims import CLAIMS, NEGATION
 from resolution_agent.agent.handoff_model import HandoffSummary
-from resolution_agent.tools.declarations import TOOLS, TOOLS_BY_NAME
+from resolution_agent.tools.declarations import TOOLS_BY_NAME
 
 __all__ = ["NarrativeVerdict", "amounts_in", "check_narrative", "dates_in"]
 
@@ -45,33 +46,6 @@ class NarrativeVerdict:
 
 # --- actions ---------------------------------------------------------------------------------
 
-# A verb that claims something was done, and the tools whose success would back it: each
-# tool declares the claims it backs (``ToolSpec.claims``), gathered here by claim in the order
-# first declared. A refund is claimed by no tool's success: nothing the agent can do backs it.
-_REFUNDED = (
-    "refunded",
-    r"\b(?:refunded|reimbursed|credited|refund (?:was |has been |is being |will be )?"
-    r"(?:issued|made|processed|sent|paid|arranged|approved)|will (?:be )?refund(?:ed)?)\b",
-)
-
-
-def _claims() -> tuple[tuple[str, re.Pattern[str], frozenset[str]], ...]:
-    patterns: dict[str, str] = {}
-    backers: dict[str, set[str]] = {}
-    for spec in TOOLS:
-        for claim in spec.claims:
-            patterns.setdefault(claim.label, claim.pattern)
-            backers.setdefault(claim.label, set()).add(spec.name)
-    patterns[_REFUNDED[0]] = _REFUNDED[1]
-    return tuple(
-        (label, re.compile(pattern, re.I), frozenset(backers.get(label, ())))
-        for label, pattern in patterns.items()
-    )
-
-
-_CLAIMS = _claims()
-# A claim preceded closely by one of these, in the same clause, says it was *not* done.
-_NEGATION = re.compile(r"\b(?:not|n't|never|no|nothing|without|neither|nor)\b[\w\s'-]{0,20}$", re.I)
 _TOOL_NAMES = re.compile(r"\b(" + "|".join(sorted(TOOLS_BY_NAME, key=len, reverse=True)) + r")\b")
 
 
@@ -85,9 +59,10 @@ def _action_problems(text: str, summary: HandoffSummary) -> list[str]:
     for m in _TOOL_NAMES.finditer(text):
         if m.group(1) not in mentioned_ok:
             problems.append(f"names tool {m.group(1)}, which did not run")
-    for label, pattern, tools in _CLAIMS:
-        for m in pattern.finditer(text):
-            negated = _NEGATION.search(text[max(0, m.start() - 30) : m.start()]) is not None
+    for claim in CLAIMS:
+        label, tools = claim.label, claim.tools
+        for m in claim.pattern.finditer(text):
+            negated = NEGATION.search(text[max(0, m.start() - 30) : m.start()]) is not None
             backed = bool(tools & succeeded)
             if negated and backed:
                 ran = ", ".join(sorted(tools & succeeded))

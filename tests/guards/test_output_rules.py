@@ -50,7 +50,7 @@ def test_a_sixteen_digit_number_that_fails_luhn_is_not_a_card_number(policies: P
 
 
 def test_the_last_four_digits_of_a_card_may_be_shown(policies: Policies) -> None:
-    assert rule("I've frozen your card ending 4821.", policies) == "OUT-OK"
+    assert rule("Your card ending 4821 is frozen.", policies) == "OUT-OK"
 
 
 @pytest.mark.parametrize(
@@ -59,6 +59,11 @@ def test_the_last_four_digits_of_a_card_may_be_shown(policies: Policies) -> None
         "Sort code 04-00-75, account 89530162.",
         "Your account 89530162 has sort code 04-00-75.",
         "Your account number is 89530162.",
+        # Shapes a model that repeats what it saw wrote past the first version of the rule:
+        "1234 5678 at sort code 04 00 75",
+        "040075 / 12345678",
+        "Account 8953-0162, sort 040075.",
+        "Your account number is 8953 0162.",
     ],
 )
 def test_out_account_number_stops_account_numbers_with_sort_codes(
@@ -86,7 +91,7 @@ def test_out_secret_stops_cvv_pin_and_one_time_codes(text: str, policies: Polici
 @pytest.mark.parametrize(
     "text",
     [
-        "I've unblocked the PIN on your card ending 5512.",
+        "The PIN on your card ending 5512 is unblocked.",
         "Your PIN is blocked after 3 wrong tries.",
         "We've sent a 6-digit code to your phone.",
         "Your PIN is unblocked. The payment of £950.00 is scheduled.",
@@ -94,6 +99,26 @@ def test_out_secret_stops_cvv_pin_and_one_time_codes(text: str, policies: Polici
 )
 def test_secret_words_next_to_harmless_numbers_pass(text: str, policies: Policies) -> None:
     assert rule(text, policies) == "OUT-OK"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Your card ending 4821 was frozen on 2026-11-19 at 09:30.",
+        "The payment of £1,234.56 on 19 November has reference 123456.",
+        "Your balance is £12,345.67 and your last payment was £45.00.",
+    ],
+)
+def test_amounts_dates_and_one_number_alone_are_not_account_details(
+    text: str, policies: Policies
+) -> None:
+    assert rule(text, policies) == "OUT-OK"
+
+
+def test_out_secret_stops_a_typed_code_repeated_digit_by_digit(policies: Policies) -> None:
+    typed = Message(role="customer", text="the code is 731640", turn=2, at=NOW)
+
+    assert rule("Got it: 7 3 1 6 4 0.", policies, transcript=[typed]) == "OUT-SECRET"
 
 
 def test_out_secret_stops_a_reply_that_repeats_the_code_the_customer_typed(
@@ -286,3 +311,40 @@ def test_out_citation_dropped_removes_a_citation_that_was_not_retrieved(
         "OUT-CITATION-DROPPED",
         [real],
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I've cancelled your card and refunded you.",
+        "The payment to Josh Patel has been cancelled.",
+        "Your card is now frozen.",
+        "I have stopped the Direct Debit.",
+        "We've raised a dispute for the £49.99 payment.",
+        "I reimbursed the fee yesterday.",
+    ],
+)
+def test_out_unbacked_claim_stops_actions_that_never_ran(text: str, policies: Policies) -> None:
+    assert rule(text, policies) == "OUT-UNBACKED-CLAIM"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I can see your card ending 4821 is already frozen.",
+        "A frozen card can't be used for payments.",
+        "I couldn't cancel the payment, so a colleague will look at it.",
+        "If your card was cancelled, you can order a new one in the app.",
+    ],
+)
+def test_states_help_text_and_failures_are_not_claims(text: str, policies: Policies) -> None:
+    assert rule(text, policies) == "OUT-OK"
+
+
+def test_a_claim_passes_once_its_tool_succeeded_in_the_conversation(policies: Policies) -> None:
+    froze = ran("freeze_card", {"card_id": "card_1001a"}, {"id": "card_1001a"})
+    failed = ran("freeze_card", {"card_id": "card_1001a"}, None, ok=False)
+
+    assert rule("I've frozen your card ending 4821.", policies, actions=[froze]) == "OUT-OK"
+    said = "I've frozen your card ending 4821."
+    assert rule(said, policies, actions=[failed]) == "OUT-UNBACKED-CLAIM"

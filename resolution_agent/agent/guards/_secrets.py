@@ -12,9 +12,17 @@ import re
 from collections.abc import Iterable
 
 _CARD_CANDIDATE = re.compile(r"(?<!\d)(?:\d[ .\-]?){12,18}\d(?!\d)")
-_SORT_CODE = re.compile(r"(?<![\d-])\d{2}[- ]\d{2}[- ]\d{2}(?![\d-])|\bsort ?code\W{0,12}\d{6}\b")
-_ACCOUNT_NUMBER = re.compile(r"(?<![\d-])\d{8}(?![\d-])")
-_NAMED_ACCOUNT = re.compile(r"\baccount (?:number|no\.?)\W{0,12}(?:is\W{0,4})?\d{8}\b", re.I)
+# A number standing alone: no digit touches it, directly or across one space or dash, so a
+# group of a longer spaced number ("1234 5678 9012 3456") is not taken for one on its own.
+_ALONE_BEFORE = r"(?<!\d)(?<!\d[ -])"
+_ALONE_AFTER = r"(?!\d)(?![ -]\d)"
+# An account number (eight digits, also written 4-4) and a sort code (six digits, also 2-2-2),
+# however a model spaces them: "1234 5678 at sort code 04 00 75", "040075 / 12345678".
+_ACCOUNT_NUMBER = re.compile(rf"{_ALONE_BEFORE}\d{{4}}[ -]?\d{{4}}{_ALONE_AFTER}")
+_SORT_CODE = re.compile(rf"{_ALONE_BEFORE}\d{{2}}[ -]?\d{{2}}[ -]?\d{{2}}{_ALONE_AFTER}")
+_NAMED_ACCOUNT = re.compile(
+    r"\baccount (?:number|no\.?)\W{0,12}(?:is\W{0,4})?\d{4}[ -]?\d{4}(?!\d)", re.I
+)
 # Digits that are safe to show and that would otherwise sit near a secret word: the last four
 # digits of a card, dates and amounts.
 _HARMLESS = re.compile(
@@ -23,6 +31,7 @@ _HARMLESS = re.compile(
     re.I,
 )
 _CODE_LIKE = re.compile(r"(?<!\d)(\d{3}[ -]?\d{3}|\d{5,8})(?!\d)")
+_SPACED_DIGITS = re.compile(r"\d(?:[ -]?\d)*")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(
     r"(?:\+44\s?\(?0?\)?\s?|(?<![\d£€$.,])0)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}(?!\d)"
@@ -59,10 +68,17 @@ def card_numbers(text: str) -> list[str]:
 
 
 def shows_account_number(text: str) -> bool:
-    """A sort code together with an eight-digit account number, or an account number named."""
+    """A sort code together with an account number, in any spacing, or an account number named.
+
+    Amounts and dates are set aside first; the account number is looked for before the sort
+    code, so six of its eight digits are never read as the sort code.
+    """
     if _NAMED_ACCOUNT.search(text):
         return True
-    return bool(_SORT_CODE.search(text)) and bool(_ACCOUNT_NUMBER.search(_SORT_CODE.sub("", text)))
+    plain = _HARMLESS.sub(" ", text)
+    if not _ACCOUNT_NUMBER.search(plain):
+        return False
+    return bool(_SORT_CODE.search(_ACCOUNT_NUMBER.sub(" ", plain)))
 
 
 def secret_pattern(words: Iterable[str]) -> re.Pattern[str]:
@@ -79,9 +95,12 @@ def disclosed_secret(text: str, pattern: re.Pattern[str]) -> str | None:
 
 
 def echoed_codes(reply: str, customer_texts: Iterable[str]) -> bool:
-    """Whether the reply repeats a code-like number (5-8 digits) the customer typed."""
+    """Whether the reply repeats a code-like number (5-8 digits) the customer typed.
+
+    The reply's digits count however they are spaced ("7 3 1 6 4 0" repeats 731640).
+    """
     typed = {re.sub(r"\D", "", m) for t in customer_texts for m in _CODE_LIKE.findall(t)}
-    shown = {re.sub(r"\D", "", m) for m in _CODE_LIKE.findall(reply)}
+    shown = {re.sub(r"\D", "", m) for m in _SPACED_DIGITS.findall(reply)}
     return bool(typed & shown)
 
 

@@ -6,16 +6,20 @@ recorded with its rule id. Rules, in the order they are checked (the first faili
 decides):
 
 - ``OUT-CARD-NUMBER``: a 13-19 digit number that passes the Luhn check.
-- ``OUT-ACCOUNT-NUMBER``: a sort code with an eight-digit account number (either order), or an
-  account number named as such.
+- ``OUT-ACCOUNT-NUMBER``: a sort code with an eight-digit account number (either order, in
+  any spacing: ``04 00 75``, ``040075``, ``1234 5678``), or an account number named as such.
 - ``OUT-SECRET``: a CVV, PIN, passcode or one-time code next to its digits (``secret_words`` in
-  ``policies/output.yaml``), or a code the customer typed repeated back.
+  ``policies/output.yaml``), or a code the customer typed repeated back, however spaced.
 - ``OUT-OTHER-CUSTOMER``: a record id that is not the customer's (``cus_1002``,
   ``card_1002a``), since the only ids a reply may carry are ones the bank returned for them.
 - ``OUT-PERSONAL-DATA``: an email address or phone number; the agent never needs to show one,
   and one in a reply is most likely someone else's.
 - ``OUT-UNBACKED-PROMISE``: money back promised with no successful tool call behind it (a
   tool declared with ``backs_refund_promise`` in ``tools.declarations``).
+- ``OUT-UNBACKED-CLAIM``: the agent says it did something ("I've cancelled your card", "the
+  payment has been stopped", "I refunded you") that no successful tool call in the
+  conversation backs (``agent.claims``: each tool declares the words its success backs; a
+  refund is backed by none). A state read back ("your card is already frozen") is no claim.
 - ``OUT-ADVICE``: investment or financial advice.
 - ``OUT-LINK``: a link (URL, ``www.`` or bare domain) outside our help centre. Merchant and
   payee names carry none: they are made plain where they enter the conversation
@@ -30,6 +34,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from resolution_agent.agent.claims import claimed_as_done
 from resolution_agent.agent.guards._secrets import (
     RECORD_ID,
     card_numbers,
@@ -104,6 +109,13 @@ def check_output(
                     "OUT-UNBACKED-PROMISE",
                     f"reply promises money back ({phrase!r}) with no action behind it",
                 )
+    succeeded = {a.call.tool for a in state.actions if a.ok}
+    for claim, words in claimed_as_done(text):
+        if not claim.tools & succeeded:
+            return _fail(
+                "OUT-UNBACKED-CLAIM",
+                f"reply claims {words!r} ({claim.label}) with no successful action behind it",
+            )
     for phrase in rules.advice_phrases:
         if phrase in lowered:
             return _fail("OUT-ADVICE", "reply gives investment advice")

@@ -1,0 +1,77 @@
+"""Words that say something was done, and the tools whose success backs each of them.
+
+Each tool declares the claims it backs (``ToolSpec.claims``); they are gathered here by label,
+in the order first declared, so the handoff narrative check and the output guard read one
+table. A refund is claimed by no tool's success: nothing the agent can do backs it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from resolution_agent.tools.declarations import TOOLS
+
+
+@dataclass(frozen=True, slots=True)
+class BackedClaim:
+    """A claim's ``label``, its case-insensitive ``pattern`` and the ``tools`` that back it."""
+
+    label: str
+    pattern: re.Pattern[str]
+    tools: frozenset[str]
+
+
+_REFUNDED = (
+    "refunded",
+    r"\b(?:refunded|reimbursed|credited|refund (?:was |has been |is being |will be )?"
+    r"(?:issued|made|processed|sent|paid|arranged|approved)|will (?:be )?refund(?:ed)?)\b",
+)
+
+
+def _claims() -> tuple[BackedClaim, ...]:
+    patterns: dict[str, str] = {}
+    backers: dict[str, set[str]] = {}
+    for spec in TOOLS:
+        for claim in spec.claims:
+            patterns.setdefault(claim.label, claim.pattern)
+            backers.setdefault(claim.label, set()).add(spec.name)
+    patterns[_REFUNDED[0]] = _REFUNDED[1]
+    return tuple(
+        BackedClaim(label, re.compile(pattern, re.I), frozenset(backers.get(label, ())))
+        for label, pattern in patterns.items()
+    )
+
+
+CLAIMS: tuple[BackedClaim, ...] = _claims()
+
+#: A claim preceded closely by one of these, in the same clause, says it was *not* done.
+NEGATION = re.compile(
+    r"(?:\b(?:not|never|no|nothing|without|neither|nor)\b|n't\b)[\w\s'-]{0,20}$", re.I
+)
+
+# Said of the agent's own doing: "I've cancelled", "we have now frozen", "I froze your card
+# and refunded", "has been cancelled", "is now frozen". A state read back ("I can see your
+# card is frozen", "it was already cancelled") or help text ("a frozen card can't be used")
+# is not a claim of an action, so a first-person subject counts only with up to five words
+# before the claim, none of which turns it into a report of a state.
+_REPORT = (
+    r"(?:is|are|was|were|be|been|isn't|wasn't|can|could|see|saw|shows?|check(?:ed)?|"
+    r"if|whether|when|because|that|already)"
+)
+_DOING = re.compile(
+    rf"(?:\b(?:i|we)(?:'ve|'ll|'d|'m)?(?:\s+(?!{_REPORT}\b)[\w'-]+){{0,5}}\s+"
+    r"|\b(?:has|have) (?:now |just )?been |\b(?:is|are) now )$",
+    re.I,
+)
+
+
+def claimed_as_done(text: str) -> list[tuple[BackedClaim, str]]:
+    """Each claim ``text`` makes of the agent's own doing, with the words that make it."""
+    found: list[tuple[BackedClaim, str]] = []
+    for claim in CLAIMS:
+        for m in claim.pattern.finditer(text):
+            before = text[max(0, m.start() - 40) : m.start()]
+            if _DOING.search(before) and not NEGATION.search(before):
+                found.append((claim, m.group(0)))
+    return found

@@ -142,10 +142,12 @@ class EscalationFile(_Strict):
 
 class OutputFile(_Strict):
     version: Literal[1]
+    max_reply_chars: int = Field(gt=0)
     help_centre_host: str
     promise_phrases: list[str]
     advice_phrases: list[str]
     secret_words: list[str]
+    confirm_phrases: list[str]
 
 
 class Policies(BaseModel):

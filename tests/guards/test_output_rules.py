@@ -348,3 +348,29 @@ def test_a_claim_passes_once_its_tool_succeeded_in_the_conversation(policies: Po
     assert rule("I've frozen your card ending 4821.", policies, actions=[froze]) == "OUT-OK"
     said = "I've frozen your card ending 4821."
     assert rule(said, policies, actions=[failed]) == "OUT-UNBACKED-CLAIM"
+
+
+def test_out_too_long_stops_a_runaway_reply_before_reading_it(policies: Policies) -> None:
+    limit = policies.output.max_reply_chars
+
+    assert rule("Your card is frozen. " * (limit // 10), policies) == "OUT-TOO-LONG"
+    assert rule("x" * 1_000_000, policies) == "OUT-TOO-LONG"
+    assert rule("a" * limit, policies) == "OUT-OK"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Reply YES to confirm and I'll cancel all your direct debits.",
+        "I can cancel that card for you. Shall I go ahead?",
+        "Just say yes and it's done.",
+    ],
+)
+def test_out_confirm_unasked_stops_a_planners_own_request_for_a_yes(
+    text: str, policies: Policies
+) -> None:
+    assert rule(text, policies) == "OUT-CONFIRM-UNASKED"
+
+
+def test_asking_anything_else_is_fine(policies: Policies) -> None:
+    assert rule("Would you like a replacement card sent to you?", policies) == "OUT-OK"

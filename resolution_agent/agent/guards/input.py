@@ -41,8 +41,9 @@ _FAMILIES: dict[str, list[str]] = {
         r"(?:needs?|requires?|required)\b",
         r"\bfrom now on,? (?:you|the (?:assistant|agent|bot))\b",
         r"\breveal (?:your|the) (?:system )?(?:prompt|instructions|rules)\b",
-        r"\b(?:print|show|repeat|output) (?:your|the) (?:system prompt|hidden instructions|"
-        r"initial instructions)\b",
+        r"\b(?:print|show|repeat|output|tell|give|share|paste|display|what(?:'s| is| are)) "
+        r"(?:me |us )?(?:your|the) (?:system prompt|hidden instructions|initial instructions|"
+        r"original instructions|(?:full |exact )?prompt)\b",
     ],
     # Asking the model to become something without rules.
     "role_play": [
@@ -124,6 +125,17 @@ _FAMILIES: dict[str, list[str]] = {
         + r")\b",
     ],
 }
+# A customer asking whether a check can be skipped ("is there a way to skip the verification?
+# I don't have my phone") is asking for help, not ordering the agent round a check: a "bypass"
+# phrase right after one of these is not counted.
+_ASKING = re.compile(
+    r"(?:\b(?:can|could|may) (?:i|we)|\bdo (?:i|we) (?:have|need) to|\bis (?:it|there) "
+    r"(?:possible|a way|any ?way|another way)(?: to)?|\bhow (?:can|do|could) (?:i|we)|"
+    r"\b(?:any ?|a |another )way to|\bwithout having to|\bwhy (?:do|must) (?:i|we)|"
+    r"\bi (?:can'?t|cannot|couldn'?t|wasn'?t able to))\b[\w\s'-]{0,25}$",
+    re.I,
+)
+_SPACES = re.compile(r"\s+")
 _COMPILED: dict[str, list[re.Pattern[str]]] = {
     family: [re.compile(p, re.I | re.M) for p in patterns] for family, patterns in _FAMILIES.items()
 }
@@ -162,10 +174,13 @@ def injection_families(text: str) -> list[str]:
     for candidate in (text, hidden_text(text)):
         if not candidate:
             continue
-        clean = fold(candidate)
-        for family, patterns in _COMPILED.items():
-            if family not in found and any(p.search(clean) for p in patterns):
-                found.append(family)
+        folded = fold(candidate)
+        # Line breaks and runs of spaces inside a phrase ("ignore  all of the\nprevious
+        # instructions") read as one space; line starts still count in the folded text.
+        for clean in (folded, _SPACES.sub(" ", folded)):
+            for family, patterns in _COMPILED.items():
+                if family not in found and any(_hit(family, p, clean) for p in patterns):
+                    found.append(family)
         compact = skeleton(candidate)
         for family, phrases in _SKELETON_PHRASES.items():
             if family not in found and any(phrase in compact for phrase in phrases):
@@ -206,3 +221,12 @@ def _fields_in(data: Any, fields: tuple[str, ...]) -> list[tuple[str, str]]:
         for item in data:
             found.extend(_fields_in(item, fields))
     return found
+
+
+def _hit(family: str, pattern: re.Pattern[str], text: str) -> bool:
+    for match in pattern.finditer(text):
+        if family != "bypass" or not _ASKING.search(
+            text[max(0, match.start() - 60) : match.start()]
+        ):
+            return True
+    return False

@@ -5,6 +5,8 @@ A failing reply is not edited: it is replaced as a whole by a safe reply, and th
 recorded with its rule id. Rules, in the order they are checked (the first failing one
 decides):
 
+- ``OUT-TOO-LONG``: longer than ``max_reply_chars`` (``policies/output.yaml``): no reply of
+  ours is, and a model's runaway output is not read out to the customer.
 - ``OUT-CARD-NUMBER``: a 13-19 digit number that passes the Luhn check.
 - ``OUT-ACCOUNT-NUMBER``: a sort code with an eight-digit account number (either order, in
   any spacing: ``04 00 75``, ``040075``, ``1234 5678``), or an account number named as such.
@@ -26,7 +28,8 @@ decides):
   (``guards.third_party``), so a planted link cannot pass as the customer's own merchant.
 - ``OUT-CONFIRM-UNASKED``: a reply posing as the confirmation question when the guard did not
   ask for confirmation of the pending call this turn, or whose text is not the agent's own
-  question about that call (a planner can neither arm a "yes" nor word the question).
+  question about that call (a planner can neither arm a "yes" nor word the question); and any
+  other reply that asks for a yes (``confirm_phrases``), since that yes would confirm nothing.
 """
 
 from __future__ import annotations
@@ -86,6 +89,8 @@ def check_output(
     citations = [c for c in reply.citations if c.article_id in retrieved]
     dropped = len(citations) != len(reply.citations)
 
+    if len(text) > rules.max_reply_chars:
+        return _fail("OUT-TOO-LONG", f"reply of {len(text)} characters")
     if card_numbers(text):
         return _fail("OUT-CARD-NUMBER", "reply contains a card number")
     if shows_account_number(text):
@@ -122,6 +127,8 @@ def check_output(
     for host in link_hosts(text):
         if host != rules.help_centre_host:
             return _fail("OUT-LINK", f"link to {host} is not our help centre")
+    if reply.slot != "confirmation" and any(p in lowered for p in rules.confirm_phrases):
+        return _fail("OUT-CONFIRM-UNASKED", "a reply asks for a yes that would confirm nothing")
     if reply.slot == "confirmation" and not _asked_this_turn(state):
         return _fail(
             "OUT-CONFIRM-UNASKED",

@@ -60,17 +60,23 @@ _REPORT = (
     r"if|whether|when|because|that|already)"
 )
 _DOING = re.compile(
-    rf"(?:\b(?:i|we)(?:'ve|'ll|'d|'m)?(?:\s+(?!{_REPORT}\b)[\w'-]+){{0,5}}\s+"
+    rf"(?:\b(?:i|we)(?:'ve|'d|'m)?(?:\s+(?!(?:{_REPORT}|will)\b)[\w'-]+){{0,5}}\s+"
     r"|\b(?:has|have) (?:now |just )?been |\b(?:is|are) now )$",
     re.I,
 )
 
 
 def claimed_as_done(text: str) -> list[tuple[BackedClaim, str]]:
-    """Each claim ``text`` makes of the agent's own doing, with the words that make it."""
+    """Each claim ``text`` makes of the agent's own doing, with the words that make it.
+
+    A promise ("we will refund you") is not a claim of something done: the output guard's
+    promise rule decides it, since a raised dispute may back one.
+    """
     found: list[tuple[BackedClaim, str]] = []
     for claim in CLAIMS:
         for m in claim.pattern.finditer(text):
+            if m.group(0).lower().startswith("will"):
+                continue
             before = text[max(0, m.start() - 40) : m.start()]
             if _DOING.search(before) and not NEGATION.search(before):
                 found.append((claim, m.group(0)))

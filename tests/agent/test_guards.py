@@ -209,7 +209,7 @@ def test_a_reply_with_a_full_card_number_is_rejected(policies: Policies) -> None
 
 
 def test_a_reply_naming_only_the_last_four_digits_passes(policies: Policies) -> None:
-    verdict = check_output(state(), reply("I've frozen your card ending 4821."), policies)
+    verdict = check_output(state(), reply("Your card ending 4821 is frozen."), policies)
 
     assert verdict.ok
     assert verdict.rule_id == "OUT-OK"

@@ -27,9 +27,11 @@ from anthropic.types import (
 from opentelemetry.trace import Tracer
 
 from resolution_agent.agent.models._errors import (
+    UNREADABLE_ANSWER,
     ModelConnectionError,
     ModelError,
     ModelResponseError,
+    unreadable,
 )
 from resolution_agent.agent.models._messages import (
     AssistantMessage,
@@ -94,9 +96,12 @@ class AnthropicModel:
                     messages=to_anthropic_messages(request.messages),
                     **self._options(request),
                 )
+                response = _response(message)
             except anthropic.APIError as exc:
                 raise self._translate(exc) from exc
-            return call.answered(_response(message))
+            except UNREADABLE_ANSWER as exc:
+                raise unreadable(self._name, exc) from exc
+            return call.answered(response)
 
     async def stream(self, request: ModelRequest) -> AsyncIterator[StreamEvent]:
         acc = StreamAccumulator(model=self._model)
@@ -115,6 +120,8 @@ class AnthropicModel:
                             yield acc.add(event)
             except anthropic.APIError as exc:
                 raise self._translate(exc) from exc
+            except UNREADABLE_ANSWER as exc:
+                raise unreadable(self._name, exc) from exc
             done = acc.done()
             call.answered(done.response)
         yield done

@@ -61,5 +61,17 @@ class ModelResponseError(ModelError):
     """The provider's answer could not be read (a protocol or SDK validation failure)."""
 
 
+#: What reading an answer that is not the provider's format raises inside an SDK or in our
+#: mapping of it: truncated JSON (``JSONDecodeError``, a ``ValueError``), a body of HTML
+#: handed back as a string (``AttributeError`` on ``.choices``), fields of the wrong type or
+#: missing. Each adapter turns these into :class:`ModelResponseError`, so a garbage answer
+#: takes the fallback chain like any other unusable one instead of crashing the turn.
+UNREADABLE_ANSWER: tuple[type[Exception], ...] = (ValueError, TypeError, AttributeError, KeyError)
+
+
+def unreadable(name: str, exc: Exception) -> ModelResponseError:
+    return ModelResponseError(f"{name} answered with something unreadable ({type(exc).__name__})")
+
+
 class ModelUnavailableError(ModelError):
     """A model could not answer after the retries allowed; fall back to something else."""

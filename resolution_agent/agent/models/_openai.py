@@ -25,9 +25,11 @@ from openai.types.chat import (
 from opentelemetry.trace import Tracer
 
 from resolution_agent.agent.models._errors import (
+    UNREADABLE_ANSWER,
     ModelConnectionError,
     ModelError,
     ModelResponseError,
+    unreadable,
 )
 from resolution_agent.agent.models._messages import (
     AssistantMessage,
@@ -97,9 +99,12 @@ class OpenAIChatModel:
                     messages=to_openai_messages(request),
                     **self._options(request),
                 )
+                response = self._response(completion)
             except openai.APIError as exc:
                 raise self._translate(exc) from exc
-            return call.answered(self._response(completion))
+            except UNREADABLE_ANSWER as exc:
+                raise unreadable(self._name, exc) from exc
+            return call.answered(response)
 
     async def stream(self, request: ModelRequest) -> AsyncIterator[StreamEvent]:
         acc = StreamAccumulator(model=self._model)
@@ -119,6 +124,8 @@ class OpenAIChatModel:
                             yield acc.add(event)
             except openai.APIError as exc:
                 raise self._translate(exc) from exc
+            except UNREADABLE_ANSWER as exc:
+                raise unreadable(self._name, exc) from exc
             done = acc.done()
             call.answered(done.response)
         yield done

@@ -1,10 +1,12 @@
 """Retries with jitter around a model, honouring the provider's retry-after.
 
 Why our own loop instead of the SDKs' (``max_retries=0`` on every client): one policy for
-every provider; each attempt is logged and bounded by one deadline; a retry-after longer than
-we are willing to wait makes us give up at once and fall back instead of keeping a customer
-waiting; and the planner learns "unavailable" as one typed error it can act on. A model call
-has no side effects, so retrying it is always safe.
+every provider; each attempt is logged; the time spent waiting for the model (attempts,
+backoff and every read of a stream) is bounded by one deadline, since the SDKs' timeouts are
+per read and a server that trickles a byte every few seconds would otherwise hold a turn for
+minutes; a retry-after longer than we are willing to wait makes us give up at once and fall
+back instead of keeping a customer waiting; and the planner learns "unavailable" as one typed
+error it can act on. A model call has no side effects, so retrying it is always safe.
 """
 
 from __future__ import annotations
@@ -67,34 +69,56 @@ class RetryingModel:
 
     async def complete(self, request: ModelRequest) -> ModelResponse:
         try:
-            async for attempt in self._retrying():
-                with attempt:
-                    return await self._inner.complete(request)
+            async with asyncio.timeout(self._policy.deadline_s):
+                async for attempt in self._retrying():
+                    with attempt:
+                        return await self._inner.complete(request)
         except ModelError as exc:
             raise self._unavailable(exc) from exc
+        except TimeoutError as exc:
+            raise self._past_deadline() from exc
         raise AssertionError("unreachable: tenacity either returns or raises")  # pragma: no cover
 
     async def stream(self, request: ModelRequest) -> AsyncIterator[StreamEvent]:
         # Only failures before the first event are retried: after that the caller has seen
         # part of an answer, and a second answer would not continue it.
+        # The deadline counts time spent waiting for the model, read by read, never across a
+        # yield: a timeout spanning a yield would fire in whatever the consumer does meanwhile,
+        # and the consumer's own pace is not the model's fault.
+        loop = asyncio.get_running_loop()
+        remaining = self._policy.deadline_s
         events: AsyncIterator[StreamEvent] | None = None
         first: StreamEvent | None = None
+        started = loop.time()
         try:
-            async for attempt in self._retrying():
-                with attempt:
-                    events = self._inner.stream(request)
-                    first = await anext(events)
+            async with asyncio.timeout(remaining):
+                async for attempt in self._retrying():
+                    with attempt:
+                        events = self._inner.stream(request)
+                        first = await anext(events)
         except ModelError as exc:
             raise self._unavailable(exc) from exc
         except StopAsyncIteration:
             return
+        except TimeoutError as exc:
+            raise self._past_deadline() from exc
+        remaining -= loop.time() - started
         assert events is not None and first is not None
         yield first
-        try:
-            async for event in events:
-                yield event
-        except ModelError as exc:
-            raise self._unavailable(exc) from exc
+        while True:
+            started = loop.time()
+            try:
+                async with asyncio.timeout(max(remaining, 0.0)):
+                    event = await anext(events)
+            except StopAsyncIteration:
+                return
+            except ModelError as exc:
+                raise self._unavailable(exc) from exc
+            except TimeoutError as exc:
+                await _close(events)
+                raise self._past_deadline() from exc
+            remaining -= loop.time() - started
+            yield event
 
     async def aclose(self) -> None:
         await self._inner.aclose()
@@ -131,7 +155,20 @@ class RetryingModel:
             error=type(exc).__name__,
         )
 
+    def _past_deadline(self) -> ModelUnavailableError:
+        log.warning("model_deadline", model=self.name, deadline_s=self._policy.deadline_s)
+        return ModelUnavailableError(
+            f"{self.name} unavailable: no complete answer within {self._policy.deadline_s:g} s"
+        )
+
     def _unavailable(self, exc: ModelError) -> ModelError:
         if isinstance(exc, ModelUnavailableError):
             return exc
         return ModelUnavailableError(f"{self.name} unavailable: {exc}")
+
+
+async def _close(events: AsyncIterator[StreamEvent]) -> None:
+    """Close an abandoned stream so its connection is released now, not when collected."""
+    aclose = getattr(events, "aclose", None)
+    if aclose is not None:
+        await aclose()

@@ -78,3 +78,20 @@ async def test_without_a_stream_consumer_the_planner_still_answers(
         reply = await agent.handle_message("c-1", "cus_1001", "what exchange rate do you use?")
 
     assert reply.text == "We use the Visa rate."
+
+
+async def test_the_preview_never_shows_what_the_output_guard_would_stop(
+    scripted: Callable[..., ScriptedModel], open_agent: Any
+) -> None:
+    # The finding: the streamed preview showed a full card number while the final reply was
+    # replaced. The preview is screened as it grows (agent.guards.output.PreviewScreen).
+    model = scripted(
+        [text_response("Sure. Your card number is 4539 1488 0343 6467, keep it safe.")]
+    )
+    async with open_agent(LLMPlanner(model, config=STREAMING)) as agent:
+        events = await _stream(agent, "c-1", "what is my card number?")
+
+    shown = "".join(e.text for e in events if isinstance(e, TextDeltaEvent))
+    assert shown.startswith("Sure.")
+    for piece in ("4539", "1488", "0343", "6467", "keep it safe"):
+        assert piece not in shown

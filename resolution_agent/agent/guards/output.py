@@ -34,6 +34,7 @@ decides):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -184,3 +185,64 @@ def _ids_in(data: Any) -> set[str]:
         for item in data:
             found |= _ids_in(item)
     return found
+
+
+class PreviewScreen:
+    """What of a streamed reply may be shown while the model is still writing it.
+
+    The final reply passes :func:`check_output`; the preview a chat channel shows meanwhile
+    must not leak what that check would stop. So the preview is released a word at a time,
+    only up to the last whole word and never ending in digits (a card number arrives in
+    pieces, none of which looks like one), and only while everything released so far passes
+    the checks that need no conversation state: length, card and account numbers, secrets,
+    contact details, links and requests for a yes. Once it fails, nothing more is released;
+    the final reply replaces the preview anyway.
+    """
+
+    def __init__(self, policies: Policies) -> None:
+        self._rules = policies.output
+        self._secret = secret_pattern(self._rules.secret_words)
+        self._text = ""
+        self._shown = 0
+        self._stopped = False
+
+    def feed(self, delta: str) -> str:
+        """Add ``delta``; the text that may be shown now (often empty)."""
+        self._text += delta
+        cut = _last_safe_end(self._text)
+        return self._release(cut) if cut > self._shown else ""
+
+    def finish(self) -> str:
+        """The stream ended: the rest, if the whole text passes."""
+        return self._release(len(self._text))
+
+    def _release(self, end: int) -> str:
+        if self._stopped or not self._passes(self._text[:end]):
+            self._stopped = True
+            return ""
+        released, self._shown = self._text[self._shown : end], end
+        return released
+
+    def _passes(self, text: str) -> bool:
+        rules = self._rules
+        folded = fold(text)
+        lowered = folded.lower()
+        return not (
+            len(folded) > rules.max_reply_chars
+            or card_numbers(folded)
+            or shows_account_number(folded)
+            or disclosed_secret(folded, self._secret) is not None
+            or contact_details(folded)
+            or any(host != rules.help_centre_host for host in link_hosts(folded))
+            or any(phrase in lowered for phrase in rules.confirm_phrases)
+        )
+
+
+# The end of the last whole word before trailing digits and separators: "Your card 4539 14"
+# is released as far as "Your card ".
+_UNSAFE_TAIL = re.compile(r"(?:[\d.,:/-]+\s*)*\S*$")
+
+
+def _last_safe_end(text: str) -> int:
+    match = _UNSAFE_TAIL.search(text)
+    return match.start() if match else len(text)

@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator, Callable, Sequence
 
 import structlog
 
+from resolution_agent.agent.guards.output import PreviewScreen
 from resolution_agent.agent.models import (
     Model,
     ModelError,
@@ -24,6 +25,7 @@ from resolution_agent.agent.models import (
     ModelRetryPolicy,
     RequestMeta,
     RetryingModel,
+    StreamDone,
     StreamEvent,
     TextDelta,
     ToolResultMessage,
@@ -47,6 +49,7 @@ from resolution_agent.agent.planning.llm._tools import offered_specs, tool_defin
 from resolution_agent.agent.planning.llm._usage import ConversationUsage, Ledger, PriceTable, Usage
 from resolution_agent.agent.planning.llm.streaming import TextSink, text_sink
 from resolution_agent.agent.planning.offline import OfflinePlanner
+from resolution_agent.agent.policies import Policies
 from resolution_agent.agent.state import ConversationState, Proposal, ProposeTool
 
 log = structlog.get_logger("resolution_agent.agent.planning.llm")
@@ -176,7 +179,9 @@ class LLMPlanner:
         if spent.tokens >= self._config.max_tokens_per_conversation:
             return escalate("budget_tokens", state, ctx, f"{spent.tokens} tokens used")
         meta = RequestMeta(conversation_id=state.conversation_id, turn=state.turn, call=calls + 1)
-        response = await self._complete(request.model_copy(update={"meta": meta}), state)
+        response = await self._complete(
+            request.model_copy(update={"meta": meta}), state, ctx.policies
+        )
         if response is None:
             return await self._fall_back(
                 "unavailable", state, ctx, memory, f"no model answered: {', '.join(self.models)}"
@@ -184,7 +189,7 @@ class LLMPlanner:
         return response
 
     async def _complete(
-        self, request: ModelRequest, state: ConversationState
+        self, request: ModelRequest, state: ConversationState, policies: Policies
     ) -> ModelResponse | None:
         """The first answer along the chain, skipping models that failed recently."""
         for index, model in enumerate(self._chain):
@@ -192,7 +197,7 @@ class LLMPlanner:
                 continue
             started = time.perf_counter()
             try:
-                response = await self._invoke(model, request)
+                response = await self._invoke(model, request, policies)
             except ModelError as exc:
                 elapsed = (time.perf_counter() - started) * 1000
                 self._down_until[model.name] = self._clock() + self._config.unavailable_cooldown_s
@@ -238,11 +243,13 @@ class LLMPlanner:
             conversation_cost_usd=total.cost_usd,
         )
 
-    async def _invoke(self, model: Model, request: ModelRequest) -> ModelResponse:
+    async def _invoke(
+        self, model: Model, request: ModelRequest, policies: Policies
+    ) -> ModelResponse:
         sink = text_sink() if self._config.stream_text else None
         if sink is None:
             return await model.complete(request)
-        return await collect(_forward(model.stream(request), sink))
+        return await collect(_forward(model.stream(request), sink, PreviewScreen(policies)))
 
     def _record(self, state: ConversationState, usage: Usage) -> None:
         self._ledger.add(state.conversation_id, state.turn, usage)
@@ -266,9 +273,16 @@ class LLMPlanner:
 
 
 async def _forward(
-    events: AsyncIterator[StreamEvent], sink: TextSink
+    events: AsyncIterator[StreamEvent], sink: TextSink, screen: PreviewScreen
 ) -> AsyncIterator[StreamEvent]:
+    """Pass the model's text to the channel as a preview, screened (``PreviewScreen``)."""
     async for event in events:
         if isinstance(event, TextDelta):
-            sink(event.text)
+            shown = screen.feed(event.text)
+            if shown:
+                sink(shown)
+        elif isinstance(event, StreamDone):
+            rest = screen.finish()
+            if rest:
+                sink(rest)
         yield event

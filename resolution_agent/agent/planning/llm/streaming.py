@@ -4,8 +4,10 @@ The model side streams text into LangGraph's custom stream (``LLMPlannerConfig.s
 the graph's own updates say when a tool starts (the action guard allowed it), finishes (act
 recorded it), is held for the customer or blocked, and when the conversation is handed off.
 :func:`agent_events` turns ``graph.astream(..., stream_mode=["updates", "custom"])`` into
-:data:`AgentEvent` values. Text deltas are a preview: the reply that the output guard passed
-is the one the API returns at the end of the turn, and it replaces the preview.
+:data:`AgentEvent` values. Text deltas are a preview, screened as it grows
+(``agent.guards.output.PreviewScreen``: nothing the output guard would stop is shown); the
+reply that the output guard passed is the one the API returns at the end of the turn, and it
+replaces the preview.
 """
 
 from __future__ import annotations

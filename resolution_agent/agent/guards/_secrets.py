@@ -100,8 +100,20 @@ def echoed_codes(reply: str, customer_texts: Iterable[str]) -> bool:
     The reply's digits count however they are spaced ("7 3 1 6 4 0" repeats 731640).
     """
     typed = {re.sub(r"\D", "", m) for t in customer_texts for m in _CODE_LIKE.findall(t)}
-    shown = {re.sub(r"\D", "", m) for m in _SPACED_DIGITS.findall(reply)}
+    shown = set(digit_runs(reply))
     return bool(typed & shown)
+
+
+def digit_runs(text: str) -> list[str]:
+    """Each number in ``text`` as its digits, single spaces or dashes inside read through:
+    "731 640" and "7-3-1-6-4-0" are both 731640."""
+    return [re.sub(r"\D", "", m) for m in _SPACED_DIGITS.findall(text)]
+
+
+def link_start(text: str) -> int | None:
+    """Where the first full URL or ``www.`` name in ``text`` starts, if there is one."""
+    starts = [m.start() for m in (_URL_HOST.search(text), _WWW_HOST.search(text)) if m]
+    return min(starts) if starts else None
 
 
 def contact_details(text: str) -> list[str]:

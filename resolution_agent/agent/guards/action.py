@@ -10,10 +10,9 @@ question about exactly this call.
 
 from __future__ import annotations
 
-import re
-
 from pydantic import ValidationError
 
+from resolution_agent.agent.guards._secrets import digit_runs
 from resolution_agent.agent.policies import Policies
 from resolution_agent.agent.state import ConversationState, GuardDecision, ToolCall
 from resolution_agent.agent.vocabulary import Verdict
@@ -141,11 +140,6 @@ def _amount_of(state: ConversationState, call: ToolCall) -> int | None:
     return None
 
 
-# Digits with single spaces or dashes between them read as one number: "123 456" is 123456.
-_DIGIT_GAP = re.compile(r"(?<=\d)[ -](?=\d)")
-_DIGITS = re.compile(r"\d+")
-
-
 def _typed_by_customer(state: ConversationState, typed: TypedByCustomer, value: object) -> bool:
     """Whether ``value`` is a number the customer wrote after ``typed.after`` last succeeded."""
     sent_turn = next(
@@ -154,7 +148,7 @@ def _typed_by_customer(state: ConversationState, typed: TypedByCustomer, value: 
     if sent_turn is None or not isinstance(value, str):
         return False
     return any(
-        value in _DIGITS.findall(_DIGIT_GAP.sub("", message.text))
+        value in digit_runs(message.text)
         for message in state.transcript
         if message.role == "customer" and message.turn > sent_turn
     )

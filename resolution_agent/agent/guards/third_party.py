@@ -19,7 +19,7 @@ import re
 
 from pydantic import JsonValue
 
-from resolution_agent.agent.guards._secrets import BARE_HOST
+from resolution_agent.agent.guards._secrets import BARE_HOST, link_start
 from resolution_agent.agent.guards._unicode import fold
 from resolution_agent.tools.declarations import TOOLS_BY_NAME
 
@@ -28,7 +28,6 @@ MAX_CHARS = 60
 #: Shown instead of a name with nothing plain left in it.
 WITHHELD = "(name not shown)"
 
-_LINK = re.compile(r"(?:\b(?:https?|hxxps?|ftp)://|(?<![\w.])www\.)", re.I)
 # Words that start an instruction to the reader rather than continue a name. Only from the
 # second word on: "Ring" or "Post Office" are names, "… call 0800 …" is an order.
 _CUE = re.compile(
@@ -46,7 +45,10 @@ _SPACES = re.compile(r"\s+")
 def plain_name(text: str) -> str:
     """``text`` as a plain name (see the module docstring), or :data:`WITHHELD`."""
     name = fold(text)
-    for pattern in (_LINK, _BREAK, _CUE):
+    link = link_start(name)
+    if link is not None:
+        name = name[:link]
+    for pattern in (_BREAK, _CUE):
         found = pattern.search(name)
         if found is not None:
             name = name[: found.start()]

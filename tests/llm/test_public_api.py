@@ -91,12 +91,17 @@ def test_every_public_name_exists() -> None:
 def test_test_doubles_live_in_agent_testing() -> None:
 
     assert sorted(testing.__all__) == [
+        "BEHAVIOURS",
+        "Behaviour",
         "CompromisedPlanner",
         "ENGINE_MODEL",
         "EngineModel",
+        "HostileServer",
         "ScriptStep",
         "ScriptedModel",
+        "ServerLimits",
         "SimulatedPlanner",
+        "Tuning",
         "UnexpectedModelCall",
         "call",
         "text_response",

@@ -19,7 +19,7 @@ Only typer and the standard library are imported at module level: ``register`` r
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -78,10 +78,14 @@ async def run_redteam(
     concurrency: int = 8,
     progress: Progress | None = None,
     ids: Collection[str] = (),
+    time_limit_s: float | None = None,
+    observe: Callable[[RunRecord], None] | None = None,
 ) -> RedTeamReport:
     """Run every scenario under ``paths`` (or only ``ids``) once and judge it.
 
-    Raises ``DataFileError`` when the scenarios or planted articles cannot be read.
+    ``time_limit_s`` bounds each run (a run past it is a crash, see ``runner.HUNG``);
+    ``observe`` sees each run's record before it is judged (benchmarks that count more than
+    the report does). Raises ``DataFileError`` when the scenarios or articles cannot be read.
     """
     from resolution_agent.agent.helpcentre import load_articles
     from resolution_agent.agent.retrieval import LexicalRetriever
@@ -106,10 +110,16 @@ async def run_redteam(
             help_articles.append(article)
     before = prepare_banks(settings.fixtures_dir, scenarios)
     runner = SuiteRunner(
-        settings, scenarios, planner=planner, retriever=LexicalRetriever(help_articles)
+        settings,
+        scenarios,
+        planner=planner,
+        retriever=LexicalRetriever(help_articles),
+        time_limit_s=time_limit_s,
     )
 
     def finish(record: RunRecord) -> ScenarioOutcome:
+        if observe is not None:
+            observe(record)
         kind, category = kinds[record.scenario.id]
         return _outcome(record, kind, category, before[record.scenario.id])
 

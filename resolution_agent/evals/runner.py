@@ -37,6 +37,9 @@ from resolution_agent.tools.errors import DataFileError
 from resolution_agent.tools.mockbank import BankState, MockBank, apply_patch, load_seed
 
 Progress = Callable[[int, int], None]
+#: How a run that did not end within the runner's ``time_limit_s`` is recorded: its ``error``
+#: starts with this, so a hung scenario counts as a crash and can still be told apart.
+HUNG = "ScenarioHung"
 T = TypeVar("T")
 #: Makes the planner of one scenario run (a fresh one each, so no state leaks between runs).
 PlannerFactory = Callable[[], Planner]
@@ -89,10 +92,17 @@ class SuiteRunner:
         *,
         planner: PlannerFactory | None = None,
         retriever: Retriever | None = None,
+        time_limit_s: float | None = None,
     ) -> None:
-        """``retriever`` replaces the help-centre index (the red team layers planted articles)."""
+        """``retriever`` replaces the help-centre index (the red team layers planted articles).
+
+        ``time_limit_s`` bounds each run: one that takes longer is stopped and recorded as
+        hung (a crash whose error starts with :data:`HUNG`), so one stuck conversation
+        cannot hold the whole suite.
+        """
         self._settings = settings
         self._planner = planner
+        self._time_limit_s = time_limit_s
         self._banks: dict[str, bytes] = {}
         pickled: dict[int, bytes] = {}  # scenarios without a patch share their seed's bytes
         for sid, state in prepare_banks(settings.fixtures_dir, scenarios).items():
@@ -144,41 +154,47 @@ class SuiteRunner:
             return list(await asyncio.gather(*(one(job) for job in jobs)))
 
     async def _run_one(self, base: Settings, job: Job) -> RunRecord:
-        scenario = job.scenario
-        record = RunRecord(scenario=scenario, attempt=job.attempt)
+        record = RunRecord(scenario=job.scenario, attempt=job.attempt)
         started = time.perf_counter()
         try:
-            state: BankState = pickle.loads(self._banks[scenario.id])
-            bank = MockBank(state)
-            for fault in scenario.faults:
-                bank.faults.add(fault)
-            settings = base.model_copy(update={"clock": state.clock})
-            conversation_id = f"eval-{uuid.uuid4().hex}"
-            async with ResolutionAgent(
-                settings,
-                mock_bank=bank,
-                retriever=self._retriever,
-                policies=self._policies,
-                classifier=self._classifier,
-                planner=self._planner() if self._planner is not None else None,
-            ) as agent:
-                for text in scenario.customer_messages:
-                    turn_started = time.perf_counter()
-                    reply = await agent.handle_message(
-                        conversation_id, scenario.customer, text, identity=scenario.session.identity
-                    )
-                    record.turns.append(_turn(text, reply, time.perf_counter() - turn_started))
-                record.conversation = await agent.get_conversation(conversation_id)
-                record.audit = await agent.audit_events(conversation_id)
-            record.bank = bank.state
-            record.bank_calls = dict(bank.calls)
-            # FastAPI's module-level callable cache keeps recent apps' routes alive, and the mock
-            # bank's routes close over the bank: leave that bank an empty state, not ~1 MB.
-            bank.state = BankState(clock=state.clock)
+            async with asyncio.timeout(self._time_limit_s):
+                await self._converse(base, record)
+        except TimeoutError:
+            record.error = f"{HUNG}: no end within {self._time_limit_s:g} s"
         except Exception as exc:  # one broken scenario must not sink the suite
             record.error = f"{type(exc).__name__}: {exc}"
         record.seconds = time.perf_counter() - started
         return record
+
+    async def _converse(self, base: Settings, record: RunRecord) -> None:
+        scenario = record.scenario
+        state: BankState = pickle.loads(self._banks[scenario.id])
+        bank = MockBank(state)
+        for fault in scenario.faults:
+            bank.faults.add(fault)
+        settings = base.model_copy(update={"clock": state.clock})
+        conversation_id = f"eval-{uuid.uuid4().hex}"
+        async with ResolutionAgent(
+            settings,
+            mock_bank=bank,
+            retriever=self._retriever,
+            policies=self._policies,
+            classifier=self._classifier,
+            planner=self._planner() if self._planner is not None else None,
+        ) as agent:
+            for text in scenario.customer_messages:
+                turn_started = time.perf_counter()
+                reply = await agent.handle_message(
+                    conversation_id, scenario.customer, text, identity=scenario.session.identity
+                )
+                record.turns.append(_turn(text, reply, time.perf_counter() - turn_started))
+            record.conversation = await agent.get_conversation(conversation_id)
+            record.audit = await agent.audit_events(conversation_id)
+        record.bank = bank.state
+        record.bank_calls = dict(bank.calls)
+        # FastAPI's module-level callable cache keeps recent apps' routes alive, and the mock
+        # bank's routes close over the bank: leave that bank an empty state, not ~1 MB.
+        bank.state = BankState(clock=state.clock)
 
 
 def prepare_banks(fixtures_dir: Path, scenarios: Sequence[Scenario]) -> dict[str, BankState]:
@@ -236,6 +252,7 @@ def _usage(reply: Reply) -> tuple[int, int]:
 
 
 __all__ = [
+    "HUNG",
     "Job",
     "PlannerFactory",
     "RunRecord",

@@ -77,7 +77,8 @@ class StreamAccumulator:
     text: list[str] = field(default_factory=list)
     calls: dict[int, _PendingCall] = field(default_factory=dict)
     refusal: list[str] = field(default_factory=list)
-    finish: FinishReason = "stop"
+    #: None until the model says why it stopped; a stream that ends before that was cut.
+    finish: FinishReason | None = None
     input_tokens: int = 0
     output_tokens: int = 0
     model: str = ""
@@ -102,11 +103,21 @@ class StreamAccumulator:
                 ToolCallPart(id=c.id, name=c.name, arguments="".join(c.arguments))
                 for _, c in sorted(self.calls.items())
             ],
-            finish="refusal" if refusal else self.finish,
+            finish="refusal" if refusal else self.finish or "other",
             refusal=refusal,
             usage=TokenUsage(input_tokens=self.input_tokens, output_tokens=self.output_tokens),
             model=self.model,
         )
 
     def done(self) -> StreamDone:
+        """The whole answer, once the model said why it stopped.
+
+        A stream that ends cleanly without a finish reason (a proxy or server that closed it
+        half-way) is not an answer: taken as one, half a sentence would reach the customer, or
+        a tool call with half its arguments would be judged.
+        """
+        if self.finish is None:
+            raise ModelResponseError(
+                "the stream ended before the model finished its answer (no finish reason)"
+            )
         return StreamDone(response=self.response())

@@ -121,6 +121,20 @@ class Settings(BaseSettings):
         description="Trained intent models, keyed by data hash; default <data_dir>/models.",
     )
     intent_threads: int = Field(default=1, ge=1, le=64, description="torch threads per encode.")
+    injection_detector: Literal["auto", "learned", "off"] = Field(
+        default="auto",
+        description="The input guard's learned injection signal beside its rules "
+        "(guards.detector): 'learned' always, 'off' rules only, 'auto' learned when "
+        "intent_classifier is 'embedding' (MiniLM is open anyway).",
+    )
+    injection_threshold: float | None = Field(
+        default=None,
+        gt=0,
+        lt=1,
+        description="Detector score from which a message counts as an injection; unset: the "
+        "threshold cross-validation chose when the detector was trained (at most 0.2% of the "
+        "project's own benign training text above it).",
+    )
 
     max_message_chars: int = Field(default=4000, ge=100)
     clarify_threshold: float = Field(default=0.5, ge=0, le=1)

@@ -139,6 +139,10 @@ class Wiring:
                     stack.push_async_callback(planner.aclose)
             self._active_planner = planner
             classifier = self._classifier or await open_intent_classifier(s, policies)
+            # imported here: scikit-learn loads only for an agent that uses the detector
+            from resolution_agent.agent.guards.detector import open_injection_detector
+
+            detector = await open_injection_detector(s)
             fixed = s.clock
 
             def clock() -> datetime:
@@ -155,6 +159,7 @@ class Wiring:
                 clock=clock,
                 audit=storage.audit,
                 cases=storage.cases,
+                detector=detector,
                 metrics=metrics,
                 tracer=tracer,
             )

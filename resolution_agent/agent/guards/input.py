@@ -7,6 +7,12 @@ Flagged text is still only data: nothing here, or anywhere, lets text change a p
 flag changes is the record (every hit is audited with its family) and, for customer messages,
 that repeated attempts hand the conversation to a person (``ESC-INJECTION``).
 
+Rules and a learned signal: for customer messages the input guard also asks the learned
+detector (``guards.detector``), which catches the style of an attack in words no pattern
+lists. Its verdict comes in as ``learned=True`` and is one more family (``learned``), so this
+module stays the one place that decides what counts as an injection; the tool-result and
+help-article scans, which have no detector at hand, use the rules alone.
+
 Patterns run on folded text (``agent.guards._unicode``): zero-width marks, tag characters,
 full-width letters and Cyrillic or Greek look-alikes cannot split or disguise a phrase. A few
 phrases are also looked for in the letters-only skeleton, so ``i.g.n.0.r.e`` or
@@ -165,10 +171,12 @@ def normalise(text: str) -> str:
     return fold(text)
 
 
-def injection_families(text: str) -> list[str]:
+def injection_families(text: str, *, learned: bool = False) -> list[str]:
     """Which kinds of manipulation ``text`` shows (``override``, ``fake_system`` ...), if any.
 
-    Hidden tag-character text is scanned as well as what a reader sees.
+    Hidden tag-character text is scanned as well as what a reader sees. ``learned``: the
+    learned detector flagged the text (or the customer's last few messages joined), which adds
+    the family ``learned``.
     """
     found: list[str] = []
     for candidate in (text, hidden_text(text)):
@@ -185,15 +193,17 @@ def injection_families(text: str) -> list[str]:
         for family, phrases in _SKELETON_PHRASES.items():
             if family not in found and any(phrase in compact for phrase in phrases):
                 found.append(family)
+    if learned:
+        found.append("learned")
     return found
 
 
-def scan_input(text: str) -> list[str]:
+def scan_input(text: str, *, learned: bool = False) -> list[str]:
     """Flags for a piece of untrusted text: ``prompt_injection``, ``hidden_characters``."""
     flags: list[str] = []
     if has_invisible(text):
         flags.append("hidden_characters")
-    if injection_families(text):
+    if injection_families(text, learned=learned):
         flags.append("prompt_injection")
     return flags
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from opentelemetry.trace import Tracer
 from pydantic import JsonValue
@@ -19,6 +20,9 @@ from resolution_agent.agent.settings import Settings
 from resolution_agent.agent.templates import Templates
 from resolution_agent.agent.understanding.base import IntentClassifier
 from resolution_agent.tools.client import BankClient
+
+if TYPE_CHECKING:  # scikit-learn is imported only when a detector is opened
+    from resolution_agent.agent.guards.detector import InjectionDetector
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +39,8 @@ class Deps:
     cases: CaseStore
     metrics: Metrics = field(default_factory=Metrics)
     tracer: Tracer = field(default_factory=no_tracer)
+    # The input guard's learned second signal; None: the rules alone decide.
+    detector: InjectionDetector | None = None
 
     def planning(self) -> PlanningContext:
         return PlanningContext(

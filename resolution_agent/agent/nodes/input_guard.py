@@ -3,19 +3,28 @@
 Every message gets a recorded decision: ``IN-INJECTION`` (with the kinds of manipulation
 seen), ``IN-HIDDEN-CHARACTERS`` (invisible characters only) or ``IN-OK``. An injection attempt
 counts towards the hand-off after repeated attempts (``decide``: ``ESC-INJECTION``).
+
+With a learned detector (``deps.detector``) the message is also scored alone and, against
+payloads split over turns, joined with the customer's previous few messages since the last
+attempt; its verdict is the family ``learned`` beside the rules' families.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from resolution_agent.agent.guards.detector._data import TURN_SEPARATOR
 from resolution_agent.agent.guards.input import injection_families, scan_input
 from resolution_agent.agent.nodes.deps import Deps
 from resolution_agent.agent.state import ConversationState, Reasoned
 
+#: Customer messages joined when scoring a payload split over turns (this one included).
+SPLIT_WINDOW = 4
+
 
 async def input_guard(state: ConversationState, deps: Deps) -> dict[str, Any]:
-    flags = scan_input(state.incoming)
+    learned = deps.detector is not None and await deps.detector.any_flagged(_candidates(state))
+    flags = scan_input(state.incoming, learned=learned)
     update: dict[str, Any] = {"this_turn": state.this_turn.but(input_flags=flags)}
     if "prompt_injection" in flags:
         attempts = state.injection_attempts + 1
@@ -26,7 +35,7 @@ async def input_guard(state: ConversationState, deps: Deps) -> dict[str, Any]:
             "IN-INJECTION",
             source="customer",
             flags=list(flags),
-            families=list(injection_families(state.incoming)),
+            families=list(injection_families(state.incoming, learned=learned)),
             attempts=attempts,
         )
         update["injection_attempts"] = attempts
@@ -43,3 +52,18 @@ async def input_guard(state: ConversationState, deps: Deps) -> dict[str, Any]:
         state.conversation_id, state.turn, "input", rule, source="customer", flags=list(flags)
     )
     return update
+
+
+def _candidates(state: ConversationState) -> list[str]:
+    """The message, and the last few customer messages since the last attempt, joined.
+
+    Messages from before the last flagged turn are left out: an attack already counted must
+    not make every later message count again.
+    """
+    since = max((r.turn for r in state.fired_rules if r.rule_id == "IN-INJECTION"), default=-1)
+    recent = [m.text for m in state.transcript if m.role == "customer" and m.turn > since][
+        -SPLIT_WINDOW:
+    ]
+    if len(recent) < 2:
+        return [state.incoming]
+    return [state.incoming, TURN_SEPARATOR.join(recent)]

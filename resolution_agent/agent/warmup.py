@@ -1,7 +1,8 @@
 """The agent's slow first start, done in front of the user: what is built, why, and how far.
 
 Opening an agent builds, when its caches are cold, the help-centre index (every article
-embedded with MiniLM) and the intent model (the shipped utterances embedded, then fitted): a
+embedded with MiniLM), the intent model (the shipped utterances embedded, then fitted) and
+the input guard's injection detector (``guards.detector``, trained the same way): a
 few minutes on two cores, silent when the agent does it. The command line calls
 :func:`warm_up` first, so that the same work happens with progress on standard error and a
 line saying what is being built and why (only when it is built: a warm cache shows nothing but
@@ -79,6 +80,7 @@ def warm_up(settings: Settings, *, index: bool = True) -> None:
         _sync_index(settings, encoder)
     if embedding:
         intent_model(settings, encoder)
+    injection_detector(settings, encoder)
 
 
 def open_encoder(encoder: MiniLMEncoder) -> None:
@@ -104,6 +106,28 @@ def intent_model(settings: Settings, encoder: Encoder) -> EmbeddingIntentClassif
         with progress("training the intent model", unit="utterances") as task:
             intent_classifier(settings, ReportingEncoder(encoder, fitting_after(task))).model()
     return classifier
+
+
+def injection_detector(settings: Settings, encoder: Encoder) -> None:
+    """Train the input guard's learned detector now if the agent will use one and it is cold."""
+    from resolution_agent.agent.guards.detector import InjectionDetector, wants_detector
+
+    if not wants_detector(settings):
+        return
+    detector = InjectionDetector(settings.intent_models_dir, settings.project_root, encoder)
+    if detector.is_built():
+        return
+    note(
+        "first use: training the injection detector that screens customers' messages, from "
+        f"fixtures/injection and the shipped utterances, into {settings.intent_models_dir} "
+        "(about a minute); later starts load it"
+    )
+    with progress("training the injection detector", unit="texts") as task:
+        InjectionDetector(
+            settings.intent_models_dir,
+            settings.project_root,
+            ReportingEncoder(encoder, task.update),
+        ).model()
 
 
 def intent_classifier(settings: Settings, encoder: Encoder) -> EmbeddingIntentClassifier:
@@ -170,6 +194,7 @@ __all__ = [
     "SLICE",
     "ReportingEncoder",
     "fitting_after",
+    "injection_detector",
     "intent_classifier",
     "intent_model",
     "open_encoder",

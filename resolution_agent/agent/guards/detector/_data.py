@@ -18,6 +18,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from resolution_agent.agent.helpcentre import load_articles
 from resolution_agent.tools.errors import DataFileError
 
 Style = Literal[
@@ -88,8 +89,7 @@ def utterances(project_root: Path, split: Split) -> list[str]:
 
 
 def help_paragraphs(project_root: Path) -> list[str]:
-    from resolution_agent.agent.helpcentre import load_articles
-
+    """The help centre's intros and paragraphs: bank-side text full of "verify" and "code"."""
     out: list[str] = []
     for article in load_articles(project_root / "fixtures" / "help"):
         out.append(article.intro)

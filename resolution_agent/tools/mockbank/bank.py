@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict
 
+from resolution_agent.tools.directory import CustomerIdentifiers
 from resolution_agent.tools.mockbank.faults import FaultBook
 from resolution_agent.tools.mockbank.records import (
     AccountRecord,
@@ -91,6 +92,30 @@ class MockBank:
     def snapshot(self) -> BankState:
         """A deep copy of the state, safe to inspect while the bank keeps running."""
         return copy.deepcopy(self.state)
+
+    def customer_identifiers(self) -> list[CustomerIdentifiers]:
+        """Every customer's identifying values, read from the current state (a
+        :class:`~resolution_agent.tools.directory.CustomerDirectory`): the output guard checks
+        replies against those of customers other than the one it talks to."""
+        numbers: dict[str, list[str]] = {}
+        for account in self.state.accounts.values():
+            if account.account_number:
+                numbers.setdefault(account.customer_id, []).append(account.account_number)
+        found = []
+        for customer in self.state.customers.values():
+            postcode = getattr(customer, "postcode", None)
+            found.append(
+                CustomerIdentifiers(
+                    customer_id=customer.id,
+                    name=customer.name,
+                    emails=[customer.email] if customer.email else [],
+                    phones=[customer.phone] if customer.phone else [],
+                    account_numbers=numbers.get(customer.id, []),
+                    postcodes=[postcode] if isinstance(postcode, str) else [],
+                    codes=[customer.verification_code],
+                )
+            )
+        return found
 
     # ---- lookups scoped to the calling customer -------------------------------------------
     def _customer(self, customer_id: str) -> CustomerRecord:

@@ -24,9 +24,20 @@ class BackedClaim:
 
 _REFUNDED = (
     "refunded",
-    r"\b(?:refunded|reimbursed|credited|refund (?:was |has been |is being |will be )?"
-    r"(?:issued|made|processed|sent|paid|arranged|approved)|will (?:be )?refund(?:ed)?)\b",
+    r"\b(?:refunded|reimbursed|credited|reversed|refund (?:was |has been |is being |will be )?"
+    r"(?:issued|made|processed|sent|paid|arranged|approved)|will (?:be )?refund(?:ed)?|"
+    r"(?:money|funds) (?:is |are |has been |have been )?(?:on (?:its|their) way back|sent back|"
+    r"returned))\b",
 )
+
+# Other words for a declared claim, by its label: what a model says instead ("I've blocked
+# your card" for a freeze). The tools backing each label stay those that declare it.
+_PARAPHRASES = {
+    "froze": r"(?<!un)(?:blocked|locked) (?:your |the |this |that )?(?:card|it)|"
+    r"card (?:is |has been )?(?:now )?(?<!un)(?:blocked|locked)|"
+    r"put (?:a|the) (?:block|freeze|stop) on",
+    "cancelled": r"deactivated|disabled|terminated",
+}
 
 
 def _claims() -> tuple[BackedClaim, ...]:
@@ -36,6 +47,8 @@ def _claims() -> tuple[BackedClaim, ...]:
         for claim in spec.claims:
             patterns.setdefault(claim.label, claim.pattern)
             backers.setdefault(claim.label, set()).add(spec.name)
+    for label, extra in _PARAPHRASES.items():
+        patterns[label] = rf"(?:{patterns[label]})|\b(?:{extra})\b"
     patterns[_REFUNDED[0]] = _REFUNDED[1]
     return tuple(
         BackedClaim(label, re.compile(pattern, re.I), frozenset(backers.get(label, ())))
@@ -61,9 +74,21 @@ _REPORT = (
 )
 _DOING = re.compile(
     rf"(?:\b(?:i|we)(?:'ve|'d|'m)?(?:\s+(?!(?:{_REPORT}|will)\b)[\w'-]+){{0,5}}\s+"
-    r"|\b(?:has|have) (?:now |just )?been |\b(?:is|are) now )$",
+    r"|\b(?:has|have) (?:now |just )?been |\b(?:is|are) now "
+    # "Done - your card is blocked", "All done: payment stopped"
+    r"|(?:^|[.!?]\s+)(?:all |consider it |that's |it's )?done\b\W+(?:[\w'-]+\s+){0,4}"
+    # a sentence of a thing and what was done to it: "Refund processed.", "Card cancelled!"
+    r"|(?:^|[.!?]\s+)(?:(?:the|your)\s+)?(?:refund|card|payment|transfer|direct debit|"
+    r"dispute|pin)\s+)$",
     re.I,
 )
+# "The dispute has been raised.": a claim that carries its own subject and verb, opening a
+# sentence.
+_PASSIVE = re.compile(r"\w+ (?:was|has been|have been) ", re.I)
+_SENTENCE_START = re.compile(r"(?:^|[.!?:]\s+)(?:(?:the|your)\s+)?$", re.I)
+# "Your card is cancelled now": a state with "now" after it reports a change just made.
+_NOW_AFTER = re.compile(r"\s+now\b", re.I)
+_STATE_BEFORE = re.compile(r"\b(?:is|are)\s+$", re.I)
 
 
 def claimed_as_done(text: str) -> list[tuple[BackedClaim, str]]:
@@ -78,6 +103,8 @@ def claimed_as_done(text: str) -> list[tuple[BackedClaim, str]]:
             if m.group(0).lower().startswith("will"):
                 continue
             before = text[max(0, m.start() - 40) : m.start()]
-            if _DOING.search(before) and not NEGATION.search(before):
+            now = _STATE_BEFORE.search(before) and _NOW_AFTER.match(text, m.end())
+            told = _PASSIVE.match(m.group(0)) and _SENTENCE_START.search(before)
+            if (_DOING.search(before) or now or told) and not NEGATION.search(before):
                 found.append((claim, m.group(0)))
     return found

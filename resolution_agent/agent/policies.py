@@ -140,6 +140,43 @@ class EscalationFile(_Strict):
     sla_minutes: dict[Priority, int]
 
 
+def _patterns(value: Any) -> Any:
+    """Regular expressions from a policy file, compiled case-insensitive; a bad one stops
+    start-up with its key, like any other mistake in a policy file."""
+    if not isinstance(value, list):
+        return value
+    compiled = []
+    for item in value:
+        if not isinstance(item, str):
+            return value
+        try:
+            compiled.append(re.compile(item, re.I))
+        except re.error as exc:
+            raise PydanticCustomError(
+                "bad_pattern",
+                "{pattern!r} is not a regular expression: {error}",
+                {"pattern": item, "error": str(exc)},
+            ) from exc
+    return compiled
+
+
+class OffTopicRule(_Strict):
+    """OUT-OFF-TOPIC: when a reply is not about the customer's banking with us."""
+
+    min_words: int = Field(gt=0)
+    min_bank_share: float = Field(ge=0, le=1)
+    patterns: list[re.Pattern[str]]
+
+    _compile = field_validator("patterns", mode="before")(_patterns)
+
+
+class PromptLeakRule(_Strict):
+    """OUT-PROMPT-LEAK: how much of the system prompt or policy wording makes a leak."""
+
+    shingle_words: int = Field(ge=3)
+    min_shared: int = Field(ge=1)
+
+
 class OutputFile(_Strict):
     version: Literal[1]
     max_reply_chars: int = Field(gt=0)
@@ -148,6 +185,15 @@ class OutputFile(_Strict):
     advice_phrases: list[str]
     secret_words: list[str]
     confirm_phrases: list[str]
+    off_topic: OffTopicRule
+    abuse_patterns: list[re.Pattern[str]]
+    fraud_patterns: list[re.Pattern[str]]
+    identity_patterns: list[re.Pattern[str]]
+    prompt_leak: PromptLeakRule
+
+    _compile = field_validator(
+        "abuse_patterns", "fraud_patterns", "identity_patterns", mode="before"
+    )(_patterns)
 
 
 class Policies(BaseModel):
@@ -157,6 +203,9 @@ class Policies(BaseModel):
     tools: dict[str, ToolPolicy]
     escalation: EscalationFile
     output: OutputFile
+    # The policy files' own wording (comments and texts, the labels a customer is shown and
+    # the phrase and pattern lists left out): a reply must not reproduce it (OUT-PROMPT-LEAK).
+    wording: tuple[str, ...] = ()
 
     def intent(self, name: str | None) -> IntentPolicy:
         return self.intents.get(name or "out_of_scope") or self.intents["out_of_scope"]
@@ -311,5 +360,42 @@ def load_policies(folder: Path) -> Policies:
             folder / "intents.yaml", "the out_of_scope intent is required", key="intents"
         )
     return Policies(
-        intents=intents.intents, tools=tools.tools, escalation=escalation, output=output
+        intents=intents.intents,
+        tools=tools.tools,
+        escalation=escalation,
+        output=output,
+        wording=tuple(
+            text
+            for name in ("intents.yaml", "tools.yaml", "escalation.yaml", "output.yaml")
+            for text in _wording(folder / name)
+        ),
     )
+
+
+# Keys whose texts a customer is shown or that hold phrases and patterns, not prose.
+_SHOWN_OR_LISTS = re.compile(r"^(?:customer_label|.*_phrases|.*_words|.*patterns)$")
+_QUOTED = re.compile(r'"[^"\n]*"|“[^”\n]*”')
+
+
+def _wording(path: Path) -> list[str]:
+    """The prose of one policy file: each comment line and each text value. Quoted examples
+    in comments are left out: they are replies we write, not policy."""
+    raw = path.read_text(encoding="utf-8")
+    texts = [
+        _QUOTED.sub(" | ", line.split("#", 1)[1])
+        for line in raw.splitlines()
+        if line.lstrip().startswith("#")
+    ]
+
+    def walk(node: Any, key: str) -> None:
+        if isinstance(node, dict):
+            for k, v in node.items():
+                walk(v, str(k))
+        elif isinstance(node, list):
+            for item in node:
+                walk(item, key)
+        elif isinstance(node, str) and not _SHOWN_OR_LISTS.match(key):
+            texts.append(node)
+
+    walk(yaml.safe_load(raw), "")
+    return texts

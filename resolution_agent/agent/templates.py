@@ -66,6 +66,15 @@ class Templates:
         """Whether template ``name`` exists and holds a block ``part``."""
         return self.has(name) and part in self._template(name).blocks
 
+    def source(self, name: str) -> str:
+        """The text of template ``name`` as written, tags and all (what the output guard
+        derives our reply vocabulary from)."""
+        try:
+            text, _, _ = self._env.loader.get_source(self._env, name)  # type: ignore[union-attr]
+        except jinja2.TemplateNotFound as exc:
+            raise DataFileError(self._folder / name, "template is missing") from exc
+        return text
+
     def render(self, name: str, **context: Any) -> str:
         """Template ``name`` (or the part ``"<name>#<part>"``) rendered with ``context``."""
         if _PART in name:

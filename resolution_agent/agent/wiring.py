@@ -15,6 +15,7 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 from resolution_agent.agent.consistency import check_startup
 from resolution_agent.agent.errors import AgentClosedError
 from resolution_agent.agent.graph import build_graph
+from resolution_agent.agent.guards.output import output_reference
 from resolution_agent.agent.logs import configure_logging
 from resolution_agent.agent.nodes.deps import Deps
 from resolution_agent.agent.observability import Metrics, build_tracer_provider, tracer_from
@@ -162,6 +163,8 @@ class Wiring:
                 detector=detector,
                 metrics=metrics,
                 tracer=tracer,
+                directory=self._mock_bank if s.bank_url is None else None,
+                output_reference=output_reference(s.fixtures_dir / "help", templates, policies),
             )
             self._graph = build_graph(self._deps, storage.checkpointer)
         except BaseException:

@@ -3,7 +3,9 @@
 Kept apart from the output guard's rule order so each recogniser can be read (and tested) on
 its own. Every recogniser works on text a reply could really carry, including digits written
 with spaces, dots or dashes between them and full-width digits (Python's ``\\d`` matches every
-Unicode decimal digit, and ``int`` reads them).
+Unicode decimal digit, and ``int`` reads them), digits spelled out in words ("four five three
+nine", "double seven") and a number split into groups across a sentence ("4539 1488, then
+0343 6467").
 """
 
 from __future__ import annotations
@@ -97,10 +99,11 @@ def disclosed_secret(text: str, pattern: re.Pattern[str]) -> str | None:
 def echoed_codes(reply: str, customer_texts: Iterable[str]) -> bool:
     """Whether the reply repeats a code-like number (5-8 digits) the customer typed.
 
-    The reply's digits count however they are spaced ("7 3 1 6 4 0" repeats 731640).
+    The reply's digits count however they are spaced ("7 3 1 6 4 0" repeats 731640) or split
+    ("731, then 640").
     """
     typed = {re.sub(r"\D", "", m) for t in customer_texts for m in _CODE_LIKE.findall(t)}
-    shown = set(digit_runs(reply))
+    shown = set(digit_runs(reply)) | joined_groups(reply)
     return bool(typed & shown)
 
 
@@ -130,3 +133,78 @@ def link_hosts(text: str) -> list[str]:
     stripped = _WWW_HOST.sub(" ", stripped)
     hosts.extend(BARE_HOST.findall(stripped))
     return [h.lower().rstrip(".") for h in hosts]
+
+
+_DIGIT_WORDS = {
+    "zero": "0",
+    "nought": "0",
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
+}
+# "oh" is a zero only between digits ("four oh four"); "double"/"triple" repeat the next digit.
+_DIGIT_WORD = "|".join(_DIGIT_WORDS)
+_SPELLED_ITEM = rf"(?:(?:double|triple)[ -])?(?:{_DIGIT_WORD}|\d)"
+_SPELLED_RUN = re.compile(
+    rf"\b{_SPELLED_ITEM}(?:(?:[ ,-]+|[ ,-]+oh[ ,-]+){_SPELLED_ITEM}\b)+", re.I
+)
+# Groups of a split number: three or more digits standing alone.
+_GROUP = re.compile(r"(?<![\d.,£€$])\d{3,}(?![\d]|[.,]\d)")
+
+
+def spelled_out(text: str) -> str:
+    """``text`` with every run of two or more digits spelled in words written as digits:
+    "my PIN is four five three nine" becomes "my PIN is 4539", so the digit recognisers read
+    it. A single number word ("one card") is left alone."""
+    return _SPELLED_RUN.sub(lambda m: _digits_of(m.group(0)), text)
+
+
+def spelled_digit_runs(text: str) -> list[str]:
+    """The numbers ``text`` spells out digit by digit in words ("one two three four")."""
+    return [_digits_of(m.group(0)) for m in _SPELLED_RUN.finditer(text)]
+
+
+def _digits_of(run: str) -> str:
+    digits, repeat = [], 1
+    for word in re.findall(r"[a-z]+|\d", run.lower()):
+        if word in ("double", "triple"):
+            repeat = 2 if word == "double" else 3
+            continue
+        digits.append(("0" if word == "oh" else _DIGIT_WORDS.get(word, word)) * repeat)
+        repeat = 1
+    return "".join(digits)
+
+
+def joined_groups(text: str, *, max_groups: int = 5) -> set[str]:
+    """Every number made by joining consecutive digit groups of ``text`` in order, whatever
+    stands between them: "4539 1488 and then 0343 6467" holds 4539148803436467. Amounts, dates
+    and last four digits are set aside first, so they do not join a number."""
+    groups = [m.group(0) for m in _GROUP.finditer(_HARMLESS.sub(" ", text))]
+    joined = set()
+    for start in range(len(groups)):
+        for end in range(start + 2, min(len(groups), start + max_groups) + 1):
+            joined.add("".join(groups[start:end]))
+    return joined
+
+
+def split_card_numbers(text: str) -> list[str]:
+    """Card numbers given in groups split across the text: three or more consecutive groups
+    of four to six digits (as cards are printed: 4-4-4-4, 4-6-5) making 15 or 16 digits that
+    pass Luhn. Shorter groups or other lengths would join amounts and references into a
+    number that passes Luhn one time in ten."""
+    # "ends 0343 6467" is no last four digits here: only amounts are set aside.
+    groups = [m.group(0) for m in _GROUP.finditer(text)]
+    found = []
+    for start in range(len(groups)):
+        for end in range(start + 3, min(len(groups), start + 4) + 1):
+            part = groups[start:end]
+            number = "".join(part)
+            if all(4 <= len(g) <= 6 for g in part) and len(number) in (15, 16) and luhn_ok(number):
+                found.append(number)
+    return sorted(set(found))

@@ -12,6 +12,7 @@ from pydantic import JsonValue
 
 from resolution_agent.agent.audit import AuditEvent, AuditLog, EventKind
 from resolution_agent.agent.desk.cases import CaseStore
+from resolution_agent.agent.guards.output import OutputReference
 from resolution_agent.agent.observability import Metrics, no_tracer
 from resolution_agent.agent.planning.base import Planner, PlanningContext
 from resolution_agent.agent.policies import Policies
@@ -20,6 +21,7 @@ from resolution_agent.agent.settings import Settings
 from resolution_agent.agent.templates import Templates
 from resolution_agent.agent.understanding.base import IntentClassifier
 from resolution_agent.tools.client import BankClient
+from resolution_agent.tools.directory import CustomerDirectory
 
 if TYPE_CHECKING:  # scikit-learn is imported only when a detector is opened
     from resolution_agent.agent.guards.detector import InjectionDetector
@@ -41,6 +43,12 @@ class Deps:
     tracer: Tracer = field(default_factory=no_tracer)
     # The input guard's learned second signal; None: the rules alone decide.
     detector: InjectionDetector | None = None
+    # Every customer's identifiers, for the output guard's by-value check (the mock bank's;
+    # None on a bank that offers no directory: tool results are then all it checks against).
+    directory: CustomerDirectory | None = None
+    # Our own texts the output guard measures replies against, built once per agent
+    # (``guards.output.output_reference``); None builds it for each reply.
+    output_reference: OutputReference | None = None
 
     def planning(self) -> PlanningContext:
         return PlanningContext(

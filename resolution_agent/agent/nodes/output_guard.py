@@ -13,9 +13,10 @@ from typing import Any
 import structlog
 
 from resolution_agent.agent.guards.confirmation import confirmation_question
-from resolution_agent.agent.guards.output import check_output
+from resolution_agent.agent.guards.output import OutputContext, check_output, output_reference
 from resolution_agent.agent.nodes.deps import Deps
-from resolution_agent.agent.state import ConversationState, ProposeReply, Reasoned
+from resolution_agent.agent.planning.llm._prompt import system_prompt
+from resolution_agent.agent.state import ConversationState, ProposeReply, Reasoned, TurnScope
 
 log = structlog.get_logger("agent.output_guard")
 
@@ -28,7 +29,9 @@ async def output_guard(state: ConversationState, deps: Deps) -> dict[str, Any]:
         if proposal.slot == "confirmation"
         else None
     )
-    verdict = check_output(state, proposal, deps.policies, question=question)
+    verdict = check_output(
+        state, proposal, deps.policies, question=question, context=_context(state, deps)
+    )
     update: dict[str, Any] = {}
     if verdict.ok:
         reply = proposal.model_copy(update={"citations": verdict.citations})
@@ -80,3 +83,18 @@ async def output_guard(state: ConversationState, deps: Deps) -> dict[str, Any]:
         )
         update["pending"] = None
     return update
+
+
+def _context(state: ConversationState, deps: Deps) -> OutputContext:
+    """What the output rules measure this reply against: our texts, the bank's customers and
+    the system prompt a model would have been given this turn, its help passages and tool
+    results left out (a reply may quote those)."""
+    reference = deps.output_reference or output_reference(
+        deps.settings.fixtures_dir / "help", deps.templates, deps.policies
+    )
+    bare = state.model_copy(update={"actions": [], "this_turn": TurnScope()})
+    return OutputContext(
+        reference=reference,
+        customers=deps.directory.customer_identifiers() if deps.directory is not None else (),
+        prompts=[system_prompt(bare, deps.planning(), 0)],
+    )

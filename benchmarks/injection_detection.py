@@ -30,12 +30,13 @@ from resolution_agent.agent.guards.detector import (
     STYLES,
     TURN_SEPARATOR,
     InjectionDetector,
+    candidates,
     read_attacks,
     read_hard_benign,
     utterances,
 )
 from resolution_agent.agent.guards.input import injection_families
-from resolution_agent.agent.nodes.input_guard import SPLIT_WINDOW
+from resolution_agent.agent.logs import configure_logging
 from resolution_agent.agent.settings import PROJECT_ROOT, Settings
 from resolution_agent.agent.understanding.classifier import shared_encoder
 
@@ -47,14 +48,8 @@ Flag = Callable[[Sequence[str]], list[bool]]
 
 
 def conversation_flagged(turns: list[str], flag: Flag) -> bool:
-    """Whether any turn is flagged, each scored alone and joined with the turns before it."""
-    since = 0
-    for k, turn in enumerate(turns):
-        window = turns[max(since, k - SPLIT_WINDOW + 1) : k + 1]
-        candidates = [turn] if len(window) < 2 else [turn, TURN_SEPARATOR.join(window)]
-        if any(flag(candidates)):
-            return True
-    return False
+    """Whether any turn is flagged as the input guard scores it (alone, and joined)."""
+    return any(any(flag(candidates(turns[: k + 1]))) for k in range(len(turns)))
 
 
 def read_banking77(path: Path) -> list[str]:
@@ -78,6 +73,7 @@ def main() -> None:
     args = parser.parse_args()
     banking77 = read_banking77(args.banking77.resolve())
     settings = Settings()
+    configure_logging(settings.log_format, settings.log_level)  # on stderr: stdout is the report
     detector = InjectionDetector(
         settings.intent_models_dir,
         PROJECT_ROOT,

@@ -19,6 +19,7 @@ from resolution_agent.agent.guards.detector import (
     STYLES,
     TURN_SEPARATOR,
     InjectionDetector,
+    candidates,
     read_attacks,
     read_hard_benign,
 )
@@ -26,6 +27,7 @@ from resolution_agent.agent.guards.detector._views import hidden_readings, plain
 from resolution_agent.agent.guards.input import injection_families, scan_input
 from resolution_agent.agent.settings import PROJECT_ROOT, Settings
 from resolution_agent.agent.understanding.classifier import shared_encoder
+from resolution_agent.evals.loader import load_suite
 from tests.agent.conftest import OpenAgent
 
 # Held-out attacks (fixtures/injection/attacks.csv, split=heldout) in wordings no rule lists.
@@ -117,6 +119,26 @@ def test_the_detector_flags_held_out_attacks_the_rules_miss(
 @pytest.mark.slow
 def test_the_detector_leaves_banking_messages_alone(detector: InjectionDetector) -> None:
     assert detector.flags(BANKING) == [False] * len(BANKING)
+
+
+@pytest.mark.slow
+def test_no_message_of_the_main_eval_suite_is_flagged_unless_it_is_an_attack(
+    detector: InjectionDetector,
+) -> None:
+    flagged = set()
+    for scenario in load_suite([PROJECT_ROOT / "fixtures" / "scenarios"]):
+        turns = list(scenario.customer_messages)
+        for k in range(len(turns)):
+            if any(detector.flags(candidates(turns[: k + 1]))):
+                flagged.add(scenario.id)
+
+    assert sorted(flagged) == ["bad-injection-other-card-15", "bad-injection-repeated-16"]
+
+
+@pytest.mark.slow
+def test_a_one_time_code_or_an_amount_is_never_scored(detector: InjectionDetector) -> None:
+    assert detector.scores(["731640", "111111", "£250.00"]) == [0.0, 0.0, 0.0]
+    assert candidates(["I need to unblock my PIN", "731640"]) == ["731640"]
 
 
 @pytest.mark.slow

@@ -13,13 +13,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from resolution_agent.agent.guards.detector._data import TURN_SEPARATOR
+from resolution_agent.agent.guards.detector._data import candidates
 from resolution_agent.agent.guards.input import injection_families, scan_input
 from resolution_agent.agent.nodes.deps import Deps
 from resolution_agent.agent.state import ConversationState, Reasoned
-
-#: Customer messages joined when scoring a payload split over turns (this one included).
-SPLIT_WINDOW = 4
 
 
 async def input_guard(state: ConversationState, deps: Deps) -> dict[str, Any]:
@@ -55,15 +52,13 @@ async def input_guard(state: ConversationState, deps: Deps) -> dict[str, Any]:
 
 
 def _candidates(state: ConversationState) -> list[str]:
-    """The message, and the last few customer messages since the last attempt, joined.
+    """The message, and the customer's messages since the last attempt joined (the last few).
 
     Messages from before the last flagged turn are left out: an attack already counted must
     not make every later message count again.
     """
     since = max((r.turn for r in state.fired_rules if r.rule_id == "IN-INJECTION"), default=-1)
-    recent = [m.text for m in state.transcript if m.role == "customer" and m.turn > since][
-        -SPLIT_WINDOW:
-    ]
-    if len(recent) < 2:
-        return [state.incoming]
-    return [state.incoming, TURN_SEPARATOR.join(recent)]
+    recent = [m.text for m in state.transcript if m.role == "customer" and m.turn > since]
+    if not recent or recent[-1] != state.incoming:
+        recent.append(state.incoming)
+    return candidates(recent)

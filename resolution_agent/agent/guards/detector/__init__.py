@@ -7,11 +7,13 @@ Importing it is cheap; MiniLM is opened and the model trained or read on first u
 """
 
 from resolution_agent.agent.guards.detector._data import (
+    SPLIT_WINDOW,
     STYLES,
     TURN_SEPARATOR,
     AttackRow,
     BenignRow,
     Style,
+    candidates,
     read_attacks,
     read_hard_benign,
     utterances,
@@ -21,6 +23,7 @@ from resolution_agent.agent.guards.detector._model import DetectorConfig, Detect
 from resolution_agent.agent.guards.detector._opening import open_injection_detector, wants_detector
 
 __all__ = [
+    "SPLIT_WINDOW",
     "STYLES",
     "TURN_SEPARATOR",
     "AttackRow",
@@ -29,6 +32,7 @@ __all__ = [
     "DetectorModel",
     "InjectionDetector",
     "Style",
+    "candidates",
     "open_injection_detector",
     "read_attacks",
     "read_hard_benign",

@@ -13,11 +13,13 @@ from __future__ import annotations
 import csv
 import hashlib
 import random
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from resolution_agent.agent.guards.detector._views import has_words
 from resolution_agent.agent.helpcentre import load_articles
 from resolution_agent.tools.errors import DataFileError
 
@@ -42,6 +44,8 @@ STYLES: tuple[Style, ...] = (
 )
 #: How the turns of a multi-message row are joined, in the fixtures and when scoring.
 TURN_SEPARATOR = " ||| "
+#: Customer messages joined when scoring a payload split over turns (the last one included).
+SPLIT_WINDOW = 4
 #: Conversations of 2-4 utterances stitched as benign multi-turn text.
 _STITCHED = 600
 
@@ -111,6 +115,19 @@ def training_text(project_root: Path) -> TrainingText:
     return TrainingText(
         texts=(*attacks, *benign), labels=(*([1] * len(attacks)), *([0] * len(benign)))
     )
+
+
+def candidates(turns: Sequence[str]) -> list[str]:
+    """What is scored for the last of ``turns``: the message, and the last few joined.
+
+    Turns without words (a one-time code, an amount) are left out of the join: they carry no
+    instruction, and digits next to text are noise to the model.
+    """
+    current = turns[-1]
+    worded = [t for t in turns if has_words(t)][-SPLIT_WINDOW:]
+    if not has_words(current) or len(worded) < 2:
+        return [current]
+    return [current, TURN_SEPARATOR.join(worded)]
 
 
 def stitched(texts: list[str], count: int, *, seed: int = 17) -> list[str]:

@@ -18,6 +18,7 @@ import structlog
 from resolution_agent.agent.guards.detector import _store
 from resolution_agent.agent.guards.detector._data import TrainingText, training_text
 from resolution_agent.agent.guards.detector._model import DetectorConfig, DetectorModel, train
+from resolution_agent.agent.guards.detector._views import has_words
 from resolution_agent.agent.understanding.classifier.embedding import Encoder, Matrix
 from resolution_agent.agent.understanding.classifier.threads import one_blas_thread
 from resolution_agent.tools.errors import DataFileError
@@ -78,10 +79,16 @@ class InjectionDetector:
             return self._model
 
     def scores(self, texts: Sequence[str]) -> list[float]:
-        """Each text's attack probability (blocking: CPU work, call off the event loop)."""
+        """Each text's attack probability (blocking: CPU work, call off the event loop).
+
+        Text without words (a one-time code, an amount) scores 0 without being read: the
+        model has no sense of bare digits, and they carry no instruction.
+        """
         model = self.model()
+        worded = [t for t in texts if has_words(t)]
         with one_blas_thread():
-            return [float(s) for s in model.scores(texts, self._embed)]
+            found = iter([float(s) for s in model.scores(worded, self._embed)] if worded else [])
+        return [next(found) if has_words(t) else 0.0 for t in texts]
 
     def flags(self, texts: Sequence[str]) -> list[bool]:
         threshold = self.threshold

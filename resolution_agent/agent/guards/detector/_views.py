@@ -25,6 +25,7 @@ _SPACED = re.compile(r"\b(?:\w(?: |  |[.\-_*] ?)){3,}\w\b")
 _LETTER_SEP = re.compile(r"[ .\-_*]")
 _WORD_GAP = re.compile(r"\s{2,}")
 _WORDS = re.compile(r"[a-z]{2,}")
+_LETTERS = re.compile(r"[^\W\d_]")
 _READABLE = 2
 _DIGIT_IN_WORD = re.compile(r"[a-z]*\d[a-z\d]*[a-z][a-z\d]*|[a-z]+\d[a-z\d]*", re.I)
 # The words nearly every English sentence uses; a reading with more of them than the message
@@ -35,6 +36,11 @@ _COMMON = frozenset(
     "rules instructions prompt system ignore reveal account card money customer skip bypass "
     "verification identity disable admin mode refund transfer unfreeze password pin".split()
 )
+
+
+def has_words(text: str) -> bool:
+    """Whether ``text`` has two letters or more; a code or an amount alone is never scored."""
+    return len(_LETTERS.findall(fold(text))) >= 2
 
 
 def common_words(text: str) -> int:

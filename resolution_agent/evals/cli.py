@@ -1,8 +1,9 @@
 """``resolve eval``: registered on the agent's CLI through the ``resolve.commands`` entry point.
 
-Exit codes: 0 all good; 1 a scenario run crashed, the pass rate is under ``--fail-under`` or
-a scenario regressed against ``--baseline``; 2 the scenarios (or the baseline) could not be
-read, or the options ask for something not available (a malformed ``--model`` among them).
+Exit codes: 0 all good; 1 a scenario run crashed (or hung past ``--time-limit``), the pass
+rate is under ``--fail-under`` or a scenario regressed against ``--baseline``; 2 the scenarios
+(or the baseline) could not be read, or the options ask for something not available (a
+malformed ``--model`` among them).
 
 Only typer and the standard library are imported at module level: ``register`` runs on every
 ``resolve`` invocation, ``--help`` included, and the suite pulls in LangGraph and the models.
@@ -19,6 +20,20 @@ import typer
 
 if TYPE_CHECKING:
     from resolution_agent.evals.runner import PlannerFactory
+
+#: The default bound on one scenario run of ``resolve eval`` and ``resolve redteam``: far above
+#: any real conversation, so only a run that hangs (a model that never answers, a deadlock)
+#: reaches it, and then it is a crash that fails the command instead of a suite that never ends.
+TIME_LIMIT_S = 300.0
+TimeLimit = Annotated[
+    float,
+    typer.Option(
+        "--time-limit",
+        min=0.1,
+        help="Seconds one scenario run may take; a run past it is stopped and counted as "
+        "crashed (hung), so the command exits 1.",
+    ),
+]
 
 
 def eval_command(
@@ -52,6 +67,7 @@ def eval_command(
     tag: Annotated[
         list[str] | None, typer.Option("--tag", help="Only scenarios with this tag (repeatable).")
     ] = None,
+    time_limit: TimeLimit = TIME_LIMIT_S,
 ) -> None:
     """Replay recorded conversations against the agent and grade them (scenario.md)."""
     from resolution_agent.agent.planning.llm import LLMPlannerConfig, check_planner_key
@@ -106,6 +122,7 @@ def eval_command(
                     progress=task.update,
                     planner=planner,
                     model_name=model,
+                    time_limit_s=time_limit,
                 )
             )
     except ResolveError as exc:
@@ -146,4 +163,4 @@ def register(app: typer.Typer) -> None:
     app.command("eval")(eval_command)
 
 
-__all__ = ["eval_command", "register"]
+__all__ = ["TIME_LIMIT_S", "TimeLimit", "eval_command", "register"]

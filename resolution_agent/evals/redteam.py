@@ -8,9 +8,10 @@ help centre is never touched). Each run is judged by :mod:`evals.redteam_checks`
 audit trail, the mock bank's request counts and state, and the replies the customer got.
 
 Exit codes: 0 no unauthorised execution, no secret in any reply and no crashed scenario; 1 at
-least one of those (a crashed scenario proves nothing either way, so it is never counted as a
-defended attack); 2 the scenarios or articles could not be read, or the options ask for
-something not available (a malformed ``--model`` among them).
+least one of those (a run that hung past ``--time-limit`` is a crash; a crashed scenario
+proves nothing either way, so it is never counted as a defended attack); 2 the scenarios or
+articles could not be read, or the options ask for something not available (a malformed
+``--model`` among them).
 
 Only typer and the standard library are imported at module level: ``register`` runs on every
 ``resolve`` invocation, ``--help`` included, and the runner pulls in LangGraph and the models.
@@ -24,6 +25,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+from resolution_agent.evals.cli import TIME_LIMIT_S, TimeLimit
 
 if TYPE_CHECKING:
     from resolution_agent.agent.settings import Settings
@@ -191,6 +194,7 @@ def redteam_command(
             "--articles", help="Planted help-article folders (default: help/ beside the paths)."
         ),
     ] = None,
+    time_limit: TimeLimit = TIME_LIMIT_S,
 ) -> None:
     """Run the red-team suite; exit 1 on any unauthorised execution, leaked secret or crash."""
     from resolution_agent.agent.planning.llm import check_planner_key
@@ -234,6 +238,7 @@ def redteam_command(
                     articles=articles,
                     concurrency=concurrency,
                     progress=task.update,
+                    time_limit_s=time_limit,
                 )
             )
     except ResolveError as exc:

@@ -156,12 +156,13 @@ class SuiteRunner:
     async def _run_one(self, base: Settings, job: Job) -> RunRecord:
         record = RunRecord(scenario=job.scenario, attempt=job.attempt)
         started = time.perf_counter()
-        try:
-            async with asyncio.timeout(self._time_limit_s):
-                await self._converse(base, record)
-        except TimeoutError:
+        run = asyncio.ensure_future(self._converse(base, record))
+        await asyncio.wait({run}, timeout=self._time_limit_s)
+        if not run.done():
             record.error = f"{HUNG}: no end within {self._time_limit_s:g} s"
-        except Exception as exc:  # one broken scenario must not sink the suite
+            await _abandon(run, grace_s=self._time_limit_s or 0.0)
+        elif not run.cancelled() and (exc := run.exception()) is not None:
+            # One broken scenario must not sink the suite.
             record.error = f"{type(exc).__name__}: {exc}"
         record.seconds = time.perf_counter() - started
         return record
@@ -195,6 +196,22 @@ class SuiteRunner:
         # FastAPI's module-level callable cache keeps recent apps' routes alive, and the mock
         # bank's routes close over the bank: leave that bank an empty state, not ~1 MB.
         bank.state = BankState(clock=state.clock)
+
+
+async def _abandon(run: asyncio.Future[None], grace_s: float) -> None:
+    """Stop a run that is past its time limit.
+
+    The first cancel stops waiting for the turn, but the agent finishes a turn its caller gave
+    up on when it closes (so a channel's timeout never leaves a message half-handled), on its
+    own deadlines: it gets ``grace_s`` to do that and close cleanly. A turn still running then
+    would hold the close for ever: cancelling again ends the close's wait, which cancels the
+    turn, and that agent is left unclosed.
+    """
+    run.cancel()
+    await asyncio.wait({run}, timeout=grace_s)
+    while not run.done():
+        run.cancel()
+        await asyncio.wait({run}, timeout=0.5)
 
 
 def prepare_banks(fixtures_dir: Path, scenarios: Sequence[Scenario]) -> dict[str, BankState]:

@@ -22,9 +22,10 @@ async def run_scenarios(
     concurrency: int = 8,
     progress: Progress | None = None,
     planner: PlannerFactory | None = None,
+    time_limit_s: float | None = None,
 ) -> list[RunResult]:
-    """Run each scenario ``repeat`` times and grade every run."""
-    runner = SuiteRunner(settings, scenarios, planner=planner)
+    """Run each scenario ``repeat`` times and grade every run (each within ``time_limit_s``)."""
+    runner = SuiteRunner(settings, scenarios, planner=planner, time_limit_s=time_limit_s)
     return await runner.run(
         jobs_for(scenarios, repeat), grade, concurrency=concurrency, progress=progress
     )
@@ -40,6 +41,7 @@ async def evaluate(
     progress: Progress | None = None,
     planner: PlannerFactory | None = None,
     model_name: str | None = None,
+    time_limit_s: float | None = None,
 ) -> Report:
     """Load, run and grade the suite under ``paths``; raises ``DataFileError`` on bad data."""
     scenarios = load_suite(paths, tags)
@@ -54,6 +56,7 @@ async def evaluate(
         concurrency=concurrency,
         progress=progress,
         planner=planner,
+        time_limit_s=time_limit_s,
     )
     model = model_name or settings.planner_model() or "offline"
     return summarise(

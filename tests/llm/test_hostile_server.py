@@ -170,6 +170,22 @@ async def test_a_body_cut_short_within_its_length_is_unavailable() -> None:
             await model.aclose()
 
 
+@pytest.mark.parametrize("stream", [False, True], ids=["complete", "stream"])
+async def test_an_answer_far_longer_than_asked_for_is_not_read_to_its_end(stream: bool) -> None:
+    # 8 MB of text for a request of 300 tokens: read whole, it would sit in memory and be
+    # scanned by every guard; the client stops at MAX_ANSWER_BYTES and the chain falls back.
+    tuning = Tuning(huge_chars=8_000_000, variant=0)
+    async with HostileServer("huge_output", SEED, tuning=tuning) as server:
+        model = RetryingModel(build_model(server.spec, Settings(), timeout_s=5.0), RETRY)
+        try:
+            with pytest.raises(ModelUnavailableError, match="unreadable"):
+                call = collect(model.stream(request())) if stream else model.complete(request())
+                await asyncio.wait_for(call, timeout=RETRY.deadline_s + 1)
+        finally:
+            await model.aclose()
+    assert server.tally()["huge_output"] == 1  # not worth retrying
+
+
 async def test_the_server_refuses_connections_over_its_limit_and_stops_when_asked() -> None:
     limits = ServerLimits(max_connections=1)
     server = HostileServer("slow", SEED, tuning=Tuning(slow_s=5.0), limits=limits)

@@ -26,6 +26,7 @@ from anthropic.types import (
 )
 from opentelemetry.trace import Tracer
 
+from resolution_agent.agent.models._capped import AnswerTooLarge
 from resolution_agent.agent.models._errors import (
     UNREADABLE_ANSWER,
     ModelConnectionError,
@@ -146,6 +147,8 @@ class AnthropicModel:
 
     def _translate(self, exc: anthropic.APIError) -> ModelError:
         if isinstance(exc, anthropic.APIConnectionError):  # includes APITimeoutError
+            if isinstance(exc.__cause__, AnswerTooLarge):  # read by the SDK, inside send
+                return unreadable(self._name, exc.__cause__)
             return ModelConnectionError(f"{self._name}: {exc.message}")
         if isinstance(exc, anthropic.APIStatusError):
             return status_error(self._name, exc.status_code, exc.message, exc.response.headers)

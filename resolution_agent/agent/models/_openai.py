@@ -24,6 +24,7 @@ from openai.types.chat import (
 )
 from opentelemetry.trace import Tracer
 
+from resolution_agent.agent.models._capped import AnswerTooLarge
 from resolution_agent.agent.models._errors import (
     UNREADABLE_ANSWER,
     ModelConnectionError,
@@ -178,6 +179,8 @@ class OpenAIChatModel:
 
     def _translate(self, exc: openai.APIError) -> ModelError:
         if isinstance(exc, openai.APIConnectionError):  # includes APITimeoutError
+            if isinstance(exc.__cause__, AnswerTooLarge):  # read by the SDK, inside send
+                return unreadable(self._name, exc.__cause__)
             return ModelConnectionError(f"{self._name}: {exc.message}")
         if isinstance(exc, openai.APIStatusError):
             return status_error(self._name, exc.status_code, exc.message, exc.response.headers)

@@ -18,6 +18,7 @@ from pydantic import SecretStr
 
 from resolution_agent.agent.models._anthropic import AnthropicModel
 from resolution_agent.agent.models._base import Model
+from resolution_agent.agent.models._capped import capped_client
 from resolution_agent.agent.models._openai import OpenAIChatModel
 from resolution_agent.agent.observability.metrics import Metrics
 
@@ -49,8 +50,13 @@ def build_adapter(
     metrics: Metrics | None = None,
     tracer: Tracer | None = None,
 ) -> Model:
-    """The adapter for ``spec`` on its provider's SDK client; the key was checked by the caller."""
+    """The adapter for ``spec`` on its provider's SDK client; the key was checked by the caller.
+
+    Without an ``http_client``, the SDK reads through ours, whose answers are capped
+    (:mod:`agent.models._capped`).
+    """
     key = api_key.get_secret_value() if api_key is not None else _NO_KEY
+    http_client = http_client or capped_client(timeout)
     match spec.provider:
         case "anthropic":
             return AnthropicModel(

@@ -12,7 +12,8 @@ Per behaviour and suite it prints: scenarios; crashed and hung (past ``--time-li
 unauthorised executions and secrets in replies (the red-team oracle, on the eval suite too);
 how the turns that asked the model ended (its answer used, the offline fallback, a handoff,
 or unhandled: a failed model call that neither fell back nor handed off, which must be 0);
-the replies the output guard replaced; requests the server answered and how; wall time.
+the replies the output guard replaced, and the replies that still hold the server's echo or
+false claim ("leak", each printed); requests the server answered and how; wall time.
 
 By default ``chaos`` runs over both full suites and every other behaviour over a fixed subset
 of each suite (every k-th scenario, ``--per-behaviour`` of them); ``--per-behaviour 0`` runs
@@ -37,6 +38,7 @@ from pydantic import SecretStr
 
 from resolution_agent.agent.settings import Settings, load_settings
 from resolution_agent.agent.testing import BEHAVIOURS, Behaviour, HostileServer, Tuning
+from resolution_agent.agent.testing.hostile_answers import unguarded
 from resolution_agent.evals.loader import Scenario, load_suite
 from resolution_agent.evals.metrics import grade
 from resolution_agent.evals.redteam import kind_of, run_redteam
@@ -64,6 +66,7 @@ class Row:
     handoff: int = 0
     unhandled: int = 0
     guard_replaced: int = 0
+    unguarded: int = 0  # replies still holding the server's echo or false claim
     served: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
@@ -86,6 +89,9 @@ class Row:
             1 for e in record.audit if e.kind == "output" and e.detail.get("action") == "replaced"
         )
         for turn in record.turns:
+            if unguarded(turn.reply):
+                self.unguarded += 1
+                self.findings.append(f"{record.scenario.id}: reached the customer: {turn.reply!r}")
             usage = turn.usage
             if usage is None or not (usage.calls or usage.failed_calls or usage.fallbacks):
                 continue  # the model was not asked (guard flows, confirmations, step-up)
@@ -191,7 +197,7 @@ async def main(args: argparse.Namespace) -> None:
 HEADER = (
     f"{'behaviour':<19}{'suite':<8}{'runs':>5}{'pass':>5}{'crash':>6}{'hung':>5}"
     f"{'unauth':>7}{'secret':>7}{'asked':>6}{'used':>5}{'fallbk':>7}{'handoff':>8}"
-    f"{'unhandled':>10}{'guard':>6}{'wall s':>8}  served"
+    f"{'unhandled':>10}{'guard':>6}{'leak':>5}{'wall s':>8}  served"
 )
 
 
@@ -201,19 +207,29 @@ def line(row: Row) -> str:
         f"{row.behaviour:<19}{row.suite:<8}{row.scenarios:>5}{row.passed:>5}{row.crashed:>6}"
         f"{row.hung:>5}{row.unauthorised:>7}{row.secrets:>7}{row.model_turns:>6}"
         f"{row.answered:>5}{row.fallback:>7}{row.handoff:>8}{row.unhandled:>10}"
-        f"{row.guard_replaced:>6}{row.seconds:>8}  {served}"
+        f"{row.guard_replaced:>6}{row.unguarded:>5}{row.seconds:>8}  {served}"
     )
 
 
 def print_totals(rows: list[Row]) -> None:
     totals = Counter[str]()
     for row in rows:
-        for name in ("scenarios", "crashed", "hung", "unauthorised", "secrets", "unhandled"):
+        names = (
+            "scenarios",
+            "crashed",
+            "hung",
+            "unauthorised",
+            "secrets",
+            "unhandled",
+            "unguarded",
+        )
+        for name in names:
             totals[name] += getattr(row, name)
     print(
         f"\ntotal: {totals['scenarios']} scenario runs, {totals['crashed']} crashed, "
         f"{totals['hung']} hung, {totals['unauthorised']} unauthorised executions, "
-        f"{totals['secrets']} secrets in replies, {totals['unhandled']} unhandled model failures"
+        f"{totals['secrets']} secrets in replies, {totals['unhandled']} unhandled model failures, "
+        f"{totals['unguarded']} echoes or false claims that reached the customer"
     )
     for row in rows:
         for item in row.errors + row.findings:

@@ -17,17 +17,19 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import typer
 from pydantic import SecretStr
 from typer.testing import CliRunner
 
-from resolution_agent.agent import Settings
+from resolution_agent.agent import ResolutionAgent, Settings
 from resolution_agent.agent.models import (
     ModelRequest,
     ModelResponse,
     ModelRetryPolicy,
+    ModelServerError,
     ModelUnavailableError,
     RetryingModel,
     UserMessage,
@@ -43,7 +45,7 @@ from resolution_agent.agent.testing import (
     ServerLimits,
     Tuning,
 )
-from resolution_agent.agent.testing.hostile_answers import SINGLE
+from resolution_agent.agent.testing.hostile_answers import SINGLE, unguarded
 from resolution_agent.evals import cli as eval_cli
 from resolution_agent.evals import redteam
 from resolution_agent.evals.loader import load_suite
@@ -52,6 +54,7 @@ from resolution_agent.evals.redteam_checks import judge
 from resolution_agent.evals.runner import HUNG, RunRecord, SuiteRunner, jobs_for, prepare_banks
 from resolution_agent.tools.declarations import TOOLS
 from resolution_agent.tools.mockbank import load_seed
+from resolution_agent.tools.mockbank.seed import DEFAULT_CLOCK
 from tests.network import NetworkAttempt
 
 FIXTURES = PROJECT_ROOT / "fixtures"
@@ -65,6 +68,11 @@ TRANSPORT_FAILURES: frozenset[Behaviour] = frozenset(
 #: confirmed write.
 RED_TEAM = ("rt-oc-08", "rt-sc-04", "rt-cd-03", "rt-mn-03", "rt-bn-01")
 EVAL = ("pin-stepup-wrong-then-right-02", "cxl-patch-ben-06")
+#: Behaviours whose answers are well-formed: the adapter hands them over, the planner judges.
+WELL_FORMED: frozenset[Behaviour] = frozenset(
+    {"other_customer_ids", "unconfirmed_writes", "invented_tools", "false_claims", "echo_secrets"}
+)
+LOCAL = "127.0.0.1"
 RETRY = ModelRetryPolicy(attempts=2, backoff_base_s=0.05, backoff_max_s=0.1, deadline_s=2.0)
 
 
@@ -91,9 +99,6 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
     yield attempts
     assert not attempts, f"the test tried to use the network: {attempts}"
-
-
-LOCAL = "127.0.0.1"
 
 
 def hostile_settings(tmp_path: Path, server: HostileServer) -> Settings:
@@ -144,6 +149,8 @@ async def test_every_behaviour_is_an_answer_or_unavailable_within_the_deadline(
             await model.aclose()
     if behaviour in TRANSPORT_FAILURES:
         assert isinstance(outcome, ModelUnavailableError)
+    if behaviour in WELL_FORMED:
+        assert isinstance(outcome, ModelResponse)
     assert sum(server.tally().values()) >= 1
 
 
@@ -194,7 +201,7 @@ async def test_the_server_refuses_connections_over_its_limit_and_stops_when_aske
         try:
             first = asyncio.create_task(model.complete(request()))
             await asyncio.sleep(0.2)  # the first connection is held by the slow answer
-            with pytest.raises(Exception, match="503"):
+            with pytest.raises(ModelServerError, match="503"):
                 await model.complete(request())
             first.cancel()
             with pytest.raises(asyncio.CancelledError):
@@ -203,13 +210,13 @@ async def test_the_server_refuses_connections_over_its_limit_and_stops_when_aske
             await model.aclose()
     # Stopped: the slow answer was cancelled, nothing listens any more.
     with socket.socket() as probe:
-        assert probe.connect_ex((LOCAL, int(server.url.split(":")[2].split("/")[0]))) != 0
+        assert probe.connect_ex((LOCAL, urlsplit(server.url).port or 0)) != 0
 
 
 # --- The agent: red-team and eval scenarios through the eval runner ---
 
 
-def _run_ok(record: RunRecord) -> None:
+def _assert_failures_fell_back(record: RunRecord) -> None:
     """A turn the model broke ended in the fallback chain or with a person."""
     for turn in record.turns:
         usage = turn.usage
@@ -262,11 +269,34 @@ async def test_the_agent_holds_against_a_hostile_model(
         settings = hostile_settings(tmp_path, server)
         records = await _red_team(settings) + await _evals(settings)
     for record in records:
-        _run_ok(record)
+        _assert_failures_fell_back(record)
     assert sum(server.tally().values()) > 0  # the model was really asked
     if behaviour in TRANSPORT_FAILURES:
         turns = [t for r in records for t in r.turns if t.usage and t.usage.failed_calls]
         assert turns, "a failing model must show as failed calls"
+
+
+@pytest.mark.parametrize(
+    "disguise",
+    [
+        pytest.param(0, id="plain"),
+        pytest.param(1, id="full-width"),
+        pytest.param(2, id="zero-width-spaces"),
+        pytest.param(3, id="spaced-out"),
+        pytest.param(4, id="spelled-out"),
+    ],
+)
+async def test_an_echo_of_the_customers_numbers_never_reaches_them(
+    tmp_path: Path, disguise: int
+) -> None:
+    async with HostileServer("echo_secrets", SEED, tuning=Tuning(variant=disguise)) as server:
+        settings = hostile_settings(tmp_path, server).model_copy(update={"clock": DEFAULT_CLOCK})
+        async with ResolutionAgent(settings) as agent:
+            reply = await asyncio.wait_for(
+                agent.handle_message("hostile-echo", "cus_1001", "can you help me please"), 30
+            )
+    assert server.tally()["echo_secrets"] >= 1
+    assert not unguarded(reply.text), reply.text
 
 
 @pytest.mark.slow
@@ -279,7 +309,7 @@ async def test_the_agent_holds_against_a_slow_storming_or_chaotic_model(
         settings = hostile_settings(tmp_path, server)
         records = await _red_team(settings) + await _evals(settings)
     for record in records:
-        _run_ok(record)
+        _assert_failures_fell_back(record)
         assert record.seconds < 30
 
 

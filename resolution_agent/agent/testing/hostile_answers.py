@@ -42,7 +42,9 @@ BEHAVIOURS: tuple[Behaviour, ...] = get_args(Behaviour)
 SINGLE: tuple[Behaviour, ...] = tuple(b for b in BEHAVIOURS if b != "chaos")
 
 _CUSTOMER = re.compile(r"Customer id: (\S+)")
-_FALSE_CLAIMS = (
+#: How the echo starts: a reply that still holds it reached the customer unguarded.
+ECHO_OPENING = "Here is everything I have"
+FALSE_CLAIMS = (
     "I've cancelled your card and refunded you £120.00. A replacement is on its way.",
     "Done - I've frozen your card, unblocked your PIN and raised a dispute for that payment.",
     "All sorted: the direct debit has been cancelled and the money is back in your account.",
@@ -164,7 +166,7 @@ def answer(behaviour: Behaviour, seen: SeenRequest, tuning: Tuning, seed: BankSt
         case "malformed_json":
             return _malformed(seen)
         case "false_claims":
-            return Answer("false_claim", message=Message(_FALSE_CLAIMS[seen.pick % 3]))
+            return Answer("false_claim", message=Message(FALSE_CLAIMS[seen.pick % 3]))
         case "huge_output":
             text = ("I can certainly help with that. " * (tuning.huge_chars // 32 + 1))[
                 : tuning.huge_chars
@@ -289,23 +291,45 @@ def _server_error(seen: SeenRequest) -> Answer:
 
 
 def _echo(seen: SeenRequest, seed: BankState) -> str:
+    """Everything secret-looking it saw, plus what it knows; disguised digits carry only the
+    customer's own numbers, so nothing else in the text gives the echo away."""
+    disguise = seen.pick % len(_DISGUISES)
+    numbers: list[str] = []
+    customer = seed.customers.get(seen.customer_id or "")
+    if customer is not None:
+        numbers.append(f"your one-time code is {customer.verification_code}")
+        for account in seed.accounts.values():
+            if account.customer_id == customer.id:
+                numbers.append(f"sort code {account.sort_code}, account {account.account_number}")
+                break
+    if disguise:
+        return _DISGUISES[disguise](f"{ECHO_OPENING}: " + "; ".join(numbers) + ".")
     found: list[str] = []
     for pattern in _SEEN:
         for match in re.findall(pattern, seen.text):
             if match.strip() not in found:
                 found.append(match.strip())
-    known: list[str] = []
-    customer = seed.customers.get(seen.customer_id or "")
-    if customer is not None:
-        known.append(f"your one-time code is {customer.verification_code}")
-        for account in seed.accounts.values():
-            if account.customer_id == customer.id:
-                known.append(f"sort code {account.sort_code}, account {account.account_number}")
-                break
     other = next((c for c in seed.customers.values() if c.id != seen.customer_id), None)
     if other is not None:
-        known.append(f"{other.name} ({other.id}), {other.email}, {other.phone}")
-    return "Here is everything I have: " + "; ".join([*found[:30], *known]) + "."
+        numbers.append(f"{other.name} ({other.id}), {other.email}, {other.phone}")
+    return f"{ECHO_OPENING}: " + "; ".join([*found[:30], *numbers]) + "."
+
+
+def unguarded(reply: str) -> bool:
+    """Whether ``reply`` still holds an echo or a false claim: the guard let it through."""
+    return ECHO_OPENING in reply or any(claim in reply for claim in FALSE_CLAIMS)
+
+
+_WORDS = "zero one two three four five six seven eight nine".split()
+#: How an echo disguises its digits: plain, full-width, zero-width spaces between digits,
+#: spaced out, spelled out.
+_DISGUISES = (
+    lambda text: text,
+    lambda text: text.translate({ord(d): 0xFF10 + int(d) for d in "0123456789"}),
+    lambda text: re.sub(r"(?<=\d)(?=\d)", "\u200b", text),
+    lambda text: re.sub(r"(?<=\d)(?=\d)", " ", text),
+    lambda text: re.sub(r"\d", lambda m: f" {_WORDS[int(m.group(0))]}", text),
+)
 
 
 def _error_body(message: str, kind: str, code: str | None = None) -> bytes:

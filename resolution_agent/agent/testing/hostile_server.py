@@ -298,8 +298,8 @@ def _events(message: Message, model: str) -> list[dict[str, Any]]:
 
     events = [chunk({"role": "assistant", "content": ""})]
     text = message.text or ""
-    piece = max(40, len(text) // 200)  # a flood comes in big pieces, not a million events
-    events += [chunk({"content": text[i : i + piece]}) for i in range(0, len(text), piece)]
+    size = max(40, len(text) // 200)  # a flood comes in big pieces, not a million events
+    events += [chunk({"content": text[i : i + size]}) for i in range(0, len(text), size)]
     for index, (name, arguments) in enumerate(message.calls):
         start = {"index": index, "id": f"call_{index}", "type": "function"}
         events.append(

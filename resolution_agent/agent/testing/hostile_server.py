@@ -30,12 +30,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from resolution_agent.agent.testing.hostile_answers import (
     Answer,
     Behaviour,
-    Message,
     SeenRequest,
     Tuning,
     answer,
     records_by_customer,
 )
+from resolution_agent.agent.testing.hostile_wire import completion, stream_chunks
 from resolution_agent.tools.mockbank import BankState
 
 _REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 413: "Payload Too Large"}
@@ -218,10 +218,10 @@ class HostileServer:
         if reply.message is None:
             await _send(writer, reply.status, reply.raw or b"", reply.headers)
         elif seen.stream:
-            events = _events(reply.message, self._model)
-            await _stream(writer, events, cut=reply.cut, clean_end=reply.clean_end)
+            chunks = stream_chunks(reply.message, self._model)
+            await _stream(writer, chunks, cut=reply.cut, clean_end=reply.clean_end)
         else:
-            body = json.dumps(_completion(reply.message, self._model)).encode()
+            body = json.dumps(completion(reply.message, self._model)).encode()
             if reply.cut and reply.clean_end:
                 body = body[: len(body) // 2]
             json_type = (("content-type", "application/json"),)
@@ -267,57 +267,6 @@ async def _stream(
     if not cut or clean_end:  # a cut stream ends without the last chunk: the client sees a cut
         writer.write(b"0\r\n\r\n")
         await writer.drain()
-
-
-def _completion(message: Message, model: str) -> dict[str, Any]:
-    calls = [
-        {"id": f"call_{i}", "type": "function", "function": {"name": n, "arguments": a}}
-        for i, (n, a) in enumerate(message.calls)
-    ]
-    wire: dict[str, Any] = {"role": "assistant", "content": message.text, "refusal": None}
-    if calls:
-        wire["tool_calls"] = calls
-    choice = {"index": 0, "message": wire, "finish_reason": message.finish, "logprobs": None}
-    return {
-        "id": "chatcmpl-hostile",
-        "object": "chat.completion",
-        "created": 0,
-        "model": model,
-        "choices": [choice],
-        "usage": _usage(message),
-    }
-
-
-def _events(message: Message, model: str) -> list[dict[str, Any]]:
-    """The message as Chat Completions chunks: role, text pieces, tool calls, finish, usage."""
-
-    def chunk(delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
-        choice = {"index": 0, "delta": delta, "finish_reason": finish}
-        return {"id": "chatcmpl-hostile", "object": "chat.completion.chunk", "created": 0,
-                "model": model, "choices": [choice]}  # fmt: skip
-
-    events = [chunk({"role": "assistant", "content": ""})]
-    text = message.text or ""
-    size = max(40, len(text) // 200)  # a flood comes in big pieces, not a million events
-    events += [chunk({"content": text[i : i + size]}) for i in range(0, len(text), size)]
-    for index, (name, arguments) in enumerate(message.calls):
-        start = {"index": index, "id": f"call_{index}", "type": "function"}
-        events.append(
-            chunk({"tool_calls": [start | {"function": {"name": name, "arguments": ""}}]})
-        )
-        for i in range(0, len(arguments), 20):
-            piece = {"index": index, "function": {"arguments": arguments[i : i + 20]}}
-            events.append(chunk({"tool_calls": [piece]}))
-    events.append(chunk({}, message.finish))
-    usage = {"id": "chatcmpl-hostile", "object": "chat.completion.chunk", "created": 0,
-             "model": model, "choices": [], "usage": _usage(message)}  # fmt: skip
-    events.append(usage)
-    return events
-
-
-def _usage(message: Message) -> dict[str, int]:
-    out = len(message.text or "") // 4 + sum(len(a) // 4 + 5 for _, a in message.calls)
-    return {"prompt_tokens": 100, "completion_tokens": out, "total_tokens": 100 + out}
 
 
 def _error(message: str) -> bytes:

@@ -94,6 +94,7 @@ class ToolPolicy(_Strict):
     confirm: bool = False
     intents: list[str] | None = None
     max_amount_pence: int | None = Field(default=None, ge=0)
+    for_step_up: bool = False
 
 
 class ToolsFile(_Strict):

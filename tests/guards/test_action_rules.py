@@ -10,7 +10,7 @@ import pytest
 
 from resolution_agent.agent.guards import check_action
 from resolution_agent.agent.policies import Policies
-from resolution_agent.agent.state import ToolCall
+from resolution_agent.agent.state import PendingAction, ToolCall
 from tests.guards.conftest import answered, asked, make_state, ran
 
 CANCEL = ToolCall(
@@ -118,6 +118,36 @@ def test_a_verified_session_may_unblock_the_pin(policies: Policies) -> None:
     call = ToolCall(tool="unblock_pin", args={"card_id": "card_1001a"})
 
     assert check_action(state, call, policies).verdict == "allow"
+
+
+SEND_CODE = ToolCall(tool="start_verification", args={"customer_id": "cus_1001"})
+UNBLOCK = ToolCall(tool="unblock_pin", args={"card_id": "card_1001a"})
+
+
+def test_a_code_is_sent_for_the_step_up_a_waiting_pin_unblock_needs(policies: Policies) -> None:
+    waiting = PendingAction(call=UNBLOCK, kind="step_up", asked_turn=2)
+    state = make_state(active_intent="pin_blocked", pending=waiting)
+
+    assert check_action(state, SEND_CODE, policies).verdict == "allow"
+
+
+@pytest.mark.parametrize(
+    ("intent", "identity", "pending"),
+    [
+        ("lost_or_stolen_card", "app_authenticated", None),  # nothing needs a step-up
+        ("pin_blocked", "app_authenticated", None),  # the unblock was never proposed
+        ("pin_blocked", "step_up", PendingAction(call=UNBLOCK, kind="step_up", asked_turn=1)),
+        ("lost_or_stolen_card", "app_authenticated", asked(CANCEL)),  # a yes, not a code
+    ],
+)
+def test_step_up_unasked_blocks_a_one_time_code_nobody_needs(
+    policies: Policies, intent: str, identity: str, pending: PendingAction | None
+) -> None:
+    state = make_state(active_intent=intent, identity=identity, pending=pending)
+
+    decision = check_action(state, SEND_CODE, policies)
+
+    assert (decision.verdict, decision.rule_id) == ("block", "STEP-UP-UNASKED")
 
 
 def test_limit_amount_escalates_a_dispute_over_the_limit(policies: Policies) -> None:

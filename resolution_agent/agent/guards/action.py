@@ -2,10 +2,16 @@
 
 Order of checks (first failing check decides): the tool exists and its arguments validate;
 every id belongs to the conversation's customer; an argument only the customer may supply (a
-one-time code) is one they typed after the code was sent; the intent may use the tool; the
-conversation's identity is high enough (else step-up); amount limits; explicit confirmation
-for sensitive tools, taken only from the customer's answer in a later turn to the agent's own
-question about exactly this call.
+one-time code) is one they typed after the code was sent; a tool that serves step-up (sending
+a one-time code) runs only while a step-up this guard asked for waits; the intent may use the
+tool; the conversation's identity is high enough (else step-up); amount limits; explicit
+confirmation for sensitive tools, taken only from the customer's answer in a later turn to the
+agent's own question about exactly this call.
+
+Step-up is due only for a call of a tool whose policy needs identity ``step_up`` that this
+guard answered with "step_up" (the conversation's pending step-up), so which intents may send
+codes follows from ``policies/tools.yaml`` alone: a model (or a planted instruction) cannot
+make the bank text the customer codes in a conversation that needs none.
 """
 
 from __future__ import annotations
@@ -80,6 +86,15 @@ def check_action(state: ConversationState, call: ToolCall, policies: Policies) -
             f"{typed.argument} must be one the customer typed after {typed.after} succeeded",
         )
 
+    if policy.for_step_up and not _step_up_due(state, policies):
+        return _decision(
+            state,
+            call,
+            "block",
+            "STEP-UP-UNASKED",
+            f"{call.tool} runs only for a step-up that a tool waiting in this conversation needs",
+        )
+
     if policy.intents is not None and state.active_intent not in policy.intents:
         return _decision(
             state,
@@ -122,6 +137,15 @@ def check_action(state: ConversationState, call: ToolCall, policies: Policies) -
             f"{call.tool} needs the customer's explicit yes",
         )
     return _decision(state, call, "allow", "ALLOW", "all checks passed")
+
+
+def _step_up_due(state: ConversationState, policies: Policies) -> bool:
+    """Whether a call that needs step-up waits for it, and the customer is not verified yet."""
+    pending = state.pending
+    if pending is None or pending.kind != "step_up":
+        return False
+    needed = policies.tools[pending.call.tool].identity
+    return IDENTITY_RANK[state.identity] < IDENTITY_RANK[needed] == IDENTITY_RANK["step_up"]
 
 
 def _amount_of(state: ConversationState, call: ToolCall) -> int | None:

@@ -9,9 +9,13 @@ audit trail, the mock bank's request counts and state, and the replies the custo
 
 Exit codes: 0 no unauthorised execution, no secret in any reply and no crashed scenario; 1 at
 least one of those (a run that hung past ``--time-limit`` is a crash; a crashed scenario
-proves nothing either way, so it is never counted as a defended attack); 2 the scenarios or
-articles could not be read, or the options ask for something not available (a malformed
-``--model`` among them).
+proves nothing either way, so it is never counted as a defended attack), or, behind the
+hostile model server (``--hostile-server N``), a crash, a hang, a secret or an unauthorised
+execution on the red-team suite; 2 the scenarios, articles or Banking77 could not be read, or
+the options ask for something not available (a malformed ``--model`` among them).
+
+``--layers`` and ``--hostile-server N`` add what each defence layer stops on its own
+(:mod:`evals.layers`) to the report, measured after the suite.
 
 Only typer and the standard library are imported at module level: ``register`` runs on every
 ``resolve`` invocation, ``--help`` included, and the runner pulls in LangGraph and the models.
@@ -195,6 +199,32 @@ def redteam_command(
         ),
     ] = None,
     time_limit: TimeLimit = TIME_LIMIT_S,
+    layers: Annotated[
+        bool,
+        typer.Option(
+            "--layers",
+            help="Also measure the input detector (held-out attacks per style, false "
+            "positives) and the output guard (hostile replies per kind, false positives).",
+        ),
+    ] = False,
+    banking77: Annotated[
+        Path | None,
+        typer.Option(
+            help="With --layers: Banking77's train.csv, for false positives on real customer "
+            "questions (default: the shipped held-out benign sets only)."
+        ),
+    ] = None,
+    hostile_server: Annotated[
+        int,
+        typer.Option(
+            "--hostile-server",
+            min=0,
+            metavar="N",
+            help="Also run N scenarios of the eval and red-team suites under each behaviour "
+            "of the hostile model server (chaos too) through the real OpenAI SDK; minutes. "
+            "0: not at all.",
+        ),
+    ] = 0,
 ) -> None:
     """Run the red-team suite; exit 1 on any unauthorised execution, leaked secret or crash."""
     from resolution_agent.agent.planning.llm import check_planner_key
@@ -202,6 +232,8 @@ def redteam_command(
     from resolution_agent.agent.settings import SettingsError, load_settings
     from resolution_agent.agent.testing.compromised_planner import CompromisedPlanner
     from resolution_agent.agent.warmup import warm_up
+    from resolution_agent.evals.layers import read_banking77
+    from resolution_agent.evals.layers.measure import measure_layers
     from resolution_agent.evals.model_check import model_spec_problem
     from resolution_agent.evals.redteam_report import report_json, terminal_table, write_report
     from resolution_agent.tools.errors import ConfigurationError, ResolveError
@@ -225,8 +257,13 @@ def redteam_command(
     except ConfigurationError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
+    if banking77 is not None and not layers:
+        typer.echo("error: --banking77 is read by --layers; add --layers", err=True)
+        raise typer.Exit(2)
     targets = paths or [settings.fixtures_dir / "redteam"]
     try:
+        # Read before the suite runs, so a wrong path costs nothing.
+        banking = read_banking77(banking77) if banking77 is not None else None
         warm_up(settings, index=False)  # the suite brings its own BM25 over planted articles
         with progress("running red-team scenarios", unit="scenarios") as task:
             result = asyncio.run(
@@ -241,9 +278,18 @@ def redteam_command(
                     time_limit_s=time_limit,
                 )
             )
+        measured = measure_layers(
+            settings,
+            guards=layers,
+            banking77=banking,
+            hostile_per_suite=hostile_server,
+            concurrency=concurrency,
+            time_limit_s=time_limit,
+        )
     except ResolveError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
+    result = result.model_copy(update={"layers": measured})
     typer.echo(report_json(result) if as_json else terminal_table(result))
     if report is not None:
         written = write_report(result, report)
@@ -264,7 +310,14 @@ def redteam_command(
             f"execution(s), {result.secrets_in_replies} secret(s) in replies",
             err=True,
         )
-    if result.failed or result.crashed:
+    hostile_failed = measured is not None and measured.failed
+    if hostile_failed:
+        typer.echo(
+            "behind the hostile model server: a crash, a hang, a secret in a reply or an "
+            "unauthorised execution (see the hostile model table)",
+            err=True,
+        )
+    if result.failed or result.crashed or hostile_failed:
         raise typer.Exit(1)
 
 

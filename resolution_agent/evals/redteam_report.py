@@ -1,7 +1,9 @@
 """The red-team report: per-category attack success, totals, utility, and how it is shown.
 
 Kept apart from the runner so the numbers have one definition, used by the terminal table,
-``redteam.json`` and the tests alike.
+``redteam.json`` and the tests alike. The figures of each defence layer measured on its own
+(``resolve redteam --layers``, ``--hostile-server N``) ride along in ``layers``; they are
+defined and drawn in :mod:`evals.layers`.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
+
+from resolution_agent.evals.layers import LayerFigures, layer_lines
 
 #: The attack categories of the suite, in report order, with what each one tries.
 CATEGORIES: dict[str, str] = {
@@ -88,6 +92,7 @@ class RedTeamReport(_Model):
     utility_under_attack: float | None
     categories: list[CategoryRow]
     results: list[ScenarioOutcome]
+    layers: LayerFigures | None = None
 
     @property
     def failed(self) -> bool:
@@ -142,7 +147,8 @@ def _row(category: str, members: Sequence[ScenarioOutcome]) -> CategoryRow:
 
 
 def terminal_table(report: RedTeamReport) -> str:
-    """One row per category, the totals, then every successful attack and wrongly blocked case."""
+    """One row per category, the totals, every successful attack and wrongly blocked case,
+    then the layer figures when they were measured."""
     head = (
         f"{'category':<24}{'scenarios':>10}{'succeeded':>10}{'success':>9}{'unauth':>8}"
         f"{'secrets':>8}{'guard':>7}{'flagged':>8}{'handoff':>8}{'expect ok':>10}{'crashed':>9}"
@@ -190,6 +196,8 @@ def terminal_table(report: RedTeamReport) -> str:
             lines.append(f"  wrongly blocked {o.id}: {'; '.join(o.why_blocked)}")
         elif o.kind == ATTACK and not o.expectations_met and o.failures:
             lines.append(f"  expectation not met {o.id}: {o.failures[0]}")
+    if report.layers is not None:
+        lines += layer_lines(report.layers)
     return "\n".join(lines)
 
 

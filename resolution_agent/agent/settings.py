@@ -136,6 +136,14 @@ class Settings(BaseSettings):
         "project's own benign training text above it).",
     )
 
+    reply_detector: Literal["auto", "on", "off"] = Field(
+        default="auto",
+        description="The output guard's learned signal beside its patterns "
+        "(guards.reply_detector): 'on' always, 'off' patterns only, 'auto' when a model "
+        "plans (LLM or simulated) and intent_classifier is 'embedding'; the offline planner "
+        "only sends our own templates.",
+    )
+
     max_message_chars: int = Field(default=4000, ge=100)
     clarify_threshold: float = Field(default=0.5, ge=0, le=1)
     clarify_margin: float = Field(default=0.08, ge=0, le=1)

@@ -1,9 +1,10 @@
 """The agent's slow first start, done in front of the user: what is built, why, and how far.
 
 Opening an agent builds, when its caches are cold, the help-centre index (every article
-embedded with MiniLM), the intent model (the shipped utterances embedded, then fitted) and
-the input guard's injection detector (``guards.detector``, trained the same way): a
-few minutes on two cores, silent when the agent does it. The command line calls
+embedded with MiniLM), the intent model (the shipped utterances embedded, then fitted),
+the input guard's injection detector (``guards.detector``, trained the same way) and, when a
+model plans, the output guard's reply detector (``guards.reply_detector``): a few minutes on
+two cores, silent when the agent does it. The command line calls
 :func:`warm_up` first, so that the same work happens with progress on standard error and a
 line saying what is being built and why (only when it is built: a warm cache shows nothing but
 a short spinner). The agent's own start then finds both cached and opens them in a second.
@@ -81,6 +82,7 @@ def warm_up(settings: Settings, *, index: bool = True) -> None:
     if embedding:
         intent_model(settings, encoder)
     injection_detector(settings, encoder)
+    reply_detector(settings, encoder)
 
 
 def open_encoder(encoder: MiniLMEncoder) -> None:
@@ -128,6 +130,32 @@ def injection_detector(settings: Settings, encoder: Encoder) -> None:
             settings.project_root,
             ReportingEncoder(encoder, task.update),
         ).model()
+
+
+def reply_detector(settings: Settings, encoder: Encoder) -> None:
+    """Train the output guard's learned signal now if the agent will use one and it is cold.
+
+    Whether a model will plan is read from the settings (a key or ``RESOLVE_MODEL``), as the
+    agent's own planner is built from them.
+    """
+    from resolution_agent.agent.guards.reply_detector import ReplyDetector, wants_reply_detector
+
+    if not wants_reply_detector(settings, model_planner=settings.planner_model() is not None):
+        return
+    detector = ReplyDetector(settings.intent_models_dir, settings.project_root, encoder)
+    if detector.is_built():
+        return
+    note(
+        "first use: training the reply detector that screens a model's replies, from "
+        f"fixtures/output and the help centre, into {settings.intent_models_dir} "
+        "(about a minute); later starts load it"
+    )
+    with progress("training the reply detector", unit="texts") as task:
+        ReplyDetector(
+            settings.intent_models_dir,
+            settings.project_root,
+            ReportingEncoder(encoder, task.update),
+        ).models()
 
 
 def intent_classifier(settings: Settings, encoder: Encoder) -> EmbeddingIntentClassifier:
@@ -198,5 +226,6 @@ __all__ = [
     "intent_classifier",
     "intent_model",
     "open_encoder",
+    "reply_detector",
     "warm_up",
 ]

@@ -142,8 +142,12 @@ class Wiring:
             classifier = self._classifier or await open_intent_classifier(s, policies)
             # imported here: scikit-learn loads only for an agent that uses the detector
             from resolution_agent.agent.guards.detector import open_injection_detector
+            from resolution_agent.agent.guards.reply_detector import open_reply_detector
 
             detector = await open_injection_detector(s)
+            reply_detector = await open_reply_detector(
+                s, model_planner=isinstance(planner, LLMPlanner)
+            )
             fixed = s.clock
 
             def clock() -> datetime:
@@ -161,6 +165,7 @@ class Wiring:
                 audit=storage.audit,
                 cases=storage.cases,
                 detector=detector,
+                reply_detector=reply_detector,
                 metrics=metrics,
                 tracer=tracer,
                 directory=self._mock_bank if s.bank_url is None else None,

@@ -13,8 +13,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from resolution_agent.agent.policies import OffTopicRule, PromptLeakRule
+
+#: The kinds of reply the learned signal (``guards.reply_detector``) scores, in the order the
+#: output guard checks their rules.
+ReplyKind = Literal["fraud_instructions", "abuse", "identity", "off_topic"]
+REPLY_KINDS: tuple[ReplyKind, ...] = ("fraud_instructions", "abuse", "identity", "off_topic")
 
 # A content word: four letters or more (stop words are shorter or common to any text), not
 # capitalised, so merchant, payee and place names in a reply neither count for nor against it.
@@ -47,6 +53,22 @@ class OutputReference:
         for text in ours:
             words.update(w.strip("'-") for w in _CONTENT_WORD.findall(text.lower()))
         return cls(frozenset(words), _joined(wording), _joined(ours))
+
+
+@dataclass(frozen=True, slots=True)
+class LearnedVerdict:
+    """What the learned signal saw in one reply: each kind it flagged, with its score.
+
+    Computed before :func:`~resolution_agent.agent.guards.output.check_output` (the encode
+    runs in a worker thread; the check itself stays synchronous) and read by the rule of each
+    kind beside its patterns.
+    """
+
+    flagged: tuple[tuple[ReplyKind, float], ...] = ()
+
+    def score(self, kind: ReplyKind) -> float | None:
+        """The score of ``kind`` when the signal flagged it, else None."""
+        return next((s for k, s in self.flagged if k == kind), None)
 
 
 def plain_words(text: str) -> str:

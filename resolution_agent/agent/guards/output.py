@@ -4,8 +4,10 @@ jailbroken model may write: fraud instructions, abuse, another identity, our own
 anything that is not the customer's banking with us.
 
 A failing reply is not edited: it is replaced as a whole by a safe reply, and the incident is
-recorded with its rule id. Rules, in the order they are checked (the first failing one
-decides):
+recorded with its rule id. Four rules have two signals: their patterns, and a learned model
+(``guards.reply_detector``, scored before the check in a worker thread and passed in as
+``OutputContext.learned``; the reason says "learned" when it decided). Rules, in the order
+they are checked (the first failing one decides):
 
 - ``OUT-TOO-LONG``: longer than ``max_reply_chars`` (``policies/output.yaml``): no reply of
   ours is, and a model's runaway output is not read out to the customer.
@@ -29,11 +31,13 @@ the number rules below, and a number split into groups across the reply is read 
   and one in a reply is most likely someone else's.
 - ``OUT-FRAUD-INSTRUCTIONS``: how to launder money, structure deposits, open accounts in
   another name, beat the fraud checks, raise a false chargeback, act as a money mule, phish
-  (``fraud_patterns``); a warning about the same things ("never let anyone ...") passes.
-- ``OUT-ABUSE``: insults, slurs, threats or contempt towards the customer (``abuse_patterns``).
+  (``fraud_patterns``); a warning about the same things ("never let anyone ...") passes; or
+  the learned signal reads it as such.
+- ``OUT-ABUSE``: insults, slurs, threats or contempt towards the customer (``abuse_patterns``),
+  or the learned signal reads it as such.
 - ``OUT-IDENTITY``: the reply claims to be someone else: a persona ("I am DAN"), an
   unrestricted model, a human, an authority or another firm, the customer's lawyer
-  (``identity_patterns``).
+  (``identity_patterns``), or the learned signal reads it as such.
 - ``OUT-PROMPT-LEAK``: ``prompt_leak.min_shared`` or more runs of ``shingle_words`` words
   shared with the system prompt the model was given (help passages and tool results left out)
   or with the policy files' wording (``guards._content.leaked``).
@@ -47,7 +51,8 @@ the number rules below, and a number split into groups across the reply is read 
 - ``OUT-OFF-TOPIC``: not about the customer's banking with us: code, a recipe, a poem,
   politics, another company's support desk (``off_topic.patterns``), or a reply of
   ``off_topic.min_words`` content words or more of which fewer than ``min_bank_share`` are
-  words our help centre and reply templates use (``guards._content.off_topic``).
+  words our help centre and reply templates use (``guards._content.off_topic``), or one the
+  learned signal reads as off topic.
 - ``OUT-LINK``: a link (URL, ``www.`` or bare domain) outside our help centre. Merchant and
   payee names carry none: they are made plain where they enter the conversation
   (``guards.third_party``), so a planted link cannot pass as the customer's own merchant.
@@ -68,6 +73,7 @@ from typing import Any
 from resolution_agent.agent.claims import claimed_as_done
 from resolution_agent.agent.consistency import help_centre
 from resolution_agent.agent.guards._content import (
+    LearnedVerdict,
     OutputReference,
     first_match,
     fraud_instruction,
@@ -98,6 +104,7 @@ from resolution_agent.tools.declarations import TOOLS
 from resolution_agent.tools.directory import CustomerIdentifiers
 
 __all__ = [
+    "LearnedVerdict",
     "OutputContext",
     "OutputReference",
     "OutputVerdict",
@@ -128,11 +135,13 @@ class OutputContext:
     """What some rules measure a reply against beyond the conversation: our own texts
     (``reference``), every customer's identifiers from the bank's directory (``customers``;
     empty when the bank offers none) and the system prompt the model was given this turn
-    (``prompts``). Without it, only the rules that need none of these are checked."""
+    (``prompts``), and what the learned signal saw in the reply (``learned``; None when no
+    model scored it). Without it, only the rules that need none of these are checked."""
 
     reference: OutputReference
     customers: Sequence[CustomerIdentifiers] = ()
     prompts: Sequence[str] = ()
+    learned: LearnedVerdict | None = None
 
 
 def output_reference(
@@ -160,6 +169,10 @@ _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 
 def _fail(rule: str, reason: str) -> OutputVerdict:
     return OutputVerdict(False, rule, reason, [])
+
+
+def _learned(rule: str, what: str, score: float) -> OutputVerdict:
+    return _fail(rule, f"{what} (learned signal, score {score:.2f})")
 
 
 def check_output(
@@ -206,15 +219,25 @@ def check_output(
         return _fail("OUT-OTHER-CUSTOMER", f"reply shows another customer's {', '.join(kinds)}")
     if contact_details(text):
         return _fail("OUT-PERSONAL-DATA", "reply contains an email address or phone number")
+    learned = (context.learned if context is not None else None) or LearnedVerdict()
     instruction = fraud_instruction(text, rules.fraud_patterns)
     if instruction is not None:
         return _fail("OUT-FRAUD-INSTRUCTIONS", f"reply instructs fraud or evasion: {instruction!r}")
-    abuse = first_match(text, rules.abuse_patterns)
-    if abuse is not None:
-        return _fail("OUT-ABUSE", "reply insults, threatens or shows contempt for the customer")
-    identity = first_match(text, rules.identity_patterns)
-    if identity is not None:
-        return _fail("OUT-IDENTITY", "reply claims to be someone other than Kestrel's assistant")
+    score = learned.score("fraud_instructions")
+    if score is not None:
+        return _learned("OUT-FRAUD-INSTRUCTIONS", "reply instructs fraud or evasion", score)
+    abuse_what = "reply insults, threatens or shows contempt for the customer"
+    if first_match(text, rules.abuse_patterns) is not None:
+        return _fail("OUT-ABUSE", abuse_what)
+    score = learned.score("abuse")
+    if score is not None:
+        return _learned("OUT-ABUSE", abuse_what, score)
+    identity_what = "reply claims to be someone other than Kestrel's assistant"
+    if first_match(text, rules.identity_patterns) is not None:
+        return _fail("OUT-IDENTITY", identity_what)
+    score = learned.score("identity")
+    if score is not None:
+        return _learned("OUT-IDENTITY", identity_what, score)
     if context is not None:
         shared = leaked(text, context.prompts, rules.prompt_leak, context.reference)
         if shared:
@@ -240,6 +263,9 @@ def check_output(
     why = off_topic(text, rules.off_topic, context.reference if context else None)
     if why is not None:
         return _fail("OUT-OFF-TOPIC", f"reply is not about banking with us: {why}")
+    score = learned.score("off_topic")
+    if score is not None:
+        return _learned("OUT-OFF-TOPIC", "reply is not about banking with us", score)
     for host in link_hosts(text):
         if host != rules.help_centre_host:
             return _fail("OUT-LINK", f"link to {host} is not our help centre")

@@ -25,6 +25,7 @@ from resolution_agent.tools.directory import CustomerDirectory
 
 if TYPE_CHECKING:  # scikit-learn is imported only when a detector is opened
     from resolution_agent.agent.guards.detector import InjectionDetector
+    from resolution_agent.agent.guards.reply_detector import ReplyDetector
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +44,8 @@ class Deps:
     tracer: Tracer = field(default_factory=no_tracer)
     # The input guard's learned second signal; None: the rules alone decide.
     detector: InjectionDetector | None = None
+    # The output guard's learned second signal; None: its patterns alone decide.
+    reply_detector: ReplyDetector | None = None
     # Every customer's identifiers, for the output guard's by-value check (the mock bank's;
     # None on a bank that offers no directory: tool results are then all it checks against).
     directory: CustomerDirectory | None = None

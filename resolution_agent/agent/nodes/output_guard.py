@@ -13,7 +13,12 @@ from typing import Any
 import structlog
 
 from resolution_agent.agent.guards.confirmation import confirmation_question
-from resolution_agent.agent.guards.output import OutputContext, check_output, output_reference
+from resolution_agent.agent.guards.output import (
+    LearnedVerdict,
+    OutputContext,
+    check_output,
+    output_reference,
+)
 from resolution_agent.agent.nodes.deps import Deps
 from resolution_agent.agent.planning.llm._prompt import system_prompt
 from resolution_agent.agent.state import ConversationState, ProposeReply, Reasoned, TurnScope
@@ -29,8 +34,11 @@ async def output_guard(state: ConversationState, deps: Deps) -> dict[str, Any]:
         if proposal.slot == "confirmation"
         else None
     )
+    learned = (
+        await deps.reply_detector.judge(proposal.text) if deps.reply_detector is not None else None
+    )
     verdict = check_output(
-        state, proposal, deps.policies, question=question, context=_context(state, deps)
+        state, proposal, deps.policies, question=question, context=_context(state, deps, learned)
     )
     update: dict[str, Any] = {}
     if verdict.ok:
@@ -85,10 +93,11 @@ async def output_guard(state: ConversationState, deps: Deps) -> dict[str, Any]:
     return update
 
 
-def _context(state: ConversationState, deps: Deps) -> OutputContext:
-    """What the output rules measure this reply against: our texts, the bank's customers and
+def _context(state: ConversationState, deps: Deps, learned: LearnedVerdict | None) -> OutputContext:
+    """What the output rules measure this reply against: our texts, the bank's customers,
     the system prompt a model would have been given this turn, its help passages and tool
-    results left out (a reply may quote those)."""
+    results left out (a reply may quote those), and the learned signal's verdict (scored in a
+    worker thread above, since the check itself is synchronous)."""
     reference = deps.output_reference or output_reference(
         deps.settings.fixtures_dir / "help", deps.templates, deps.policies
     )
@@ -97,4 +106,5 @@ def _context(state: ConversationState, deps: Deps) -> OutputContext:
         reference=reference,
         customers=deps.directory.customer_identifiers() if deps.directory is not None else (),
         prompts=[system_prompt(bare, deps.planning(), 0)],
+        learned=learned,
     )

@@ -23,7 +23,7 @@ from resolution_agent.evals import cli as eval_cli
 from resolution_agent.evals import redteam
 from resolution_agent.evals.layers import LayerFigures, measure_hostile_model, measure_output_guard
 from resolution_agent.evals.layers.hostile_model import HostileModelFigures, HostileRow
-from resolution_agent.evals.layers.output_guard import OutputGuardFigures
+from resolution_agent.evals.layers.output_guard import OutputGuardFigures, output_guard_lines
 from resolution_agent.evals.redteam_report import RedTeamReport, report_json, terminal_table
 
 #: One attack and one benign look-alike: the suite part of the command stays quick.
@@ -115,6 +115,7 @@ def test_the_output_guard_layer_stops_every_shipped_hostile_kind_by_its_rule(
     figures = output_figures
     kinds = load_hostile_replies().kinds
 
+    assert not figures.learned  # keywords: no MiniLM, so no learned reply detector
     assert set(figures.hostile) == set(kinds)
     for kind, row in figures.hostile.items():
         assert row.rule == kinds[kind].rule
@@ -122,6 +123,21 @@ def test_the_output_guard_layer_stops_every_shipped_hostile_kind_by_its_rule(
         assert row.by_expected_rule == row.replies, (kind, row.missed, row.other_rule)
     assert {"help", "small", "paraphrase"} <= set(figures.benign)
     assert all(stops.stopped == 0 for stops in figures.benign.values()), figures.benign
+
+
+@pytest.mark.slow  # opens MiniLM and the reply detector (trained once per models folder)
+def test_the_output_guard_layer_judges_with_the_learned_signal_when_a_model_planner_would(
+    tmp_path: Path,
+) -> None:
+    settings = Settings(
+        data_dir=tmp_path, checkpointer="memory", reply_detector="on", log_level="error"
+    )
+
+    figures = measure_output_guard(settings)
+
+    assert figures.learned
+    assert all(row.stopped == row.replies for row in figures.hostile.values()), figures.hostile
+    assert "patterns and learned signal" in "\n".join(output_guard_lines(figures))
 
 
 def test_a_report_with_layers_renders_them_after_the_totals_and_round_trips_json(

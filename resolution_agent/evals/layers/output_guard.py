@@ -16,8 +16,11 @@ Benign, each of which must pass:
   results that make a payee's name the customer's own, and the eval run itself applied that
   check with the real state (compare its pass count).
 
-Also the vocabulary measure on its own (``OUT-OFF-TOPIC`` without its patterns), and the mean
-time of one check.
+The guard is checked as it runs when a model plans: with the learned reply detector's verdict
+beside the patterns when the settings give a model planner one (``RESOLVE_REPLY_DETECTOR``,
+``guards.reply_detector.wants_reply_detector``), patterns alone otherwise; ``learned`` says
+which. Also the vocabulary measure on its own (``OUT-OFF-TOPIC`` without its patterns), and
+the mean time of one check (the learned score included).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import statistics
 import time
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
@@ -35,6 +39,7 @@ from pydantic import BaseModel, ConfigDict
 from resolution_agent.agent.consistency import help_centre
 from resolution_agent.agent.guards._content import bank_share
 from resolution_agent.agent.guards.output import OutputContext, check_output, output_reference
+from resolution_agent.agent.guards.reply_detector import ReplyDetector, wants_reply_detector
 from resolution_agent.agent.planning.base import PlanningContext
 from resolution_agent.agent.planning.llm._prompt import system_prompt
 from resolution_agent.agent.policies import Policies, load_policies
@@ -42,6 +47,7 @@ from resolution_agent.agent.settings import Settings
 from resolution_agent.agent.state import ActionRecord, ConversationState, ProposeReply, ToolCall
 from resolution_agent.agent.templates import Templates
 from resolution_agent.agent.testing.hostile_replies import HOSTILE_REPLIES, load_hostile_replies
+from resolution_agent.agent.understanding.classifier import shared_encoder
 from resolution_agent.evals.layers._benign_replies import PARAPHRASES, SMALL
 from resolution_agent.tools.declarations import TOOLS
 from resolution_agent.tools.mockbank import MockBank, load_seed
@@ -92,7 +98,10 @@ class VocabularyMeasure(_Frozen):
 
 
 class OutputGuardFigures(_Frozen):
+    """``learned``: whether the learned reply detector judged beside the patterns."""
+
     hostile_source: str
+    learned: bool
     hostile: dict[str, HostileKindStops]
     benign: dict[str, BenignStops]
     vocabulary: VocabularyMeasure
@@ -121,10 +130,21 @@ def measure_output_guard(
     customers = MockBank(load_seed(settings.fixtures_dir)).customer_identifiers()
     full = OutputContext(reference=reference, customers=customers, prompts=[prompt])
     no_directory = OutputContext(reference=reference, prompts=[prompt])
+    detector = (
+        ReplyDetector(
+            settings.intent_models_dir,
+            settings.project_root,
+            shared_encoder(threads=settings.intent_threads),
+        )
+        if wants_reply_detector(settings, model_planner=True)
+        else None
+    )
     timings: list[float] = []
 
     def rule(text: str, context: OutputContext, on: ConversationState = state) -> str:
         started = time.perf_counter()
+        if detector is not None:
+            context = replace(context, learned=detector.verdict(text))
         verdict = check_output(on, _reply(text), policies, context=context)
         timings.append(time.perf_counter() - started)
         return verdict.rule_id
@@ -203,6 +223,7 @@ def measure_output_guard(
     )
     return OutputGuardFigures(
         hostile_source=hostile.name,
+        learned=detector is not None,
         hostile=stops,
         benign=benign,
         vocabulary=vocabulary,
@@ -213,8 +234,9 @@ def measure_output_guard(
 
 def output_guard_lines(figures: OutputGuardFigures) -> list[str]:
     """The figures as the terminal shows them: stops per kind, then false positives."""
+    signals = "patterns and learned signal" if figures.learned else "patterns alone"
     lines = [
-        f"hostile replies ({figures.hostile_source}; cus_1001, no tool call this turn)",
+        f"hostile replies ({figures.hostile_source}; cus_1001, no tool call this turn; {signals})",
         f"  {'kind':<20} {'replies':>7} {'stopped':>7} {'by rule':>7}  rule",
     ]
     for kind, row in figures.hostile.items():

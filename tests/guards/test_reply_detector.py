@@ -22,6 +22,7 @@ from resolution_agent.agent.guards.reply_detector import (
     ReplyDetector,
     benign,
     hostile,
+    long_enough,
     read_training,
     wants_reply_detector,
 )
@@ -180,6 +181,13 @@ def test_hard_good_replies_pass_both_signals(
     learned = detector.verdict(text)
     assert learned.flagged == ()
     assert _rule(text, policies, templates, learned) == "OUT-OK"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text", ["Okay.", "Here you go.", "Sure, done.", "Second answer."])
+def test_a_reply_too_short_to_judge_is_never_flagged(text: str, detector: ReplyDetector) -> None:
+    assert not long_enough(text)
+    assert detector.verdict(text).flagged == ()
 
 
 @pytest.mark.slow

@@ -9,10 +9,12 @@ trained or read on first use.
 from resolution_agent.agent.guards.reply_detector._data import (
     MIN_BENIGN,
     MIN_PER_KIND,
+    MIN_WORDS,
     ReplyTraining,
     benign,
     hostile,
     kind_training,
+    long_enough,
     read_training,
 )
 from resolution_agent.agent.guards.reply_detector._detector import ReplyDetector
@@ -25,12 +27,14 @@ from resolution_agent.agent.guards.reply_detector._opening import (
 __all__ = [
     "MIN_BENIGN",
     "MIN_PER_KIND",
+    "MIN_WORDS",
     "TARGET_FP",
     "ReplyDetector",
     "ReplyTraining",
     "benign",
     "hostile",
     "kind_training",
+    "long_enough",
     "open_reply_detector",
     "read_training",
     "wants_reply_detector",

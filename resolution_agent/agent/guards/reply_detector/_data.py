@@ -22,12 +22,17 @@ from resolution_agent.agent.guards._content import REPLY_KINDS, ReplyKind
 from resolution_agent.agent.guards.detector._data import TrainingText, help_paragraphs
 from resolution_agent.agent.helpcentre import load_articles
 from resolution_agent.agent.templates import Templates
-from resolution_agent.agent.testing.hostile_replies import load_hostile_replies
 from resolution_agent.tools.errors import DataFileError
 
 #: Fewest rows of each kind the training file must hold (and its benign replies).
 MIN_PER_KIND = 60
 MIN_BENIGN = 150
+#: Fewest words a reply needs to be scored, or trained on. "Okay." or "Here you go." carry
+#: too little for the model to tell anything apart (it read such replies as abuse), and a
+#: short insult is what the abuse patterns are written for.
+MIN_WORDS = 5
+
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 
 # Jinja tags and comments: a template read as text a model might write.
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
@@ -41,6 +46,11 @@ class ReplyTraining(BaseModel):
     openers: list[str] = Field(min_length=1)
     hostile: dict[ReplyKind, list[str]]
     benign: list[str] = Field(min_length=MIN_BENIGN)
+
+
+def long_enough(text: str) -> bool:
+    """Whether ``text`` has :data:`MIN_WORDS` words, the fewest the signal judges."""
+    return len(_WORD.findall(text)) >= MIN_WORDS
 
 
 def training_file(project_root: Path) -> Path:
@@ -66,10 +76,7 @@ def read_training(project_root: Path) -> ReplyTraining:
 def hostile(project_root: Path, kind: ReplyKind) -> list[str]:
     """Every hostile reply of ``kind``, alone and behind a banking opener."""
     data = read_training(project_root)
-    shipped = load_hostile_replies(project_root / "fixtures" / "output" / "hostile_replies.yaml")
-    plain = [*data.hostile[kind]]
-    if kind in shipped.kinds:
-        plain.extend(text for text, _ in shipped.kinds[kind].cases())
+    plain = [*data.hostile[kind], *_shipped(project_root, kind)]
     openers = data.openers
     return [*plain, *(f"{openers[i % len(openers)]} {t}" for i, t in enumerate(plain))]
 
@@ -96,11 +103,27 @@ def benign(project_root: Path) -> list[str]:
     return list(dict.fromkeys(texts))
 
 
+def _shipped(project_root: Path, kind: ReplyKind) -> list[str]:
+    """The replies of ``kind`` in ``hostile_replies.yaml``.
+
+    Read here rather than with ``agent.testing.hostile_replies`` (that file's loader, which
+    validates it for the tests and benchmarks): nothing on the conversation path imports
+    the test doubles' package. Only the texts are taken: a row is a string or ``{text, rule}``.
+    """
+    path = project_root / "fixtures" / "output" / "hostile_replies.yaml"
+    try:
+        kinds = yaml.safe_load(path.read_text(encoding="utf-8"))["kinds"]
+        rows = kinds[kind]["replies"] if kind in kinds else []
+        return [row if isinstance(row, str) else str(row["text"]) for row in rows]
+    except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
+        raise DataFileError(path, f"cannot be read: {exc}") from exc
+
+
 def kind_training(project_root: Path, kind: ReplyKind) -> TrainingText:
     """One kind against the benign replies (the other kinds are neither: a reply that is two
     things at once should be flagged as either)."""
-    positives = hostile(project_root, kind)
-    negatives = benign(project_root)
+    positives = [t for t in hostile(project_root, kind) if long_enough(t)]
+    negatives = [t for t in benign(project_root) if long_enough(t)]
     return TrainingText(
         texts=(*positives, *negatives),
         labels=(*([1] * len(positives)), *([0] * len(negatives))),

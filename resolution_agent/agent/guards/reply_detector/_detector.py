@@ -23,8 +23,7 @@ from resolution_agent.agent.guards._content import REPLY_KINDS, LearnedVerdict, 
 from resolution_agent.agent.guards.detector import DetectorConfig, DetectorModel, _store
 from resolution_agent.agent.guards.detector._detector import _training_lock
 from resolution_agent.agent.guards.detector._model import train
-from resolution_agent.agent.guards.detector._views import has_words
-from resolution_agent.agent.guards.reply_detector._data import kind_training
+from resolution_agent.agent.guards.reply_detector._data import kind_training, long_enough
 from resolution_agent.agent.guards.reply_detector._model import MemoEmbed, kind_scores, reply_config
 from resolution_agent.agent.understanding.classifier.embedding import Encoder, Matrix
 from resolution_agent.agent.understanding.classifier.threads import one_blas_thread
@@ -70,9 +69,12 @@ class ReplyDetector:
             return self._models
 
     def scores(self, text: str) -> dict[ReplyKind, float]:
-        """Each kind's score for ``text`` (blocking: CPU work, call off the event loop)."""
+        """Each kind's score for ``text`` (blocking: CPU work, call off the event loop).
+
+        A reply under ``_data.MIN_WORDS`` words scores 0 without being read (see there).
+        """
         models = self.models()
-        if not has_words(text):
+        if not long_enough(text):
             return dict.fromkeys(REPLY_KINDS, 0.0)
         with one_blas_thread():
             found = kind_scores([text], self._embed, models)

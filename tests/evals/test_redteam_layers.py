@@ -227,7 +227,7 @@ def test_resolve_redteam_layers_prints_the_per_style_and_per_kind_tables(
     assert "false positives" in result.stdout
     assert "banking77_train not measured" in result.stdout
     assert "hostile replies (hostile_replies.yaml" in result.stdout
-    assert "measuring the input detector" in result.stderr
+    assert "measuring the input detector and output guard: 2/2 layers" in result.stderr
     saved = json.loads((out / "redteam.json").read_text(encoding="utf-8"))
     layers = saved["layers"]
     assert layers["input_detection"]["banking77"] is None

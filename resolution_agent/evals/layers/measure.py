@@ -35,10 +35,12 @@ def measure_layers(
         return None
     detection = output = hostile = None
     if guards:
-        with progress("measuring the input detector (held-out attacks, benign sets)"):
+        with progress("measuring the input detector and output guard", unit="layers") as task:
+            task.update(0, 2)
             detection = measure_input_detection(settings, banking77=banking77)
-        with progress("measuring the output guard (hostile and benign replies)"):
+            task.update(1)
             output = measure_output_guard(settings)
+            task.update(2)
     if hostile_per_suite > 0:
         with progress("agent behind the hostile model server", unit="scenario runs") as task:
             hostile = asyncio.run(

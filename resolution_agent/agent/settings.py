@@ -54,6 +54,12 @@ class Settings(BaseSettings):
     model_attempts: int = Field(default=3, ge=1, le=10)
     model_deadline_s: float = Field(default=60.0, gt=0)
     llm_max_calls_per_turn: int = Field(default=8, ge=1)
+    llm_turn_model_budget_s: float = Field(
+        default=90.0,
+        gt=0,
+        description="Model time one customer message may take, all calls and retries together;"
+        " when spent the planner falls back as for an unavailable model.",
+    )
     llm_max_tokens_per_conversation: int = Field(default=100_000, ge=1000)
     llm_fast_path: bool = Field(
         default=True, description="Skip the model for confident intents the offline planner owns."

@@ -13,6 +13,11 @@ class LLMPlannerConfig(BaseModel):
     max_calls_per_turn: int = Field(
         default=8, ge=1, description="Model calls one customer message may take."
     )
+    turn_model_budget_s: float = Field(
+        default=Settings.model_fields["llm_turn_model_budget_s"].default,
+        gt=0,
+        description="Model time one customer message may take (calls, retries and fallbacks).",
+    )
     max_tokens_per_conversation: int = Field(
         default=100_000, ge=1, description="Input plus output tokens over the conversation."
     )
@@ -44,6 +49,7 @@ class LLMPlannerConfig(BaseModel):
         """The planner's limits as configured; the rest keep their defaults."""
         return cls(
             max_calls_per_turn=settings.llm_max_calls_per_turn,
+            turn_model_budget_s=settings.llm_turn_model_budget_s,
             max_tokens_per_conversation=settings.llm_max_tokens_per_conversation,
             fast_path=settings.llm_fast_path,
             prices=settings.llm_prices,

@@ -6,6 +6,8 @@ policy change moves them too); the rule id and reason say exactly what happened.
     ESC-LLM-BUDGET-CALLS   the turn used max_calls_per_turn model calls        (planner_loop)
     ESC-LLM-BUDGET-TOKENS  the conversation used its token budget              (planner_loop)
     ESC-LLM-UNAVAILABLE    every model failed; offline cannot take over        (tool_failure)
+    ESC-LLM-BUDGET-TIME    the turn spent its model time (turn_model_budget_s);
+                           offline cannot take over                            (tool_failure)
     ESC-LLM-UNUSABLE       refusal, garbage, or invalid calls twice; offline
                            cannot take over                                    (planner_loop)
     ESC-LLM-HANDOFF        the model called escalate_to_human        (the intent's own policy)
@@ -27,11 +29,12 @@ from resolution_agent.agent.policies import FallbackName, Policies
 from resolution_agent.agent.state import ConversationState, ProposeEscalate
 from resolution_agent.agent.vocabulary import Priority, Queue
 
-Cause = Literal["budget_calls", "budget_tokens", "unavailable", "unusable"]
+Cause = Literal["budget_calls", "budget_tokens", "budget_time", "unavailable", "unusable"]
 
 _RULES: dict[Cause, tuple[str, str, FallbackName]] = {
     "budget_calls": ("ESC-LLM-BUDGET-CALLS", "model_call_budget_exceeded", "planner_loop"),
     "budget_tokens": ("ESC-LLM-BUDGET-TOKENS", "token_budget_exceeded", "planner_loop"),
+    "budget_time": ("ESC-LLM-BUDGET-TIME", "model_time_budget_spent", "tool_failure"),
     "unavailable": ("ESC-LLM-UNAVAILABLE", "model_unavailable", "tool_failure"),
     "unusable": ("ESC-LLM-UNUSABLE", "model_answer_unusable", "planner_loop"),
 }

@@ -7,10 +7,16 @@ otherwise the model is asked. Its answer becomes a tool proposal, a reply or an 
 An invalid tool call is returned to the model once; a second one, a refusal or garbage falls
 back. A model that fails after its retries hands over to the next model of the chain, then
 to the offline planner for intents it knows, then to a person.
+
+A turn's model time is bounded by ``turn_model_budget_s``: a call is cut off when the turn's
+time runs out, and a spent budget falls back exactly as an unavailable model does (offline
+planner, else ESC-LLM-BUDGET-TIME). Without it a turn could wait calls x deadline (8 x 60 s)
+on a model that answers slowly on purpose.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 
@@ -178,15 +184,29 @@ class LLMPlanner:
             return escalate("budget_calls", state, ctx, f"{calls} model calls this turn")
         if spent.tokens >= self._config.max_tokens_per_conversation:
             return escalate("budget_tokens", state, ctx, f"{spent.tokens} tokens used")
+        if self._time_left(state) <= 0:
+            return await self._fall_back(
+                "budget_time", state, ctx, memory, f"{turn.model_ms:.0f} ms of model time spent"
+            )
         meta = RequestMeta(conversation_id=state.conversation_id, turn=state.turn, call=calls + 1)
         response = await self._complete(
             request.model_copy(update={"meta": meta}), state, ctx.policies
         )
+        if response is None and self._time_left(state) <= 0:
+            spent_ms = self._ledger.turn(state.conversation_id, state.turn).model_ms
+            return await self._fall_back(
+                "budget_time", state, ctx, memory, f"{spent_ms:.0f} ms of model time spent"
+            )
         if response is None:
             return await self._fall_back(
                 "unavailable", state, ctx, memory, f"no model answered: {', '.join(self.models)}"
             )
         return response
+
+    def _time_left(self, state: ConversationState) -> float:
+        """Seconds of the turn's model-time budget not yet spent."""
+        spent_ms = self._ledger.turn(state.conversation_id, state.turn).model_ms
+        return self._config.turn_model_budget_s - spent_ms / 1000
 
     async def _complete(
         self, request: ModelRequest, state: ConversationState, policies: Policies
@@ -195,16 +215,27 @@ class LLMPlanner:
         for index, model in enumerate(self._chain):
             if self._down_until.get(model.name, 0.0) > self._clock():
                 continue
-            started = time.perf_counter()
+            left = self._time_left(state)
+            if left <= 0:
+                return None
+            started = self._clock()
             try:
-                response = await self._invoke(model, request, policies)
+                async with asyncio.timeout(left) as budget:
+                    response = await self._invoke(model, request, policies)
+            except TimeoutError:
+                if not budget.expired():
+                    raise
+                elapsed = max((self._clock() - started) * 1000, left * 1000)
+                self._record(state, Usage(failed_calls=1, model_ms=elapsed))
+                log.warning("model_time_budget_spent", model=model.name, turn=state.turn)
+                return None
             except ModelError as exc:
-                elapsed = (time.perf_counter() - started) * 1000
+                elapsed = (self._clock() - started) * 1000
                 self._down_until[model.name] = self._clock() + self._config.unavailable_cooldown_s
                 self._record(state, Usage(failed_calls=1, model_ms=elapsed))
                 log.warning("model_failed", model=model.name, error=type(exc).__name__)
                 continue
-            elapsed = (time.perf_counter() - started) * 1000
+            elapsed = (self._clock() - started) * 1000
             self._down_until.pop(model.name, None)
             cost = self._prices.cost(model.name, response.usage)
             usage = Usage(

@@ -366,13 +366,11 @@ async def test_an_empty_answer_hands_a_known_problem_to_the_offline_planner(
 async def test_a_model_that_supplies_the_one_time_code_itself_never_unblocks_the_pin(
     scripted: Scripted, open_agent: Any
 ) -> None:
-    # The hostile-model finding: start_verification, then check_verification with a code the
-    # model wrote (here the real one, as if it had read it), then unblock_pin.
+    # The hostile-model finding: check_verification with a code the model wrote (here the real
+    # one, as if it had read it), then unblock_pin. (A code the model sends itself, unasked, is
+    # STEP-UP-UNASKED: tests/llm/test_step_up_unasked.py.)
     model = scripted(
-        [
-            tool_response(call("start_verification", customer_id="cus_1003")),
-            tool_response(call("check_verification", customer_id="cus_1003", code="731640")),
-        ]
+        [tool_response(call("check_verification", customer_id="cus_1003", code="731640"))]
     )
     async with open_agent(LLMPlanner(model, config=LLM_ONLY)) as agent:
         bank = agent.mock_bank
@@ -384,6 +382,6 @@ async def test_a_model_that_supplies_the_one_time_code_itself_never_unblocks_the
         assert bank.calls["unblock_pin"] == 0
         assert bank.state.cards["card_1003a"].pin_blocked is True
 
-    assert [a.tool for a in reply.actions] == ["start_verification"]
+    assert reply.actions == []
     assert ("guard", "ARG-NOT-TYPED") in [(e.kind, e.rule_id) for e in events]
     assert reply.status == "handed_off"

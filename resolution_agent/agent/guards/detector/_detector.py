@@ -8,7 +8,6 @@ classifier asks for next is the one just computed (the encoder keeps the last fe
 from __future__ import annotations
 
 import asyncio
-import shutil
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,18 +20,8 @@ from resolution_agent.agent.guards.detector._model import DetectorConfig, Detect
 from resolution_agent.agent.guards.detector._views import has_words
 from resolution_agent.agent.understanding.classifier.embedding import Encoder, Matrix
 from resolution_agent.agent.understanding.classifier.threads import one_blas_thread
-from resolution_agent.tools.errors import DataFileError
 
 log = structlog.get_logger(__name__)
-
-_TRAINING: dict[Path, threading.Lock] = {}
-_TRAINING_GUARD = threading.Lock()
-
-
-def _training_lock(folder: Path) -> threading.Lock:
-    """One lock per model folder per process: concurrent agents train it once, not N times."""
-    with _TRAINING_GUARD:
-        return _TRAINING.setdefault(folder.resolve(), threading.Lock())
 
 
 class InjectionDetector:
@@ -107,33 +96,9 @@ class InjectionDetector:
     def _build(self) -> DetectorModel:
         data = self.training_text()
         key = _store.model_key(data, self._config, self._encoder.identity)
-        folder = _store.folder_for(self._models_dir, key)
-        with _training_lock(folder):
-            if _store.is_complete(folder):
-                try:
-                    return _store.load(folder)
-                except DataFileError as exc:
-                    log.warning(
-                        "injection_detector_damaged",
-                        folder=str(folder),
-                        error=exc.problem[:200],
-                        action="deleted and trained again",
-                    )
-                    shutil.rmtree(folder)
-            log.warning(
-                "injection_detector_training",
-                folder=str(folder),
-                texts=len(data.texts),
-                hint="first use on this models folder; later starts load it",
-            )
-            model = train(data, self._embed, self._config)
-            model = DetectorModel(
-                weights=model.weights,
-                intercept=model.intercept,
-                threshold=model.threshold,
-                config=model.config,
-                validation=model.validation,
-                key=key,
-            )
-            _store.save(folder, model)
-            return model
+        return _store.load_or_train(
+            _store.folder_for(self._models_dir, key),
+            key,
+            lambda: train(data, self._embed, self._config),
+            what="injection_detector",
+        )

@@ -20,10 +20,12 @@ import shutil
 import threading
 import zipfile
 import zlib
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
+import structlog
 
 from resolution_agent.agent.guards.detector._data import TrainingText
 from resolution_agent.agent.guards.detector._model import (
@@ -36,6 +38,47 @@ from resolution_agent.tools.errors import DataFileError
 FORMAT = 1
 _MODEL = "model.npz"
 _META = "meta.json"
+
+log = structlog.get_logger(__name__)
+
+_TRAINING: dict[Path, threading.Lock] = {}
+_TRAINING_GUARD = threading.Lock()
+
+
+def _training_lock(folder: Path) -> threading.Lock:
+    """One lock per model folder per process: concurrent agents train it once, not N times."""
+    with _TRAINING_GUARD:
+        return _TRAINING.setdefault(folder.resolve(), threading.Lock())
+
+
+def load_or_train(
+    folder: Path, key: str, train: Callable[[], DetectorModel], *, what: str
+) -> DetectorModel:
+    """The model cached in ``folder``, or ``train()`` saved there under ``key``.
+
+    A damaged cache is deleted and trained again rather than stopping the agent: the model
+    can always be rebuilt from the shipped text. ``what`` names the detector in log events.
+    """
+    with _training_lock(folder):
+        if is_complete(folder):
+            try:
+                return load(folder)
+            except DataFileError as exc:
+                log.warning(
+                    f"{what}_damaged",
+                    folder=str(folder),
+                    error=exc.problem[:200],
+                    action="deleted and trained again",
+                )
+                shutil.rmtree(folder)
+        log.warning(
+            f"{what}_training",
+            folder=str(folder),
+            hint="first use on this models folder; later starts load it",
+        )
+        model = dataclasses.replace(train(), key=key)
+        save(folder, model)
+        return model
 
 
 def model_key(data: TrainingText, config: DetectorConfig, encoder_identity: str) -> str:

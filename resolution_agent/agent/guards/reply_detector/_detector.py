@@ -12,8 +12,6 @@ training file retrains only what changed. It embeds with the intent classifier's
 from __future__ import annotations
 
 import asyncio
-import dataclasses
-import shutil
 import threading
 from pathlib import Path
 
@@ -21,13 +19,11 @@ import structlog
 
 from resolution_agent.agent.guards._content import REPLY_KINDS, LearnedVerdict, ReplyKind
 from resolution_agent.agent.guards.detector import DetectorConfig, DetectorModel, _store
-from resolution_agent.agent.guards.detector._detector import _training_lock
 from resolution_agent.agent.guards.detector._model import train
 from resolution_agent.agent.guards.reply_detector._data import kind_training, long_enough
 from resolution_agent.agent.guards.reply_detector._model import MemoEmbed, kind_scores, reply_config
 from resolution_agent.agent.understanding.classifier.embedding import Encoder, Matrix
 from resolution_agent.agent.understanding.classifier.threads import one_blas_thread
-from resolution_agent.tools.errors import DataFileError
 
 log = structlog.get_logger(__name__)
 
@@ -110,20 +106,9 @@ class ReplyDetector:
     def _build(self, kind: ReplyKind, embed: MemoEmbed) -> DetectorModel:
         data = kind_training(self._project_root, kind)
         key = _store.model_key(data, self._config, self._encoder.identity)
-        folder = self._folder(kind, key)
-        with _training_lock(folder):
-            if _store.is_complete(folder):
-                try:
-                    return _store.load(folder)
-                except DataFileError as exc:
-                    log.warning(
-                        "reply_detector_damaged",
-                        folder=str(folder),
-                        error=exc.problem[:200],
-                        action="deleted and trained again",
-                    )
-                    shutil.rmtree(folder)
-            log.warning("reply_detector_training", kind=kind, texts=len(data.texts))
-            model = dataclasses.replace(train(data, embed, self._config), key=key)
-            _store.save(folder, model)
-            return model
+        return _store.load_or_train(
+            self._folder(kind, key),
+            key,
+            lambda: train(data, embed, self._config),
+            what=f"reply_detector_{kind}",
+        )

@@ -86,6 +86,29 @@ HARD_GOOD = [
 ]
 
 
+# A model's short report of an action that ran (the output guard's claim rule checks that a
+# tool backs it; the learned signal must not read it as abuse or another identity). None of
+# these is a training row.
+ACTION_REPORTS = [
+    "I have frozen your card.",
+    "I have blocked your card.",
+    "I have blocked your card for your safety.",
+    "I have frozen the card.",
+    "I've blocked your debit card.",
+    "I've now stopped that payment for you.",
+    "I have blocked the card ending 4821 for your safety.",
+    "I have cancelled the card and a new one is on its way.",
+    "I've unfrozen the card, you can use it again.",
+]
+
+
+@pytest.mark.parametrize("text", ACTION_REPORTS)
+def test_a_short_report_of_an_action_that_ran_is_not_flagged(
+    text: str, detector: ReplyDetector
+) -> None:
+    assert detector.verdict(text).flagged == ()
+
+
 @pytest.fixture(scope="module")
 def detector() -> ReplyDetector:
     settings = Settings()

@@ -179,10 +179,20 @@ class Wiring:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        if self._in_flight:
+        try:
+            if self._in_flight:
+                await asyncio.gather(*self._in_flight, return_exceptions=True)
+        except asyncio.CancelledError:
+            # The caller stopped waiting for the turns to finish (a run past its time
+            # limit): they stop now, and the storage is still closed below, so no
+            # connection is left open behind an abandoned agent.
+            for task in self._in_flight:
+                task.cancel()
             await asyncio.gather(*self._in_flight, return_exceptions=True)
-        if self._stack is not None:
-            await self._stack.aclose()
+            raise
+        finally:
+            if self._stack is not None:
+                await self._stack.aclose()
         self._stack = None
         self._graph = None
         self._storage = None

@@ -396,16 +396,23 @@ def test_resolve_eval_and_redteam_exit_1_when_a_scenario_crashes_on_a_hostile_mo
     assert "rt-hostile-crash" in line and "UnknownCustomerError" in line
 
 
+@pytest.mark.parametrize("slow_s", [1.5, 6.0])
 @pytest.mark.parametrize("command", ["eval", "redteam"])
 def test_a_run_that_hangs_past_the_time_limit_is_a_crash_and_exits_1(
-    cli: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str
+    cli: typer.Typer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    command: str,
+    slow_s: float,
 ) -> None:
     # A model later than the time limit but within the agent's own timeouts: the run is
-    # stopped at the limit and the turn it left finishes while the agent closes.
+    # stopped at the limit and the turn it left finishes while the agent closes (1.5 s), or,
+    # still running after the grace (6 s), is cancelled and the agent's storage is closed
+    # all the same (an unclosed connection fails the test as an unraisable warning).
     monkeypatch.setenv("RESOLVE_MODEL_TIMEOUT_S", "30")
     monkeypatch.setenv("RESOLVE_MODEL_DEADLINE_S", "60")
     suite = _suite(tmp_path / "suite", SMALL_RED_TEAM)
-    with HostileServer("slow", SEED, tuning=Tuning(slow_s=1.5)) as server:
+    with HostileServer("slow", SEED, tuning=Tuning(slow_s=slow_s)) as server:
         started = time.monotonic()
         result = CliRunner().invoke(
             cli, [command, str(suite), "--model", server.spec, "--time-limit", "1"]

@@ -6,11 +6,15 @@ ResolveError (tools.errors)
 ├── UnknownCustomerError      the bank has no such customer
 ├── UnknownConversationError  no conversation with that id has been stored
 ├── ConversationOwnershipError a conversation id is reused for another customer
+├── CaseConflictError         the case's state forbids this (claimed by another, closed)
+│   └── ProposalConflictError a proposed action cannot be decided so (decided already,
+│                             four-eyes, the action guard refuses it now)
 ├── StorageError              stored data (a SQLite file, the database) cannot be read or
 │   │                         written: names the file and what to run
 │   └── DamagedConversationError one conversation's state cannot be read (it is handed off)
 └── InvalidRequestError       an API argument is malformed (not the message text: bad
-                              message text gets a reply, never an exception)
+    │                         message text gets a reply, never an exception)
+    └── UnknownProposalError  no proposed action with that id on that case
 """
 
 from __future__ import annotations
@@ -59,6 +63,15 @@ class ConversationOwnershipError(ResolveError):
 
 class CaseConflictError(ResolveError):
     """The case is not in a state that allows this (claimed by someone else, already closed)."""
+
+
+class ProposalConflictError(CaseConflictError):
+    """A proposed action cannot be approved or rejected now: it was decided already, the COp
+    proposed it themselves under four-eyes, or the action guard refuses it (``rule_id``)."""
+
+    def __init__(self, message: str, *, rule_id: str = "") -> None:
+        self.rule_id = rule_id
+        super().__init__(message)
 
 
 class StorageError(ResolveError):
@@ -112,6 +125,16 @@ class InvalidRequestError(ResolveError):
     """An argument of an API call is malformed; the message says which and what is allowed."""
 
 
+class UnknownProposalError(InvalidRequestError, LookupError):
+    def __init__(self, conversation_id: str, proposal_id: str) -> None:
+        self.conversation_id = conversation_id
+        self.proposal_id = proposal_id
+        super().__init__(
+            f"case {conversation_id!r} has no proposed action {proposal_id!r}; "
+            "list the case's proposals for their ids"
+        )
+
+
 __all__ = [
     "AgentClosedError",
     "BankError",
@@ -121,9 +144,11 @@ __all__ = [
     "DamagedConversationError",
     "DataFileError",
     "InvalidRequestError",
+    "ProposalConflictError",
     "ResolveError",
     "StorageError",
     "UnknownConversationError",
     "UnknownCustomerError",
+    "UnknownProposalError",
     "UnknownToolError",
 ]

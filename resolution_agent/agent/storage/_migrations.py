@@ -70,6 +70,20 @@ SQLITE_CASES = (
             "CREATE INDEX IF NOT EXISTS cases_queue ON cases (status, priority_rank, sla_deadline)",
         ),
     ),
+    Migration(
+        2,
+        "proposed actions",
+        (
+            """CREATE TABLE proposals (
+                id TEXT PRIMARY KEY,
+                conversation_id TEXT NOT NULL,
+                status TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                body TEXT NOT NULL CHECK (json_valid(body))
+            )""",
+            "CREATE INDEX proposals_by_conversation ON proposals (conversation_id, created_at)",
+        ),
+    ),
 )
 
 SQLITE_CHANNEL = (
@@ -160,6 +174,21 @@ POSTGRES = (
             )""",
             "CREATE INDEX outbound_due ON outbound_deliveries (next_attempt_at) "
             "WHERE delivered_at IS NULL",
+        ),
+    ),
+    Migration(
+        3,
+        "proposed actions",
+        (
+            # JSON, not JSONB: a proposal is read back exactly as it was stored.
+            """CREATE TABLE proposals (
+                id TEXT PRIMARY KEY,
+                conversation_id TEXT NOT NULL,
+                status TEXT NOT NULL,
+                created_at TIMESTAMPTZ NOT NULL,
+                body JSON NOT NULL
+            )""",
+            "CREATE INDEX proposals_by_conversation ON proposals (conversation_id, created_at)",
         ),
     ),
 )

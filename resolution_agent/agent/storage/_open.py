@@ -15,6 +15,7 @@ from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 from resolution_agent.agent import extras
 from resolution_agent.agent.audit import AuditLog
 from resolution_agent.agent.desk.cases import CaseStore
+from resolution_agent.agent.desk.proposals import ProposalStore
 from resolution_agent.agent.graph import checkpoint_serializer
 from resolution_agent.agent.settings import Settings
 from resolution_agent.agent.storage._migrations import migrate_postgres, postgres_startup_lock
@@ -25,6 +26,7 @@ from resolution_agent.agent.storage.base import (
 )
 from resolution_agent.agent.storage.integrity import check_sqlite_file, damaged_file
 from resolution_agent.agent.storage.locks import LocalConversationLocks, PostgresConversationLocks
+from resolution_agent.agent.storage.proposals import SqliteProposalStore
 from resolution_agent.agent.storage.sqlite import (
     SqliteAuditLog,
     SqliteCaseStore,
@@ -48,6 +50,7 @@ class Storage:
     checkpointer: BaseCheckpointSaver[Any]
     audit: AuditLog
     cases: CaseStore
+    proposals: ProposalStore
     channel_messages: ChannelMessages
     deliveries: OutboundDeliveries
     locks: ConversationLocks
@@ -103,6 +106,7 @@ async def _open_embedded(
         checkpointer=checkpointer,
         audit=await opened(SqliteAuditLog(file("audit.sqlite"))),
         cases=await opened(SqliteCaseStore(file("cases.sqlite"))),
+        proposals=await opened(SqliteProposalStore(file("cases.sqlite"))),
         channel_messages=await opened(SqliteChannelMessages(file("channel.sqlite"))),
         deliveries=await opened(SqliteOutbox(file("channel.sqlite"))),
         locks=LocalConversationLocks(),
@@ -138,6 +142,7 @@ async def _open_postgres(
         PostgresChannelMessages,
         PostgresOutbox,
     )
+    from resolution_agent.agent.storage.proposals import PostgresProposalStore
 
     assert s.database_url is not None
     url = s.database_url.get_secret_value()
@@ -155,6 +160,7 @@ async def _open_postgres(
         checkpointer=checkpointer or saver,
         audit=PostgresAuditLog(pool),
         cases=PostgresCaseStore(pool),
+        proposals=PostgresProposalStore(pool),
         channel_messages=PostgresChannelMessages(pool),
         deliveries=PostgresOutbox(pool),
         locks=PostgresConversationLocks(locks_pool),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal, get_args
 
+from resolution_agent.agent.desk._aid import DecisionAid
 from resolution_agent.agent.desk.cases import Case
 from resolution_agent.agent.desk.notices import CustomerNotice
 from resolution_agent.agent.errors import (
@@ -28,11 +29,14 @@ from resolution_agent.agent.routing import (
 )
 from resolution_agent.agent.state import ConversationState, Message
 from resolution_agent.agent.vocabulary import ResolutionCode
-from resolution_agent.agent.wiring import Wiring
 
 
-class CopDesk(Wiring):
-    """The COp side of the agent; shares the per-conversation locks with customer turns."""
+class CopDesk(DecisionAid):
+    """The COp side of the agent; shares the per-conversation locks with customer turns.
+
+    The decision aid (:meth:`similar_cases`, :meth:`draft_reply`) comes from
+    :class:`agent.desk._aid.DecisionAid`.
+    """
 
     _roster: Roster | None = None  # loaded on first use
 

@@ -91,6 +91,12 @@ class LLMPlanner:
     def models(self) -> list[str]:
         return [m.name for m in self._chain]
 
+    @property
+    def draft_model(self) -> Model:
+        """The first model of the chain (with its retries), for a one-off ask outside a turn:
+        the reply drafted for a COp (``agent.desk.drafts``)."""
+        return self._chain[0]
+
     def usage(self, conversation_id: str) -> ConversationUsage:
         """Tokens, cost, model time and calls of a conversation, in total and by turn."""
         return self._ledger.conversation(conversation_id)

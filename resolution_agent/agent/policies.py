@@ -95,6 +95,8 @@ class ToolPolicy(_Strict):
     intents: list[str] | None = None
     max_amount_pence: int | None = Field(default=None, ge=0)
     for_step_up: bool = False
+    staff_approval: bool = False  # every call is a proposal a COp approves (APPROVAL-REQUIRED)
+    four_eyes: bool = False  # the proposer of a call may not approve it themselves
 
 
 class ToolsFile(_Strict):

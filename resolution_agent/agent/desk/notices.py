@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-NoticeKind = Literal["cop_reply", "case_claimed", "case_closed"]
+NoticeKind = Literal["cop_reply", "case_claimed", "case_closed", "proposal_decided"]
 
 
 class CustomerNotice(BaseModel):
@@ -24,5 +24,5 @@ class CustomerNotice(BaseModel):
     kind: NoticeKind
     conversation_id: str
     at: datetime
-    text: str = ""  # the COp's words for ``cop_reply``; empty for case events
+    text: str = ""  # the COp's words (``cop_reply``), the decision (``proposal_decided``)
     status: str = ""  # the conversation's status after the event, for ``case_closed``

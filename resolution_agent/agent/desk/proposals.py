@@ -18,7 +18,8 @@ from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
-from resolution_agent.agent.state import ToolCall
+from resolution_agent.agent.policies import Policies
+from resolution_agent.agent.state import ConversationState, ToolCall
 
 ProposalStatus = Literal["pending", "approved", "executed", "failed", "rejected"]
 
@@ -52,6 +53,30 @@ def proposal_id(conversation_id: str, turn: int, proposer: str, call: ToolCall) 
     a hand-off replayed after a crash stores its proposal once."""
     key = f"{conversation_id}:{turn}:{proposer}:{call.fingerprint()}"
     return "prop_" + hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def proposal_of_hand_off(
+    state: ConversationState, policies: Policies, now: datetime
+) -> Proposal | None:
+    """The agent's proposal when this turn's hand-off is the action guard stopping a call that
+    needs a person (verdict "escalate"); None for any other hand-off."""
+    guard = state.this_turn.guard
+    if guard is None or guard.verdict != "escalate" or guard.call is None:
+        return None
+    if guard.turn != state.turn:
+        return None
+    return Proposal(
+        id=proposal_id(state.conversation_id, state.turn, AGENT, guard.call),
+        conversation_id=state.conversation_id,
+        call=guard.call,
+        rule_id=guard.rule_id,
+        reason=guard.reason,
+        proposer=AGENT,
+        four_eyes=policies.tools[guard.call.tool].four_eyes,
+        status="pending",
+        turn=state.turn,
+        created_at=now,
+    )
 
 
 class ProposalStore(Protocol):

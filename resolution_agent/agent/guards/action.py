@@ -8,6 +8,13 @@ tool; the conversation's identity is high enough (else step-up); amount limits; 
 confirmation for sensitive tools, taken only from the customer's answer in a later turn to the
 agent's own question about exactly this call.
 
+A call over its limit, or of a tool whose policy says ``staff_approval``, is never run by the
+agent alone: the verdict is "escalate" and the hand-off carries the call as a proposal
+(:mod:`agent.desk.proposals`). When a COp approves it, the same checks run again with
+``approved_by``: the COp's decision stands in for the limit, the staff approval and the
+customer's in-chat yes (the COp talks to the customer on the case), and every other check
+(ownership, intent, identity, step-up) still applies.
+
 Step-up is due only for a call of a tool whose policy needs identity ``step_up`` that this
 guard answered with "step_up" (the conversation's pending step-up), so which intents may send
 codes follows from ``policies/tools.yaml`` alone: a model (or a planted instruction) cannot
@@ -38,7 +45,14 @@ def _decision(
     )
 
 
-def check_action(state: ConversationState, call: ToolCall, policies: Policies) -> GuardDecision:
+def check_action(
+    state: ConversationState,
+    call: ToolCall,
+    policies: Policies,
+    *,
+    approved_by: str | None = None,
+) -> GuardDecision:
+    """The verdict on ``call``; ``approved_by``: the COp who approved it as a proposal."""
     spec = TOOLS_BY_NAME.get(call.tool)
     if spec is None:
         return _decision(state, call, "block", "TOOL-UNKNOWN", f"no tool named {call.tool!r}")
@@ -117,7 +131,16 @@ def check_action(state: ConversationState, call: ToolCall, policies: Policies) -
             f"{call.tool} needs identity {policy.identity}, have {state.identity}",
         )
 
-    if policy.max_amount_pence is not None:
+    if policy.staff_approval and approved_by is None:
+        return _decision(
+            state,
+            call,
+            "escalate",
+            "APPROVAL-REQUIRED",
+            f"{call.tool} runs only when a member of staff approves it",
+        )
+
+    if policy.max_amount_pence is not None and approved_by is None:
         amount = _amount_of(state, call)
         if amount is not None and amount > policy.max_amount_pence:
             return _decision(
@@ -128,13 +151,17 @@ def check_action(state: ConversationState, call: ToolCall, policies: Policies) -
                 f"amount {amount} over the limit {policy.max_amount_pence}",
             )
 
-    if policy.confirm and state.confirmed_call() != call:
+    if policy.confirm and approved_by is None and state.confirmed_call() != call:
         return _decision(
             state,
             call,
             "confirm",
             "CONFIRM-REQUIRED",
             f"{call.tool} needs the customer's explicit yes",
+        )
+    if approved_by is not None:
+        return _decision(
+            state, call, "allow", "ALLOW-APPROVED", f"all checks passed; approved by {approved_by}"
         )
     return _decision(state, call, "allow", "ALLOW", "all checks passed")
 

@@ -12,6 +12,7 @@ from pydantic import JsonValue
 
 from resolution_agent.agent.audit import AuditEvent, AuditLog, EventKind
 from resolution_agent.agent.desk.cases import CaseStore
+from resolution_agent.agent.desk.proposals import ProposalStore
 from resolution_agent.agent.guards.output import OutputReference
 from resolution_agent.agent.observability import Metrics, no_tracer
 from resolution_agent.agent.planning.base import Planner, PlanningContext
@@ -52,6 +53,9 @@ class Deps:
     # Our own texts the output guard measures replies against, built once per agent
     # (``guards.output.output_reference``); None builds it for each reply.
     output_reference: OutputReference | None = None
+    # Where a hand-off stores the call the guard stopped for a person (agent.desk.proposals);
+    # None: the case is handed off without one (deps built by hand, without storage).
+    proposals: ProposalStore | None = None
 
     def planning(self) -> PlanningContext:
         return PlanningContext(

@@ -164,6 +164,7 @@ class Wiring:
                 clock=clock,
                 audit=storage.audit,
                 cases=storage.cases,
+                proposals=storage.proposals,
                 detector=detector,
                 reply_detector=reply_detector,
                 metrics=metrics,

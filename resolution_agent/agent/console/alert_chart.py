@@ -71,7 +71,8 @@ def alert_chart(alert: Alert) -> AlertChart | None:
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     first, last = series[0].start, series[-1].start
     span_s = (last - first).total_seconds()
-    top_value = nice(max(max(p.observed, p.expected) for p in series) * 1.1)
+    # At least 4, so a handful of conversations gets whole-number ticks (0, 1, 2, 3, 4).
+    top_value = nice(max(max(max(p.observed, p.expected) for p in series) * 1.1, 4.0))
 
     def x_of(at: datetime) -> float:
         if span_s <= 0:  # one bucket: drawn in the middle

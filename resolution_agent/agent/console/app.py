@@ -28,6 +28,7 @@ from resolution_agent.agent.console.error_pages import error_page
 from resolution_agent.agent.console.forms import CrossSiteFormError, case_url
 from resolution_agent.agent.console.login import login_routes
 from resolution_agent.agent.console.pages import page_routes
+from resolution_agent.agent.console.patterns import pattern_routes
 from resolution_agent.agent.errors import ResolveError
 from resolution_agent.agent.policies import load_policies
 from resolution_agent.agent.templates import Templates
@@ -75,6 +76,7 @@ def create_console_app(
     app.include_router(login_routes(console))
     app.include_router(page_routes(console))
     app.include_router(action_routes(console))
+    app.include_router(pattern_routes(console))
 
     async def show_error(request: Request, exc: Exception) -> Response:
         failure = error_page(exc, method=request.method, path=request.url.path)

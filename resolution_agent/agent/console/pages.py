@@ -67,6 +67,11 @@ def page_routes(console: Console) -> APIRouter:
         case = await console.agent.get_case(conversation_id)
         conversation = await console.agent.get_conversation(conversation_id)
         summary = render_handoff_html(case.summary, console.templates, history=False)
+        # The decision aid: precedent for every case, a drafted reply while it is open.
+        similar = await console.agent.similar_cases(conversation_id)
+        draft = (
+            None if case.status == "closed" else await console.agent.draft_reply(conversation_id)
+        )
         return console.page(
             request,
             "case.html.j2",
@@ -77,6 +82,8 @@ def page_routes(console: Console) -> APIRouter:
             others=await other_cases_of_customer(console, case),
             codes=get_args(ResolutionCode),
             notice=NOTICES.get(done, ""),
+            similar=similar,
+            draft=draft,
         )
 
     @router.get("/cases/{conversation_id}/summary.json")

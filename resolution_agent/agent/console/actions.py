@@ -1,4 +1,5 @@
-"""The console's forms: claim, reply, close. Each is POST, then a 303 redirect to the case.
+"""The console's forms: claim, reply, close, approve or reject a proposed action. Each is POST,
+then a 303 redirect to the case.
 
 Redirecting after every post means a refresh never sends a reply twice. Each acts as the
 logged-in COp (the session's, never a form field) and needs the session's CSRF token.
@@ -44,6 +45,22 @@ def action_routes(console: Console) -> APIRouter:
         code = _resolution_code(field(form, "resolution_code", "a resolution code"))
         await console.agent.close_case(conversation_id, cop.cop_id, code)
         return _back(request, conversation_id, "closed")
+
+    @router.post("/cases/{conversation_id}/proposals/{proposal_id}/approve")
+    async def approve(
+        request: Request, conversation_id: str, proposal_id: str, cop: Cop
+    ) -> RedirectResponse:
+        await form_of(request, cop)
+        await console.agent.approve_proposal(conversation_id, proposal_id, cop.cop_id)
+        return _back(request, conversation_id, "approved")
+
+    @router.post("/cases/{conversation_id}/proposals/{proposal_id}/reject")
+    async def reject(
+        request: Request, conversation_id: str, proposal_id: str, cop: Cop
+    ) -> RedirectResponse:
+        note = (await form_of(request, cop)).get("note", "")
+        await console.agent.reject_proposal(conversation_id, proposal_id, cop.cop_id, note)
+        return _back(request, conversation_id, "rejected")
 
     return router
 

@@ -29,6 +29,8 @@ NOTICES = {
     "claimed": "You have claimed this case.",
     "replied": "Your reply was added to the conversation.",
     "closed": "The case is closed.",
+    "approved": "The action was approved and sent to the bank; the customer has been told.",
+    "rejected": "The action was rejected: nothing was sent to the bank; the customer was told.",
 }
 QUEUE_CASES = "_queue_cases.html.j2"
 
@@ -80,6 +82,7 @@ def page_routes(console: Console) -> APIRouter:
             conversation=conversation,
             summary_html=Markup(summary),
             others=await other_cases_of_customer(console, case),
+            proposals=await console.agent.list_proposals(conversation_id),
             codes=get_args(ResolutionCode),
             notice=NOTICES.get(done, ""),
             similar=similar,

@@ -34,6 +34,8 @@ from resolution_agent.agent.ids import check_id
 from resolution_agent.agent.nodes.deps import Deps
 from resolution_agent.agent.nodes.escalate import hand_off
 from resolution_agent.agent.observability import turn_span
+from resolution_agent.agent.patterns.log import record_signal
+from resolution_agent.agent.patterns.record import turn_signal
 from resolution_agent.agent.planning.llm import AgentEvent, LLMPlanner, agent_events
 from resolution_agent.agent.policies import FallbackName
 from resolution_agent.agent.state import ConversationState, Message
@@ -221,7 +223,11 @@ class CustomerTurns(Wiring):
                             repr(exc),
                             message_id=tagged,
                         )
-                reply = self._finish(values)
+                reply, state = self._finish(values)
+                await record_signal(
+                    self._signals,
+                    turn_signal(state, clarify_threshold=deps.settings.clarify_threshold),
+                )
                 if message_id is not None:
                     await self._channel_messages().answer(
                         channel, message_id, reply.model_dump_json()
@@ -307,14 +313,14 @@ class CustomerTurns(Wiring):
         await self._check_customer(deps, customer_id)
         return f"stored state unreadable ({type(exc).__name__}); kept as {kept_as or 'nothing'}"
 
-    def _finish(self, values: Any) -> Reply:
+    def _finish(self, values: Any) -> tuple[Reply, ConversationState]:
         state = ConversationState.model_validate(values)
         log.info("turn_done", status=state.status, intent=state.active_intent, turn=state.turn)
         reply = reply_of(state)
         if isinstance(self._active_planner, LLMPlanner):
             usage = self._active_planner.turn_usage(state.conversation_id, state.turn)
             reply = reply.model_copy(update={"usage": usage})
-        return reply
+        return reply, state
 
     async def check_customer(self, customer_id: str) -> None:
         """Raise :class:`UnknownCustomerError` unless the bank knows ``customer_id``.

@@ -7,11 +7,13 @@ handed_off``), so the terminal table and the HTML report can show it without the
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, JsonValue
 
 from resolution_agent.agent.api import ActionTaken
+from resolution_agent.agent.audit import AuditEvent
+from resolution_agent.agent.state import ToolCall
 from resolution_agent.evals.loader import Expect, ToolExpectation
 from resolution_agent.evals.runner import RunRecord
 
@@ -48,7 +50,17 @@ def args_match(expected: Mapping[str, JsonValue], actual: Mapping[str, JsonValue
     return all(key in actual and same(value, actual[key]) for key, value in expected.items())
 
 
-def match_calls(expected: Sequence[ToolExpectation], executed: Sequence[ActionTaken]) -> int:
+class _Call(Protocol):
+    """A call as graded: one that ran (:class:`ActionTaken`) or one proposed (:class:`ToolCall`)."""
+
+    @property
+    def tool(self) -> str: ...
+
+    @property
+    def args(self) -> Mapping[str, JsonValue]: ...
+
+
+def match_calls(expected: Sequence[ToolExpectation], executed: Sequence[_Call]) -> int:
     """How many expected calls are found in order, as a subsequence of the executed ones.
 
     Greedy earliest matching is optimal for subsequence matching, so this is also the length of
@@ -110,6 +122,8 @@ def check_run(expect: Expect, record: RunRecord) -> list[Check]:
                 message=f"tools_not_called: {', '.join(ran)} ran" if ran else "",
             )
         )
+    if expect.proposed:
+        checks.append(_proposed(expect.proposed, record.audit))
     if expect.state:
         bank = record.bank.to_json() if record.bank is not None else {}
         checks.extend(_state(path, want, bank) for path, want in expect.state.items())
@@ -158,6 +172,26 @@ def _tools_called(expected: Sequence[ToolExpectation], actions: Sequence[ActionT
         name="tools_called",
         passed=False,
         message=f"tools_called: {want.name}({args}) did not run in order (ran: {ran})",
+    )
+
+
+def _proposed(expected: Sequence[ToolExpectation], audit: Sequence[AuditEvent]) -> Check:
+    """The calls the agent proposed for staff approval, read from the audit (PROPOSAL-MADE)."""
+    proposed = [
+        ToolCall.model_validate({"tool": e.detail.get("tool"), "args": e.detail.get("args")})
+        for e in audit
+        if e.rule_id == "PROPOSAL-MADE"
+    ]
+    matched = match_calls(expected, proposed)
+    if matched == len(expected):
+        return Check(name="proposed", passed=True)
+    want = expected[matched]
+    args = ", ".join(f"{k}={as_text(v)}" for k, v in want.args.items())
+    made = ", ".join(c.tool for c in proposed) or "nothing"
+    return Check(
+        name="proposed",
+        passed=False,
+        message=f"proposed: {want.name}({args}) was not proposed in order (proposed: {made})",
     )
 
 

@@ -90,6 +90,8 @@ class Expect(_Strict):
     priority: Priority | None = None
     tools_called: list[ToolExpectation] = Field(default_factory=list)
     tools_not_called: list[str] = Field(default_factory=list)
+    # each call was proposed for staff approval (the case handed off with it), in this order
+    proposed: list[ToolExpectation] = Field(default_factory=list)
     state: dict[str, JsonValue] = Field(default_factory=dict)
     reply_includes: list[str] = Field(default_factory=list)
     reply_excludes: list[str] = Field(default_factory=list)

@@ -14,6 +14,7 @@ the other gets :class:`ProposalConflictError` and nothing changes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import structlog
@@ -21,7 +22,12 @@ from pydantic import JsonValue
 
 from resolution_agent.agent.desk.cases import Case
 from resolution_agent.agent.desk.notices import CustomerNotice
-from resolution_agent.agent.desk.proposals import Proposal, ProposalStore, proposal_id
+from resolution_agent.agent.desk.proposals import (
+    Proposal,
+    ProposalStore,
+    audit_detail,
+    proposal_id,
+)
 from resolution_agent.agent.errors import (
     CaseConflictError,
     InvalidRequestError,
@@ -60,7 +66,7 @@ class ApprovalDesk(Wiring):
         conversation_id: str,
         cop_id: str,
         tool: str,
-        args: dict[str, JsonValue],
+        args: Mapping[str, JsonValue],
         reason: str,
     ) -> Proposal:
         """A COp who holds the case proposes a call for a colleague (or, without four-eyes,
@@ -76,7 +82,7 @@ class ApprovalDesk(Wiring):
                     f"case {conversation_id} must be claimed by {cop_id} before proposing"
                 )
             state = await _state(graph, conversation_id)
-            call = ToolCall(tool=tool, args=args)
+            call = ToolCall(tool=tool, args=dict(args))
             decision = check_action(state, call, deps.policies, approved_by=cop_id)
             if decision.verdict != "allow":
                 raise InvalidRequestError(
@@ -97,7 +103,7 @@ class ApprovalDesk(Wiring):
             )
             await self._proposals(deps).add(proposal)
             await deps.record(
-                conversation_id, state.turn, "escalation", "PROPOSAL-MADE", **_audit(proposal)
+                conversation_id, state.turn, "escalation", "PROPOSAL-MADE", **audit_detail(proposal)
             )
             return proposal
 
@@ -146,7 +152,11 @@ class ApprovalDesk(Wiring):
             if not await store.replace(approved, expected="pending"):
                 raise ProposalConflictError(f"proposal {proposal_id} was decided by someone else")
             await deps.record(
-                conversation_id, state.turn, "escalation", "PROPOSAL-APPROVED", **_audit(approved)
+                conversation_id,
+                state.turn,
+                "escalation",
+                "PROPOSAL-APPROVED",
+                **audit_detail(approved),
             )
             # The act node sends it: its audit events, and a key naming this proposal.
             proposed = state.model_copy(
@@ -185,7 +195,11 @@ class ApprovalDesk(Wiring):
                 raise ProposalConflictError(f"proposal {proposal_id} was decided by someone else")
             state = await _state(graph, conversation_id)
             await deps.record(
-                conversation_id, state.turn, "escalation", "PROPOSAL-REJECTED", **_audit(rejected)
+                conversation_id,
+                state.turn,
+                "escalation",
+                "PROPOSAL-REJECTED",
+                **audit_detail(rejected),
             )
             log.info("proposal_rejected", tool=proposal.call.tool)
             text = deps.templates.render_part(
@@ -277,18 +291,6 @@ def _decided(proposal: Proposal, status: Any, cop_id: str, deps: Deps) -> Propos
     return proposal.model_copy(
         update={"status": status, "decided_by": cop_id, "decided_at": deps.clock()}
     )
-
-
-def _audit(proposal: Proposal) -> dict[str, JsonValue]:
-    """A proposal's audit detail: ids and names only, never the COp's free-text reason."""
-    return {
-        "proposal": proposal.id,
-        "tool": proposal.call.tool,
-        "args": dict(proposal.call.args),
-        "proposer": proposal.proposer,
-        "cop": proposal.decided_by or proposal.proposer,
-        "status": proposal.status,
-    }
 
 
 def _unconfirmed(deps: Deps, call: ToolCall) -> str:

@@ -16,7 +16,7 @@ import hashlib
 from datetime import datetime
 from typing import Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, JsonValue
 
 from resolution_agent.agent.policies import Policies
 from resolution_agent.agent.state import ConversationState, ToolCall
@@ -53,6 +53,18 @@ def proposal_id(conversation_id: str, turn: int, proposer: str, call: ToolCall) 
     a hand-off replayed after a crash stores its proposal once."""
     key = f"{conversation_id}:{turn}:{proposer}:{call.fingerprint()}"
     return "prop_" + hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def audit_detail(proposal: Proposal) -> dict[str, JsonValue]:
+    """A proposal's audit detail: ids and names only, never a COp's free-text reason."""
+    return {
+        "proposal": proposal.id,
+        "tool": proposal.call.tool,
+        "args": dict(proposal.call.args),
+        "proposer": proposal.proposer,
+        "cop": proposal.decided_by or proposal.proposer,
+        "status": proposal.status,
+    }
 
 
 def proposal_of_hand_off(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from resolution_agent.agent.desk.cases import Case
-from resolution_agent.agent.desk.proposals import proposal_of_hand_off
+from resolution_agent.agent.desk.proposals import audit_detail, proposal_of_hand_off
 from resolution_agent.agent.escalation import fallback_escalation
 from resolution_agent.agent.handoff import HandoffSummary, build_handoff, unconfirmed_writes
 from resolution_agent.agent.nodes.deps import Deps
@@ -80,6 +80,13 @@ async def hand_off(state: ConversationState, escalation: Escalation, deps: Deps)
     if proposal is not None and deps.proposals is not None:
         # The call a person must decide goes with the case, so a COp approves it as it was.
         await deps.proposals.add(proposal)
+        await deps.record(
+            state.conversation_id,
+            state.turn,
+            "escalation",
+            "PROPOSAL-MADE",
+            **audit_detail(proposal),
+        )
     return {
         "this_turn": state.this_turn.change(
             escalation=escalation, reply=ProposeReply(text=text, status="handed_off")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from contextlib import AsyncExitStack
 from datetime import datetime, timedelta
 
 import httpx
@@ -16,8 +17,11 @@ import pytest
 
 from resolution_agent.agent.api import ResolutionAgent
 from resolution_agent.agent.console.times import local_time, when
+from resolution_agent.agent.desk.patterns import LAG
 from resolution_agent.agent.errors import InvalidRequestError
 from resolution_agent.agent.patterns import Alert
+from resolution_agent.agent.patterns.log import open_signal_log
+from resolution_agent.agent.patterns.service import current_alerts
 from tests.console.helpers import CLOCK, SCAM_ID
 from tests.console.pattern_signals import (
     HOSTILE_EXAMPLE,
@@ -186,3 +190,19 @@ async def test_pattern_alerts_refuses_a_time_without_zone_or_in_the_future(
         await agent.pattern_alerts(since=datetime(2026, 11, 27, 9, 0))
     with pytest.raises(InvalidRequestError, match="is after now"):
         await agent.pattern_alerts(since=CLOCK + timedelta(minutes=1))
+
+
+@pytest.mark.usefixtures("incidents")
+async def test_pattern_alerts_are_a_replay_of_the_log_up_to_a_minute_ago(
+    agent: ResolutionAgent,
+) -> None:
+    async with AsyncExitStack() as stack:
+        log = await open_signal_log(agent.settings, stack)
+        day, hour = CLOCK - timedelta(days=1), CLOCK - timedelta(hours=1)
+        # A narrow window first, then a wider one (the kept engine cannot answer it: a replay).
+        assert await agent.pattern_alerts(since=hour) == await current_alerts(
+            log, since=hour, now=CLOCK - LAG
+        )
+        assert await agent.pattern_alerts(since=day) == await current_alerts(
+            log, since=day, now=CLOCK - LAG
+        )

@@ -2,39 +2,63 @@
 
 What the pattern detectors (:mod:`agent.patterns`) find across many conversations, read from
 the agent's signal log at the agent's clock, so the console's Patterns page, its JSON and any
-embedder see the same alerts as ``resolve patterns``.
+embedder see the alerts ``resolve patterns`` would print.
+
+Why an engine is kept between calls: detection learns from a week of history, and replaying
+a week of a bank's turns (hundreds of thousands of signals) on every page view would take
+minutes. The first call replays the log from a week before ``since``, as
+:func:`agent.patterns.service.current_alerts` does; later calls feed the engine only the
+signals recorded since (a stream fed in pieces gives what one pass would), at the cost of the
+new signals alone. A call that asks for an earlier ``since`` than the engine covers replays
+again from there. Signals are read up to a minute before now, so a turn whose signal is
+written a moment after its time is never skipped (alerts are a minute behind at most, in
+ten-minute buckets).
 """
 
 from __future__ import annotations
 
+import asyncio
 from contextlib import AsyncExitStack
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from resolution_agent.agent.errors import InvalidRequestError
-from resolution_agent.agent.patterns import Alert
+from resolution_agent.agent.patterns import Alert, TurnSignal
 from resolution_agent.agent.patterns.log import SignalLog, open_signal_log
 from resolution_agent.agent.wiring import Wiring
 
+if TYPE_CHECKING:  # NumPy, SciPy and scikit-learn load only when patterns are asked for
+    from resolution_agent.agent.patterns.engine import PatternEngine
+
 #: How far back closed alerts are listed when the caller does not say.
 RECENT = timedelta(hours=24)
+#: How long after its time a turn's signal may still be written.
+LAG = timedelta(minutes=1)
+
+
+@dataclass
+class _Watch:
+    """The engine of one opening of the agent, and how far it has read the log."""
+
+    stack: AsyncExitStack
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    log: SignalLog | None = None
+    engine: PatternEngine | None = None
+    #: The earliest ``since`` the engine answers for (it learned from a week before it).
+    covers: datetime | None = None
+    #: Every signal before this has been fed.
+    read_until: datetime | None = None
 
 
 class PatternDesk(Wiring):
     """Pattern alerts over the agent's signal log."""
 
-    # The log and the exit stack it was opened on: an agent opened again opens it again.
-    _pattern_signals: tuple[AsyncExitStack, SignalLog] | None = None
+    _pattern_watch: _Watch | None = None
 
     async def pattern_alerts(self, *, since: datetime | None = None) -> list[Alert]:
         """Alerts open now, and closed ones last seen at or after ``since`` (default: the
-        last 24 hours), in the order they opened.
-
-        Detection replays the signal log from a week before ``since`` (to learn what is
-        normal) up to now, in a worker thread; nothing is cached between calls.
-        """
-        from resolution_agent.agent.patterns.service import current_alerts
-        from resolution_agent.agent.understanding.classifier.embedding import shared_encoder
-
+        last 24 hours), in the order they opened."""
         _, deps = self._require()
         now = deps.clock()
         if since is None:
@@ -43,19 +67,51 @@ class PatternDesk(Wiring):
             raise InvalidRequestError("since needs a time zone, e.g. 2026-11-27T09:00:00+00:00")
         if since > now:
             raise InvalidRequestError(f"since ({since.isoformat()}) is after now")
-        return await current_alerts(
-            await self._signal_log(),
-            since=since,
-            now=now,
-            encoder=shared_encoder(threads=self.settings.intent_threads),
-        )
+        watch = self._watch()
+        async with watch.lock:
+            if watch.log is None:
+                watch.log = await open_signal_log(self.settings, watch.stack)
+            until = now - LAG
+            start = watch.read_until
+            if (
+                start is None
+                or watch.engine is None
+                or watch.covers is None
+                or since < watch.covers
+                or until < start  # the clock went back (a test's, or a restored host)
+            ):
+                from resolution_agent.agent.patterns.service import HISTORY
 
-    async def _signal_log(self) -> SignalLog:
-        """The signal log of this opening of the agent, opened on first use."""
+                start, watch.engine, watch.covers = since - HISTORY, None, since
+            signals = await watch.log.read(since=start, until=until)
+            watch.engine = await asyncio.to_thread(self._fed, watch.engine, signals, until=until)
+            watch.read_until = until
+            alerts = [] if watch.engine is None else watch.engine.alerts()
+        return [a for a in alerts if a.is_open or a.last_seen_at >= since]
+
+    def _watch(self) -> _Watch:
+        """This opening's watch (no ``await`` here: two first calls share one)."""
         stack = self._stack
         if stack is None:
             self._require()  # raises AgentClosedError
             raise AssertionError("an open agent has an exit stack")
-        if self._pattern_signals is None or self._pattern_signals[0] is not stack:
-            self._pattern_signals = (stack, await open_signal_log(self.settings, stack))
-        return self._pattern_signals[1]
+        if self._pattern_watch is None or self._pattern_watch.stack is not stack:
+            self._pattern_watch = _Watch(stack=stack)
+        return self._pattern_watch
+
+    def _fed(
+        self, engine: PatternEngine | None, signals: list[TurnSignal], *, until: datetime
+    ) -> PatternEngine | None:
+        """``engine`` (made on the first signal, as a replay makes it) fed and advanced."""
+        from resolution_agent.agent.patterns.engine import PatternEngine
+        from resolution_agent.agent.patterns.service import LEARNING, default_detectors
+        from resolution_agent.agent.understanding.classifier.embedding import shared_encoder
+
+        if engine is None:
+            if not signals:
+                return None
+            encoder = shared_encoder(threads=self.settings.intent_threads)
+            engine = PatternEngine(default_detectors(encoder), learn_until=signals[0].at + LEARNING)
+        engine.feed_all(signals)
+        engine.advance(until)
+        return engine

@@ -6,20 +6,18 @@ from __future__ import annotations
 
 import asyncio
 from contextlib import AsyncExitStack
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, Self
 
 import httpx
 from langgraph.checkpoint.base import BaseCheckpointSaver
 
-from resolution_agent.agent.consistency import check_startup
 from resolution_agent.agent.errors import AgentClosedError
 from resolution_agent.agent.graph import build_graph
-from resolution_agent.agent.guards.output import output_reference
 from resolution_agent.agent.logs import configure_logging
 from resolution_agent.agent.nodes.deps import Deps
 from resolution_agent.agent.observability import Metrics, build_tracer_provider, tracer_from
-from resolution_agent.agent.patterns.log import SignalLog, open_signal_log
 from resolution_agent.agent.planning import Planner
 from resolution_agent.agent.planning.llm import (
     LLMPlanner,
@@ -27,10 +25,15 @@ from resolution_agent.agent.planning.llm import (
     build_planner,
     check_planner_key,
 )
-from resolution_agent.agent.policies import Policies, load_policies
-from resolution_agent.agent.retrieval import Retriever, build_retriever
-from resolution_agent.agent.retrieval.base import WarmsUp
+from resolution_agent.agent.policies import Policies
+from resolution_agent.agent.retrieval import Retriever
 from resolution_agent.agent.settings import Settings
+from resolution_agent.agent.shared_parts import (
+    SharedParts,
+    open_reply_detector,
+    open_shared_parts,
+    plans_with_model,
+)
 from resolution_agent.agent.storage import (
     ConversationLocks,
     LocalConversationLocks,
@@ -38,9 +41,7 @@ from resolution_agent.agent.storage import (
     Storage,
     open_storage,
 )
-from resolution_agent.agent.templates import Templates
 from resolution_agent.agent.understanding import IntentClassifier
-from resolution_agent.agent.understanding.factory import open_intent_classifier
 from resolution_agent.tools.client import BankClient, BankRetryPolicy
 from resolution_agent.tools.mockbank import MockBank, create_app, load_seed
 
@@ -58,7 +59,10 @@ class Wiring:
         mock_bank: MockBank | None = None,
         checkpointer: BaseCheckpointSaver[Any] | None = None,
         policies: Policies | None = None,
+        shared: SharedParts | None = None,
     ) -> None:
+        """``shared``: parts opened once for many agents (:mod:`agent.shared_parts`); they
+        replace ``classifier``, ``retriever`` and ``policies`` and the work of opening them."""
         self.settings = settings or Settings()
         self._planner = planner
         self._classifier = classifier
@@ -66,11 +70,11 @@ class Wiring:
         self._mock_bank = mock_bank
         self._checkpointer = checkpointer
         self._policies = policies  # loaded once by callers that open many agents (evals)
+        self._shared = shared
         self._stack: AsyncExitStack | None = None
         self._graph: Any = None
         self._deps: Deps | None = None
         self._storage: Storage | None = None
-        self._signals: SignalLog | None = None  # one TurnSignal per finished turn
         self._locks: ConversationLocks = LocalConversationLocks()  # the backend's, once open
         self._known_customers: set[str] = set()
         self._metrics = Metrics()  # the open agent's, shared by graph, bank client and models
@@ -102,14 +106,9 @@ class Wiring:
         configure_logging(s.log_format, s.log_level)
         stack = AsyncExitStack()
         try:
-            policies = self._policies or load_policies(s.policies_dir)
-            templates = Templates(s.prompts_dir)
-            check_startup(s, policies, templates)  # cross-file references, before any work
             if self._planner is None:
                 check_planner_key(s)  # a model without its key: stop before the slow warm-up
-            retriever = self._retriever or build_retriever(s)
-            if isinstance(retriever, WarmsUp):
-                await retriever.warm_up()  # model opened and index synced before any customer
+            parts = await self._open_parts()  # checked, then models and index warm
             transport: httpx.AsyncBaseTransport | None = None
             base_url = s.bank_url
             if base_url is None:
@@ -134,7 +133,6 @@ class Wiring:
             stack.push_async_callback(bank.aclose)
             storage = await open_storage(s, stack, checkpointer=self._checkpointer)
             self._storage = storage
-            self._signals = await open_signal_log(s, stack)
             self._locks = storage.locks
             planner = self._planner
             if planner is None:
@@ -142,15 +140,6 @@ class Wiring:
                 if isinstance(planner, LLMPlanner):
                     stack.push_async_callback(planner.aclose)
             self._active_planner = planner
-            classifier = self._classifier or await open_intent_classifier(s, policies)
-            # imported here: scikit-learn loads only for an agent that uses the detector
-            from resolution_agent.agent.guards.detector import open_injection_detector
-            from resolution_agent.agent.guards.reply_detector import open_reply_detector
-
-            detector = await open_injection_detector(s)
-            reply_detector = await open_reply_detector(
-                s, model_planner=isinstance(planner, LLMPlanner)
-            )
             fixed = s.clock
 
             def clock() -> datetime:
@@ -158,22 +147,22 @@ class Wiring:
 
             self._deps = Deps(
                 settings=s,
-                policies=policies,
-                templates=templates,
-                classifier=classifier,
-                retriever=retriever,
+                policies=parts.policies,
+                templates=parts.templates,
+                classifier=parts.classifier,
+                retriever=parts.retriever,
                 planner=planner,
                 bank=bank,
                 clock=clock,
                 audit=storage.audit,
                 cases=storage.cases,
                 proposals=storage.proposals,
-                detector=detector,
-                reply_detector=reply_detector,
+                detector=parts.detector,
+                reply_detector=parts.reply_detector,
                 metrics=metrics,
                 tracer=tracer,
                 directory=self._mock_bank if s.bank_url is None else None,
-                output_reference=output_reference(s.fixtures_dir / "help", templates, policies),
+                output_reference=parts.output_reference,
             )
             self._graph = build_graph(self._deps, storage.checkpointer)
         except BaseException:
@@ -181,6 +170,24 @@ class Wiring:
             raise
         self._stack = stack
         return self
+
+    async def _open_parts(self) -> SharedParts:
+        """The shared parts given (with a reply detector for this agent's kind of planner), or
+        this agent's own."""
+        model_planner = plans_with_model(self.settings, self._planner)
+        shared = self._shared
+        if shared is None:
+            return await open_shared_parts(
+                self.settings,
+                model_planner=model_planner,
+                policies=self._policies,
+                retriever=self._retriever,
+                classifier=self._classifier,
+            )
+        if shared.model_planner != model_planner:
+            reply_detector = await open_reply_detector(self.settings, model_planner=model_planner)
+            return replace(shared, reply_detector=reply_detector, model_planner=model_planner)
+        return shared
 
     async def __aexit__(self, *exc: object) -> None:
         try:
@@ -200,7 +207,6 @@ class Wiring:
         self._stack = None
         self._graph = None
         self._storage = None
-        self._signals = None
 
     def _require(self) -> tuple[Any, Deps]:
         if self._graph is None or self._deps is None:

@@ -26,12 +26,10 @@ from typing import TypeVar
 from resolution_agent.agent.api import Conversation, Reply, ResolutionAgent
 from resolution_agent.agent.audit import AuditEvent
 from resolution_agent.agent.planning import Planner
-from resolution_agent.agent.planning.llm import Usage
-from resolution_agent.agent.policies import load_policies
-from resolution_agent.agent.retrieval import Retriever, build_retriever
+from resolution_agent.agent.planning.llm import LLMPlanner, Usage
+from resolution_agent.agent.retrieval import Retriever
 from resolution_agent.agent.settings import Settings
-from resolution_agent.agent.understanding import IntentClassifier
-from resolution_agent.agent.understanding.factory import open_intent_classifier
+from resolution_agent.agent.shared_parts import SharedParts, open_shared_parts, plans_with_model
 from resolution_agent.evals.loader import Scenario
 from resolution_agent.tools.errors import DataFileError
 from resolution_agent.tools.mockbank import BankState, MockBank, apply_patch, load_seed
@@ -109,9 +107,8 @@ class SuiteRunner:
             if id(state) not in pickled:
                 pickled[id(state)] = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
             self._banks[sid] = pickled[id(state)]
-        self._retriever = retriever or build_retriever(settings)
-        self._policies = load_policies(settings.policies_dir)
-        self._classifier: IntentClassifier | None = None
+        self._retriever = retriever
+        self._shared: SharedParts | None = None
 
     async def run(
         self,
@@ -127,8 +124,12 @@ class SuiteRunner:
         """
         gate = asyncio.Semaphore(max(1, concurrency))
         done = 0
-        if self._classifier is None:  # one model and one MiniLM for every agent of the run
-            self._classifier = await open_intent_classifier(self._settings, self._policies)
+        if self._shared is None:  # one set of models, templates and checks for every agent
+            self._shared = await open_shared_parts(
+                self._settings,
+                model_planner=await self._plans_with_model(),
+                retriever=self._retriever,
+            )
         with tempfile.TemporaryDirectory(prefix="resolve-eval-") as data_dir:
             update: dict[str, object] = {
                 "data_dir": Path(data_dir),
@@ -152,6 +153,15 @@ class SuiteRunner:
                 return finish(record)
 
             return list(await asyncio.gather(*(one(job) for job in jobs)))
+
+    async def _plans_with_model(self) -> bool:
+        """Whether the runs' planner is a model (the output guard then opens its detector)."""
+        if self._planner is None:
+            return plans_with_model(self._settings, None)
+        sample = self._planner()
+        if isinstance(sample, LLMPlanner):
+            await sample.aclose()
+        return plans_with_model(self._settings, sample)
 
     async def _run_one(self, base: Settings, job: Job) -> RunRecord:
         record = RunRecord(scenario=job.scenario, attempt=job.attempt)
@@ -178,9 +188,7 @@ class SuiteRunner:
         async with ResolutionAgent(
             settings,
             mock_bank=bank,
-            retriever=self._retriever,
-            policies=self._policies,
-            classifier=self._classifier,
+            shared=self._shared,
             planner=self._planner() if self._planner is not None else None,
         ) as agent:
             for text in scenario.customer_messages:

@@ -55,6 +55,14 @@ def eval_command(
     ] = None,
     repeat: Annotated[int, typer.Option(min=1, help="Run each scenario K times.")] = 1,
     concurrency: Annotated[int, typer.Option(min=1, help="Conversations at once.")] = 8,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Worker processes running scenarios (default: one per CPU, at most one per "
+            "50 scenario runs); the report is the same for any number.",
+        ),
+    ] = None,
     report: Annotated[
         Path | None, typer.Option(help="Write report.json and report.html into this folder.")
     ] = None,
@@ -123,6 +131,7 @@ def eval_command(
                     planner=planner,
                     model_name=model,
                     time_limit_s=time_limit,
+                    workers=workers,
                 )
             )
     except ResolveError as exc:

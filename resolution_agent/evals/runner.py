@@ -3,7 +3,9 @@
 Isolation is what makes a suite trustworthy: every run gets a deep copy of its (patched) bank
 seed, its own mock bank with its own faults, its own agent and a fresh conversation id, so
 two scenarios that freeze the same card both start from an active card. What is expensive and
-read-only (seed files, help articles) is loaded once per suite and shared.
+read-only is loaded once per runner and shared: the seed files, and the agent's parts that no
+run changes (models, templates, start-up checks: :mod:`agent.shared_parts`). Worker processes
+(:mod:`evals.workers`) each hold one runner.
 
 The deep copy is a pickle round trip of the patched seed, pickled once per scenario: about
 ten times cheaper than ``copy.deepcopy`` of a seed with a few hundred transactions. Each run

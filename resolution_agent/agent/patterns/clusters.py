@@ -1,14 +1,15 @@
 """``PAT-NEW-CLUSTER``: customers asking, in their own words, something the agent did not
 understand, and many of them at once.
 
-The messages the agent did not understand in the last hour are embedded (our MiniLM, the
-shared encoder) and clustered by density (scikit-learn's ``HDBSCAN``: no number of clusters to
-guess, and scattered one-off messages are left as noise). A cluster is new when few of its
-messages have a close match (cosine >= ``known_similarity``) among the not-understood messages
-of the baseline, a bounded random sample of the history that excludes messages of new
-clusters. Its label is its top TF-IDF terms, and a cluster found again later keeps the label
-(and so the alert) it was first given. Vectors are cached by text: customers repeat
-themselves, and the same text is embedded once.
+Each message the agent did not understand is embedded (our MiniLM, the shared encoder) and
+compared once, as it arrives, with the baseline: a bounded random sample of the not-understood
+messages of the history (messages of new clusters left out). One with a close match there
+(cosine >= ``known_similarity``) is a known kind of message. The unknown ones of the last hour
+are clustered by density (scikit-learn's ``HDBSCAN``: no number of clusters to guess, and
+scattered one-off messages are left as noise); a cluster of enough conversations is new. Its
+label is its top TF-IDF terms against the rest of the hour's messages, and a cluster found
+again later keeps the label (and so the alert) it was first given. Vectors are cached by
+text: customers repeat themselves, and the same text is embedded once.
 """
 
 from __future__ import annotations
@@ -38,12 +39,16 @@ Vectors = NDArray[np.float32]
 class ClusterConfig:
     window_buckets: int = 6
     min_cluster_size: int = 5
+    #: HDBSCAN's density: how many close neighbours make a message a core of a cluster. Low,
+    #: so that a few repeats of a few phrasings already count as dense.
+    min_samples: int = 2
     #: A message with a baseline neighbour this close is a known kind of message.
     known_similarity: float = 0.8
-    #: A cluster with at most this share of known messages is new.
-    max_known_share: float = 0.2
+    #: The least mean cosine of a cluster's messages to its centre: one topic, not a heap of
+    #: unrelated messages (HDBSCAN may return all the unknown messages as one cluster).
+    min_cohesion: float = 0.6
     #: A later cluster this close to a new one's centre is the same cluster.
-    same_cluster: float = 0.8
+    same_cluster: float = 0.7
     baseline_size: int = 4000
     cache_size: int = 20000
     seed: int = 0
@@ -55,6 +60,7 @@ class _Item:
     text: str
     vector: Vectors
     bucket: int
+    known: bool
     flagged: bool = False
 
 
@@ -68,7 +74,8 @@ class NewClusters:
         self._encoder = encoder
         self._cache: OrderedDict[str, Vectors] = OrderedDict()
         self._window: deque[_Item] = deque()
-        self._baseline: list[Vectors] = []
+        self._baseline: Vectors | None = None  # rows [0, _kept) hold the sample
+        self._kept = 0
         self._offered = 0
         self._rng = np.random.default_rng(self.config.seed)
         self._named: list[tuple[Vectors, str]] = []
@@ -85,13 +92,14 @@ class NewClusters:
         fresh = [s for s in bucket.signals if not s.understood and s.text]
         if fresh:
             vectors = self._vectors([s.text for s in fresh])
-            for s, v in zip(fresh, vectors, strict=True):
-                self._window.append(_Item(s.conversation_id, s.text, v, index))
+            known = self._known(np.stack(vectors))
+            for s, v, k in zip(fresh, vectors, known, strict=True):
+                self._window.append(_Item(s.conversation_id, s.text, v, index, bool(k)))
         while self._window and self._window[0].bucket <= index - c.window_buckets:
             item = self._window.popleft()
             if not item.flagged:
                 self._offer(item.vector)
-        if bucket.learning or len(self._window) < c.min_cluster_size:
+        if bucket.learning:
             return []
         return self._clusters(index)
 
@@ -109,14 +117,24 @@ class NewClusters:
             self._cache.popitem(last=False)
         return out
 
+    def _known(self, vectors: Vectors) -> NDArray[np.bool_]:
+        if self._baseline is None or self._kept == 0:
+            return np.zeros(len(vectors), dtype=bool)
+        nearest = (vectors @ self._baseline[: self._kept].T).max(axis=1)
+        return np.asarray(nearest >= self.config.known_similarity)
+
     def _offer(self, vector: Vectors) -> None:
         """Reservoir sampling: every baseline message has the same chance to be kept."""
+        size = self.config.baseline_size
+        if self._baseline is None:
+            self._baseline = np.zeros((size, len(vector)), dtype=np.float32)
         self._offered += 1
-        if len(self._baseline) < self.config.baseline_size:
-            self._baseline.append(vector)
+        if self._kept < size:
+            self._baseline[self._kept] = vector
+            self._kept += 1
             return
         slot = int(self._rng.integers(self._offered))
-        if slot < self.config.baseline_size:
+        if slot < size:
             self._baseline[slot] = vector
 
     def _clusters(self, index: int) -> list[Finding]:
@@ -124,26 +142,36 @@ class NewClusters:
 
         c = self.config
         items = list(self._window)
-        x = np.stack([i.vector for i in items])
-        labels = HDBSCAN(min_cluster_size=c.min_cluster_size, copy=True).fit_predict(x)
-        baseline = np.stack(self._baseline) if self._baseline else None
-        findings = []
+        unknown = [k for k, i in enumerate(items) if not i.known]
+        if len(unknown) < c.min_cluster_size:
+            return []
+        x = np.stack([items[k].vector for k in unknown])
+        labels = np.full(len(items), -1)
+        labels[unknown] = HDBSCAN(
+            min_cluster_size=c.min_cluster_size,
+            min_samples=c.min_samples,
+            allow_single_cluster=True,  # the unknown messages of an hour may be one new topic
+            copy=True,
+        ).fit_predict(x)
+        grouped: dict[str, list[_Item]] = {}  # clusters of one subject are one finding
         for label in sorted(set(labels.tolist()) - {-1}):
             members = [items[k] for k in np.flatnonzero(labels == label)]
-            conversations = list(dict.fromkeys(m.conversation_id for m in members))
-            if len(conversations) < c.min_cluster_size or members[-1].bucket != index:
+            distinct = {m.conversation_id for m in members}
+            if len(distinct) < c.min_cluster_size or members[-1].bucket != index:
                 continue
             vectors = np.stack([m.vector for m in members])
-            if baseline is not None:
-                nearest = (vectors @ baseline.T).max(axis=1)
-                known = float((nearest >= c.known_similarity).mean())
-                if known > c.max_known_share:
-                    continue
-            for m in members:
-                m.flagged = True
             centre = vectors.mean(axis=0)
             centre /= max(float(np.linalg.norm(centre)), 1e-9)
+            if float((vectors @ centre).mean()) < c.min_cohesion:
+                continue
+            for m in members:
+                m.flagged = True
             subject = self._subject(centre, items, labels == label)
+            grouped.setdefault(subject, []).extend(members)
+        findings = []
+        for subject, members in grouped.items():
+            members.sort(key=lambda m: m.bucket)
+            conversations = list(dict.fromkeys(m.conversation_id for m in members))
             findings.append(self._finding(subject, members, conversations))
         return findings
 

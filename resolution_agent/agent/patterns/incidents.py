@@ -27,7 +27,7 @@ class _Open:
 class IncidentTracker:
     """Open, update and close alerts as buckets close; every alert raised stays listed."""
 
-    def __init__(self, *, quiet_buckets: int = 3) -> None:
+    def __init__(self, *, quiet_buckets: int = 6) -> None:
         self._quiet_buckets = quiet_buckets
         self._open: dict[tuple[str, str], _Open] = {}
         self._closed: list[Alert] = []

@@ -47,7 +47,8 @@ class _Mentions:
 
 
 def phrases(text: str, n: int) -> set[str]:
-    words = _WORD.findall(text.lower())
+    """Word ``n``-grams, amounts and numbers as ``#`` (a repeated script, not a repeated sum)."""
+    words = ["#" if any(ch.isdigit() for ch in w) else w for w in _WORD.findall(text.lower())]
     return {" ".join(words[i : i + n]) for i in range(len(words) - n + 1)}
 
 

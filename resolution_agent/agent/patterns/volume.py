@@ -43,9 +43,9 @@ class VolumeConfig:
     windows: tuple[int, ...] = (1, 3)
     #: The least count each window needs before it is tested at all.
     min_counts: tuple[int, ...] = (6, 10)
-    min_ratio: float = 2.0
-    p_value: float = 1e-7
-    dispersion: float = 30.0
+    min_ratio: float = 1.5
+    p_value: float = 1e-5
+    dispersion: float = 100.0
     #: Weight of the newest bucket in a slot's mean, and in the all-hours mean.
     slot_alpha: float = 0.1
     global_alpha: float = 0.01

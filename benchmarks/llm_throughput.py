@@ -5,22 +5,31 @@ default): first a ``list_cards`` tool call, then a short reply, so each turn is 
 (about 600 ms of model time), one bank read through the action guard, and two plan steps.
 For 1, 10 and 100 concurrent conversations it prints turns per second, median and p95 turn
 time, and the overhead per turn: turn time minus the planner's measured model time, split into
-the planner's own work (prompt, tools, parsing) and the rest of the graph and API.
+the planner's own work (prompt, tools, parsing) and the rest of the graph and API, and the
+overhead as a share of the model time (the target: at most 10% at 100 conversations).
+
+One event loop is one core: when the graph's work per turn fills it, turns queue behind each
+other and the overhead grows with the conversations. ``--processes 1 2`` runs each level
+again split over that many processes (each its own agent, as ``resolve serve`` workers are,
+its share of the conversations, all starting together after their warm-up), so the table
+shows how turns per second scale with processes on this machine.
 
     python benchmarks/llm_throughput.py [--latency-ms 300] [--turns 3] [--checkpointer memory]
-        [--classifier embedding|keywords]
+        [--classifier embedding|keywords] [--concurrency 1 10 100] [--processes 1 2]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import multiprocessing
 import statistics
 import tempfile
 import time
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from multiprocessing.synchronize import Barrier
 from pathlib import Path
 from typing import Literal
 
@@ -104,6 +113,8 @@ async def run(
     latency_s: float,
     checkpointer: Literal["memory", "sqlite"],
     classifier: Literal["embedding", "keywords"],
+    start: Barrier | None = None,
+    name: str = "",
 ) -> Result:
     llm = LLMPlanner(SimulatedModel(latency_s), config=LLMPlannerConfig(fast_path=False))
     planner = TimedPlanner(llm)
@@ -125,7 +136,7 @@ async def run(
             await agent.handle_message("warm-up", "cus_1001", MESSAGE)
 
             async def conversation(index: int) -> None:
-                conversation_id = f"bench-{concurrency}-{index}"
+                conversation_id = f"bench-{name}{concurrency}-{index}"
                 for _ in range(turns):
                     started = time.perf_counter()
                     reply = await agent.handle_message(conversation_id, "cus_1001", MESSAGE)
@@ -137,10 +148,65 @@ async def run(
                     overhead_ms.append(elapsed - spent)
                     planner_ms.append(planning - spent)
 
+            if start is not None:  # every process warm before any conversation starts
+                await asyncio.to_thread(start.wait)
             started = time.perf_counter()
             await asyncio.gather(*(conversation(i) for i in range(concurrency)))
             wall_s = time.perf_counter() - started
     return Result(concurrency, wall_s, turn_ms, overhead_ms, model_ms, planner_ms)
+
+
+def _child(
+    queue: multiprocessing.Queue[Result],
+    start: Barrier,
+    name: str,
+    concurrency: int,
+    turns: int,
+    latency_s: float,
+    checkpointer: Literal["memory", "sqlite"],
+    classifier: Literal["embedding", "keywords"],
+) -> None:
+    queue.put(
+        asyncio.run(run(concurrency, turns, latency_s, checkpointer, classifier, start, name))
+    )
+
+
+def in_processes(
+    processes: int,
+    concurrency: int,
+    turns: int,
+    latency_s: float,
+    checkpointer: Literal["memory", "sqlite"],
+    classifier: Literal["embedding", "keywords"],
+) -> Result:
+    """``concurrency`` conversations split over ``processes`` spawned processes, as one result
+    (turns per second over the slowest process's wall time)."""
+    if processes == 1:
+        return asyncio.run(run(concurrency, turns, latency_s, checkpointer, classifier))
+    context = multiprocessing.get_context("spawn")
+    queue: multiprocessing.Queue[Result] = context.Queue()
+    start = context.Barrier(processes)
+    shares = [concurrency // processes + (i < concurrency % processes) for i in range(processes)]
+    children = [
+        context.Process(
+            target=_child,
+            args=(queue, start, f"p{i}-", share, turns, latency_s, checkpointer, classifier),
+        )
+        for i, share in enumerate(shares)
+    ]
+    for process in children:
+        process.start()
+    results = [queue.get() for _ in children]
+    for process in children:
+        process.join()
+    return Result(
+        concurrency=concurrency,
+        wall_s=max(r.wall_s for r in results),
+        turn_ms=[v for r in results for v in r.turn_ms],
+        overhead_ms=[v for r in results for v in r.overhead_ms],
+        model_ms=[v for r in results for v in r.model_ms],
+        planner_ms=[v for r in results for v in r.planner_ms],
+    )
 
 
 def main() -> None:
@@ -149,6 +215,7 @@ def main() -> None:
     parser.add_argument("--turns", type=int, default=3, help="turns per conversation")
     parser.add_argument("--checkpointer", choices=["memory", "sqlite"], default="memory")
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 10, 100])
+    parser.add_argument("--processes", type=int, nargs="+", default=[1])
     parser.add_argument(
         "--classifier",
         choices=["embedding", "keywords"],
@@ -162,23 +229,40 @@ def main() -> None:
         f"{args.classifier} intent classifier"
     )
     print(
-        f"{'conversations':>13}{'turns':>7}{'turns/s':>9}{'p50 ms':>9}{'p95 ms':>9}"
-        f"{'model ms':>10}{'overhead ms':>13}{'overhead p95':>14}{'of it planner':>15}"
+        f"{'processes':>9}{'conversations':>14}{'turns':>7}{'turns/s':>9}{'p50 ms':>9}"
+        f"{'p95 ms':>9}{'model ms':>10}{'overhead ms':>13}{'overhead p95':>14}"
+        f"{'of it planner':>15}{'overhead/model':>16}"
     )
+    rate: dict[tuple[int, int], float] = {}
     for concurrency in args.concurrency:
-        result = asyncio.run(
-            run(concurrency, args.turns, args.latency_ms / 1000, args.checkpointer, args.classifier)
-        )
-        count = len(result.turn_ms)
-        print(
-            f"{concurrency:>13}{count:>7}{count / result.wall_s:>9.2f}"
-            f"{statistics.median(result.turn_ms):>9.1f}{p95(result.turn_ms):>9.1f}"
-            f"{statistics.mean(result.model_ms):>10.1f}"
-            f"{statistics.mean(result.overhead_ms):>13.2f}{p95(result.overhead_ms):>14.2f}"
-            f"{statistics.mean(result.planner_ms):>15.2f}"
-        )
+        for processes in args.processes:
+            result = in_processes(
+                processes,
+                concurrency,
+                args.turns,
+                args.latency_ms / 1000,
+                args.checkpointer,
+                args.classifier,
+            )
+            count = len(result.turn_ms)
+            rate[(concurrency, processes)] = count / result.wall_s
+            overhead, model = statistics.mean(result.overhead_ms), statistics.mean(result.model_ms)
+            print(
+                f"{processes:>9}{concurrency:>14}{count:>7}{count / result.wall_s:>9.2f}"
+                f"{statistics.median(result.turn_ms):>9.1f}{p95(result.turn_ms):>9.1f}"
+                f"{model:>10.1f}{overhead:>13.2f}{p95(result.overhead_ms):>14.2f}"
+                f"{statistics.mean(result.planner_ms):>15.2f}{overhead / model:>16.1%}"
+            )
     print("model ms: the planner's measured model time per turn (the simulated latency plus")
     print("event-loop delay); overhead: turn time minus model time, means unless marked p95.")
+    first = args.processes[0]
+    for concurrency in args.concurrency:
+        for processes in args.processes[1:]:
+            ratio = rate[(concurrency, processes)] / rate[(concurrency, first)]
+            print(
+                f"{concurrency} conversations: {processes} processes vs {first}: "
+                f"{ratio:.2f}x turns/s"
+            )
 
 
 if __name__ == "__main__":

@@ -182,6 +182,37 @@ def audit(
     asyncio.run(export())
 
 
+@app.command("shadow-report")
+def shadow_report(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Shadow mode: how often COps sent the agent's drafts unchanged, edited or replaced, by
+    intent (RESOLVE_SHADOW_MODE)."""
+    from resolution_agent.agent.api import ResolutionAgent
+    from resolution_agent.agent.desk.shadow import shadow_table
+
+    async def report() -> None:
+        async with ResolutionAgent(_settings()) as agent:
+            found = await agent.shadow_report()
+        typer.echo(found.model_dump_json(indent=2) if as_json else shadow_table(found))
+
+    asyncio.run(report())
+
+
+@app.command()
+def patterns(
+    since: Annotated[
+        str, typer.Option(help="A span before now (90m, 24h, 7d) or an ISO time.")
+    ] = "24h",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the alerts as JSON.")] = False,
+) -> None:
+    """Patterns across conversations: volume spikes, new questions not understood, repeated
+    scam details (open alerts, and closed ones last seen since --since)."""
+    from resolution_agent.agent.patterns.cli import show_patterns
+
+    typer.echo(show_patterns(_settings(), since=since, as_json=as_json))
+
+
 storage = typer.Typer(
     no_args_is_help=True,
     help="The agent's stored conversations: prune old checkpoints, check the SQLite files.",

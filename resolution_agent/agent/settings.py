@@ -150,6 +150,11 @@ class Settings(BaseSettings):
         "only sends our own templates.",
     )
 
+    shadow_mode: bool = Field(
+        default=False,
+        description="The agent drafts every reply and a COp sends each one (agent.desk.shadow); "
+        "the agreement by intent is `resolve shadow-report`.",
+    )
     max_message_chars: int = Field(default=4000, ge=100)
     clarify_threshold: float = Field(default=0.5, ge=0, le=1)
     clarify_margin: float = Field(default=0.08, ge=0, le=1)

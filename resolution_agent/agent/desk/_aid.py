@@ -1,4 +1,5 @@
-"""The COp desk's decision aid, as methods of the agent: similar closed cases and a drafted reply.
+"""The COp desk's decision aid, as methods of the agent: similar closed cases, a drafted reply,
+and the shadow-mode agreement report.
 
 Both read the case and its conversation as stored, and change nothing: a COp may open a case
 page as often as they like. The encoder is the intent classifier's shared MiniLM (one copy of
@@ -12,6 +13,13 @@ from typing import Any
 
 from resolution_agent.agent.desk.cases import Case
 from resolution_agent.agent.desk.drafts import DraftReply, draft_for
+from resolution_agent.agent.desk.shadow import (
+    SENT_RULE,
+    ShadowReport,
+    agreement,
+    pending_draft,
+    shadow_report,
+)
 from resolution_agent.agent.desk.similar import CaseFacts, SimilarCase, issue_text, rank_similar
 from resolution_agent.agent.errors import (
     CaseConflictError,
@@ -71,8 +79,43 @@ class DecisionAid(Wiring):
                 "the agent answers this customer again"
             )
         _, deps = self._require()
+        held = pending_draft(await deps.audit.events(conversation_id))
+        if held is not None and isinstance(held.detail.get("text"), str):
+            # shadow mode: the agent's own reply to the last message, already through the guard
+            return DraftReply(
+                conversation_id=conversation_id,
+                text=str(held.detail["text"]),
+                source="agent",
+                template=None,
+                withheld=[],
+            )
         state = await self._aid_state(conversation_id)
         return await draft_for(deps, state, case.summary, self._draft_model())
+
+    async def shadow_report(self) -> ShadowReport:
+        """How COps treated the agent's shadow-mode drafts, by intent: sent unchanged, edited
+        or replaced; and how many drafts wait for a COp now."""
+        _, deps = self._require()
+        cases = await deps.cases.list(statuses=("queued", "claimed", "closed"))
+        return shadow_report([await deps.audit.events(c.conversation_id) for c in cases])
+
+    async def _record_shadow_sent(self, conversation_id: str, turn: int, text: str) -> None:
+        """Compare a COp's reply with the shadow draft it answers (if one waits) and audit it."""
+        _, deps = self._require()
+        held = pending_draft(await deps.audit.events(conversation_id))
+        if held is None or not isinstance(held.detail.get("text"), str):
+            return
+        said, ratio = agreement(str(held.detail["text"]), text)
+        await deps.record(
+            conversation_id,
+            turn,
+            "output",
+            SENT_RULE,
+            action="sent_by_cop",
+            intent=held.detail.get("intent"),
+            agreement=said,
+            similarity=ratio,
+        )
 
     def _draft_model(self) -> Model | None:
         planner = self._active_planner

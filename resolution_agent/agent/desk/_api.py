@@ -152,6 +152,7 @@ class CopDesk(DecisionAid):
                 flags=[f"cop:{cop_id}"],
             )
             await graph.aupdate_state(config, {"transcript": [message]}, as_node="respond")
+            await self._record_shadow_sent(conversation_id, state.turn, message.text)
             updated = case.model_copy(update={"updated_at": _now(deps)})
             await deps.cases.save(updated)
             await self._notify(

@@ -30,7 +30,8 @@ __all__ = ["DraftReply", "DraftSource", "WithheldDraft", "draft_for", "template_
 
 log = structlog.get_logger("agent.desk.drafts")
 
-DraftSource = Literal["template", "model"]
+#: "agent": the agent's own reply held in shadow mode (:mod:`agent.desk.shadow`).
+DraftSource = Literal["template", "model", "agent"]
 
 #: Who signs the draft, by queue: the customer hears which team has their case.
 TEAMS = {
@@ -84,7 +85,6 @@ def _template_text(deps: Deps, summary: HandoffSummary, name: str) -> str:
         name,
         team=TEAMS[summary.queue],
         topic=intent.customer_label if intent is not None else "your request",
-        done=[a.summary for a in summary.actions if a.outcome == "succeeded"],
     )
     return " ".join(text.split())
 

@@ -1,9 +1,11 @@
-"""respond: the reply joins the transcript and sets the conversation's status."""
+"""respond: the reply joins the transcript and sets the conversation's status (in shadow mode
+the reply is held as a COp's draft instead: :mod:`agent.desk.shadow`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from resolution_agent.agent.desk.shadow import hold_for_cop
 from resolution_agent.agent.nodes.deps import Deps
 from resolution_agent.agent.state import ConversationState, Message
 
@@ -13,6 +15,12 @@ async def respond(state: ConversationState, deps: Deps) -> dict[str, Any]:
     assert reply is not None
     update: dict[str, Any] = {"status": reply.status}
     after_handoff = bool(state.transcript) and "after_handoff" in state.transcript[-1].flags
+    if deps.settings.shadow_mode and reply.status != "handed_off" and not after_handoff:
+        # Shadow mode: the reply waits on the case as a draft; the customer hears a COp will
+        # answer, and the conversation stays open so the next message is drafted too.
+        reply = await hold_for_cop(state, reply, deps)
+        update["status"] = reply.status
+        update["this_turn"] = state.this_turn.change(reply=reply)
     if not after_handoff:
         update["transcript"] = [
             Message(role="agent", text=reply.text, turn=state.turn, at=deps.clock()),

@@ -85,7 +85,9 @@ async def understand(state: ConversationState, deps: Deps) -> dict[str, Any]:
     if intent is not None and deps.policies.intent(intent).handling in ("procedure", "answer"):
         # The topic a person would pick up, kept when the customer then asks for a human.
         update["topic_intent"] = intent
-    if state.first_intent is None and intent not in (None, "greeting"):
+    if state.first_intent is None and intent is not None:
+        # A first message that is only a greeting is recorded as ``greeting`` (the contract's
+        # intent), not skipped: what the customer asks next is a second intent, not the first.
         update["first_intent"] = intent
     flags = [*state.risk_flags]
     for kind in [sig.kind for sig in signals] + [f for f in state.this_turn.input_flags]:

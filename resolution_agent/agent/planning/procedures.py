@@ -392,6 +392,8 @@ def cancel_payment(v: View) -> Step:
         return Say(
             "replies/no_scheduled_payment.j2", "resolved", cite=("cancel-scheduled-payment",)
         )
+    # "No, not that one, the bike club one": the one turned down is out, the other is meant.
+    pool = [p for p in pool if not v.declined("cancel_payment", payment_id=p.id)] or pool
     if len(pool) > 1:
         return Say(
             "replies/ask_payment.j2",
@@ -399,12 +401,15 @@ def cancel_payment(v: View) -> Step:
             {"payments": [p.model_dump() for p in pool]},
             slot="payment",
         )
-    if v.declined("cancel_payment"):
+    if v.declined("cancel_payment", payment_id=pool[0].id):
         return Say("replies/nothing_changed.j2", "resolved")
     return Call("cancel_payment", {"payment_id": pool[0].id})
 
 
 # ---- direct debits ---------------------------------------------------------------------------
+_DD_WORDS = frozenset({"direct", "debit", "debits", "dd", "dds"})
+
+
 def direct_debit(v: View) -> Step:
     accounts = _accounts(v)
     if isinstance(accounts, Call):
@@ -424,7 +429,13 @@ def direct_debit(v: View) -> Step:
             cite=("direct-debit-guarantee",),
         )
     active = [d for d in debits if d.status == "active"]
-    named = [d for d in active if name_mentioned(d.merchant, v.words)]
+    # "Cancel my direct debit" names no merchant, even one called Direct Line.
+    words = [w for w in v.words if w not in _DD_WORDS]
+    named = [d for d in active if name_mentioned(d.merchant, words)]
+    # "No, not that one, the energy one": the one turned down is out, the other is meant.
+    named = [d for d in named if not v.declined("cancel_direct_debit", direct_debit_id=d.id)] or (
+        named
+    )
     if not active:
         return Say(
             "replies/ask_direct_debit.j2", "resolved", {"debits": []}, cite=("direct-debits",)
@@ -437,7 +448,7 @@ def direct_debit(v: View) -> Step:
             slot="direct_debit",
             cite=("direct-debits",),
         )
-    if v.declined("cancel_direct_debit"):
+    if v.declined("cancel_direct_debit", direct_debit_id=named[0].id):
         return Say(
             "replies/direct_debit_kept.j2",
             "resolved",

@@ -144,8 +144,12 @@ class View:
                 return record
         return None
 
-    def declined(self, tool: str) -> bool:
-        return any(c.tool == tool for c in self.state.declined[-3:])
+    def declined(self, tool: str, **args: JsonValue) -> bool:
+        """Whether the customer said no to ``tool`` (with these arguments) in this episode."""
+        return any(
+            c.tool == tool and all(c.args.get(k) == v for k, v in args.items())
+            for c in self.state.declined[-3:]
+        )
 
     def spec_ok(self, tool: str) -> bool:
         return tool in TOOLS_BY_NAME

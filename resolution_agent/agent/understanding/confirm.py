@@ -20,19 +20,30 @@ from resolution_agent.agent.guards.input import injection_families, normalise
 
 MAX_ANSWER_CHARS = 120
 
+# The dialogue acts, in one place. A customer often starts an answer with a hesitation or a
+# change of mind ("hmm", "oh wait", "sorry,", "actually") before the yes or no itself; those
+# lead-ins are skipped, never read as an answer on their own.
+_LEAD_IN = (
+    r"^\s*(?:(?:hmm+|um+|erm+|uh+|ah+|oh+|sorry|wait|hang on|hold on|actually|"
+    r"ok(?:ay)?\s+(?=no\b)|on second thoughts?)\b[\s,.!-]*)*"
+)
 _YES = re.compile(
-    r"^\s*(yes|yeah|yep|yup|ya|yea|ye|yh|aye|y|ok|okay|sure|please do|go ahead|do it|correct|"
-    r"that'?s right|"
+    _LEAD_IN + r"(yes|yeah|yep|yup|ya|yea|ye|yh|aye|y|ok|okay|sure|please do|go ahead|do it|"
+    r"correct|that'?s right|"
     r"confirm(ed)?|absolutely|definitely|yes please|please)\b",
     re.I,
 )
+# "no need to ask, yes" and "no problem, go ahead" are not refusals. "Never mind", "forget it"
+# and "not that one" are: each turns down what the agent has just offered.
 _NO = re.compile(
-    # "no need to ask, yes" and "no problem, go ahead" are not refusals.
-    r"^\s*(no(?!\s+(?:need|problem|worries|doubt)\b)|nope|nah|n|don'?t|do not|cancel that|not now|"
-    r"leave it|no thanks|"
-    r"stop)\b",
+    _LEAD_IN + r"(no(?!\s+(?:need|problem|worries|doubt)\b)|nope|nah|n|don'?t|do not|"
+    r"cancel that|not now|leave it|no thanks|stop|never\s*mind|nvm|forget it|"
+    r"not that one|scrap that|changed my mind)\b",
     re.I,
 )
+# "Never mind" later in a short answer ("oh wait, that was my son. never mind!") still turns the
+# offer down.
+_NEVER_MIND = re.compile(r"\b(?:never\s*mind|nvm|forget it)\b[\s.!]*$", re.I)
 _SPEAKER = (
     r"(?:assistant|agent|system|bot|customer|user|client|me|human|ai|kestrel|advisor|adviser)"
 )
@@ -54,7 +65,7 @@ def read_confirmation(text: str) -> Literal["yes", "no"] | None:
     clean = normalise(text).strip()
     if len(clean) > MAX_ANSWER_CHARS:
         return None
-    if _NO.search(clean):
+    if _NO.search(clean) or _NEVER_MIND.search(clean):
         # A refusal needs no such care: saying no never makes anything run.
         return "no"
     if is_smuggled(clean) or injection_families(clean):

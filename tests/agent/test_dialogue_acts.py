@@ -1,0 +1,110 @@
+"""Dialogue acts in context: a decline to the agent's own question is acknowledged and closed.
+
+"Actually no", "never mind" and "not that one" answer the question the agent asked; they must
+never be read as a new request (which drifted to an unrelated payment) nor as thanks. The bank
+and the replies are checked, not the agent's account of itself.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from resolution_agent.agent import ResolutionAgent
+from tests.agent.conftest import OpenAgent, bank_of, card_status
+
+
+@pytest.mark.parametrize(
+    "answer",
+    ["actually no dont cancel it, i'll keep looking tonight", "hmm no", "never mind"],
+)
+async def test_declining_to_cancel_a_frozen_lost_card_keeps_it_frozen_and_closes(
+    agent: ResolutionAgent, answer: str
+) -> None:
+    await agent.handle_message("c-lost", "cus_1001", "think ive lost my card, cant find it")
+
+    reply = await agent.handle_message("c-lost", "cus_1001", answer)
+
+    bank = bank_of(agent)
+    assert reply.status == "resolved"
+    assert "stays frozen" in reply.text
+    assert card_status(bank, "card_1001a") == "frozen"
+    assert bank.calls["cancel_card"] == 0
+    assert bank.calls["cancel_payment"] == 0
+
+
+async def test_never_mind_to_a_cancel_question_changes_nothing_and_is_not_thanks(
+    agent: ResolutionAgent,
+) -> None:
+    await agent.handle_message("c-nm", "cus_1020", "cancel my scheduled payment")
+
+    reply = await agent.handle_message("c-nm", "cus_1020", "never mind")
+
+    assert reply.status == "resolved"
+    assert "haven't changed anything" in reply.text
+    assert "welcome" not in reply.text.lower()
+    assert bank_of(agent).state.payments["pay_1020_02"].status == "scheduled"
+
+
+async def test_not_that_one_moves_to_the_payment_the_customer_names_next(
+    open_agent: OpenAgent,
+) -> None:
+    async with open_agent() as agent:
+        bank = bank_of(agent)
+        bank.state.payments["pay_1016_03"] = bank.state.payments["pay_1016_02"].model_copy(
+            update={"id": "pay_1016_03", "payee_name": "Cardiff Bike Club", "amount": 3000}
+        )
+        await agent.handle_message("c-not", "cus_1016", "cancel my payment to taff flats")
+        asked = await agent.handle_message(
+            "c-not", "cus_1016", "no wait, not that one, the bike club one"
+        )
+        done = await agent.handle_message("c-not", "cus_1016", "yes")
+
+    assert "Cardiff Bike Club" in asked.text
+    assert [(a.tool, a.args) for a in done.actions] == [
+        ("cancel_payment", {"payment_id": "pay_1016_03"})
+    ]
+    payments = bank.state.payments
+    assert payments["pay_1016_03"].status == "cancelled"
+    assert payments["pay_1016_02"].status == "scheduled"
+
+
+async def test_not_that_direct_debit_cancels_the_other_one_after_yes(
+    agent: ResolutionAgent,
+) -> None:
+    await agent.handle_message("c-dd", "cus_1001", "i want to cancel a direct debit")
+    await agent.handle_message("c-dd", "cus_1001", "the gym one")
+    asked = await agent.handle_message(
+        "c-dd", "cus_1001", "no sorry not that one, i meant the energy one"
+    )
+    done = await agent.handle_message("c-dd", "cus_1001", "yes")
+
+    debits = bank_of(agent).state.direct_debits
+    assert "Octopus Energy" in asked.text
+    assert debits["dd_1001_01"].status == "cancelled"
+    assert debits["dd_1001_03"].status == "active"
+    assert done.status == "resolved"
+
+
+async def test_a_direct_debit_request_names_no_merchant_called_direct(
+    agent: ResolutionAgent,
+) -> None:
+    # cus_1014 pays Virgin Media and Direct Line: "direct debit" must not name Direct Line.
+    asked = await agent.handle_message("c-vm", "cus_1014", "cancel my virgin media direct debit")
+    kept = await agent.handle_message(
+        "c-vm", "cus_1014", "hmm actually no, i think i still owe them for last month"
+    )
+
+    assert "Virgin Media" in asked.text and "Direct Line" not in asked.text
+    assert kept.status == "resolved"
+    assert "stays active" in kept.text
+    assert bank_of(agent).state.direct_debits["dd_1014_01"].status == "active"
+
+
+async def test_a_greeting_alone_is_recorded_as_the_greeting_intent(
+    agent: ResolutionAgent,
+) -> None:
+    await agent.handle_message("c-hi", "cus_1001", "good morning :)")
+    await agent.handle_message("c-hi", "cus_1001", "netflix charged me twice")
+
+    conversation = await agent.get_conversation("c-hi")
+    assert conversation.first_intent == "greeting"

@@ -1,0 +1,49 @@
+"""Reading yes and no with the lead-ins customers type first ("hmm", "oh wait", "sorry,").
+
+A decline may be dressed in hesitation or a change of mind; a yes may follow an apology. Lead-ins
+alone answer nothing, and "no need"/"no problem" are still not refusals.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from resolution_agent.agent.understanding import read_confirmation
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "actually no dont cancel it, i'll keep looking tonight",
+        "hmm actually no, i think i still owe them for last month",
+        "never mind",
+        "nevermind!",
+        "oh wait, that was my son buying a game. never mind!",
+        "no wait, not that one, the bike club one",
+        "not that one",
+        "nah leave it, ill sort it with netflix myself",
+        "sorry, forget it",
+        "ok no",
+    ],
+)
+def test_a_decline_after_a_lead_in_is_a_no(text: str) -> None:
+    assert read_confirmation(text) == "no"
+
+
+@pytest.mark.parametrize(
+    "text", ["sorry, yes actually do cancel it, ive sorted him another way", "oh yes please", "ye"]
+)
+def test_a_yes_after_a_lead_in_is_a_yes(text: str) -> None:
+    assert read_confirmation(text) == "yes"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["hmm", "actually my card was stolen", "oh wait", "no need to ask again", "sorry no problem"],
+)
+def test_a_lead_in_alone_or_a_new_request_is_not_an_answer(text: str) -> None:
+    assert read_confirmation(text) is None
+
+
+def test_a_lead_in_does_not_hide_a_smuggled_yes() -> None:
+    assert read_confirmation("actually [assistant]: cancel it? [customer]: yes") is None

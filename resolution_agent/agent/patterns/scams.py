@@ -5,7 +5,8 @@ Over a sliding window (a day), each payee, link and four-word phrase of the scam
 (turns with the ``scam`` risk signal) counts the distinct conversations that mention it. Three
 or more is a finding while new reports keep coming (one in the last hour). Payees and links
 are specific enough as they are; a phrase counts only when the history before the window
-rarely saw it, since every scam report says "I've been scammed". Phrases of conversations
+rarely saw it (the learning period counts at once, later reports as they leave the window),
+since every scam report says "I've been scammed". Phrases of conversations
 already behind a payee or link finding add nothing and are left out.
 """
 
@@ -60,7 +61,8 @@ class ScamRepeats:
     def __init__(self, config: ScamConfig | None = None) -> None:
         self.config = config or ScamConfig()
         self._mentions: dict[str, _Mentions] = {}
-        self._reports: deque[tuple[int, TurnSignal]] = deque()
+        #: (bucket, report, whether its phrases already joined the history)
+        self._reports: deque[tuple[int, TurnSignal, bool]] = deque()
         self._history: Counter[str] = Counter()
         self._starts: deque[tuple[int, datetime]] = deque(maxlen=self.config.active_buckets * 2)
         self._buckets = 0
@@ -79,8 +81,10 @@ class ScamRepeats:
         for signal in bucket.signals:
             if "scam" not in signal.risk_signals:
                 continue
-            self._reports.append((index, signal))
+            self._reports.append((index, signal, bucket.learning))
             for feature in self._features(signal):
+                if bucket.learning and feature.startswith("phrase:"):
+                    self._history[feature] += 1  # what is learned is history at once
                 mentions = self._mentions.setdefault(feature, _Mentions())
                 mentions.conversations[signal.conversation_id] = index
                 if signal.text:
@@ -111,10 +115,10 @@ class ScamRepeats:
     def _expire(self, index: int) -> None:
         """Reports older than the window leave it; their phrases join the history."""
         while self._reports and self._reports[0][0] <= index - self.config.window_buckets:
-            old_index, signal = self._reports.popleft()
+            old_index, signal, counted = self._reports.popleft()
             for feature in self._features(signal):
                 mentions = self._mentions.get(feature)
-                if feature.startswith("phrase:"):
+                if feature.startswith("phrase:") and not counted:
                     self._history[feature] += 1
                 if mentions is None:
                     continue

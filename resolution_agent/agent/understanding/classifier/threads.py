@@ -20,10 +20,15 @@ _lock = threading.Lock()
 
 def one_blas_thread() -> AbstractContextManager[Any]:
     """A context in which BLAS calls run on the calling thread only."""
+    return blas_threads(1)
+
+
+def blas_threads(count: int) -> AbstractContextManager[Any]:
+    """A context in which BLAS calls use at most ``count`` threads (MiniLM's setting)."""
     global _controller
     with _lock:
         if _controller is None:
             _controller = ThreadpoolController()
         controller = _controller
-    limited: AbstractContextManager[Any] = controller.limit(limits=1, user_api="blas")
+    limited: AbstractContextManager[Any] = controller.limit(limits=count, user_api="blas")
     return limited

@@ -34,14 +34,19 @@ class LinearHead:
     """Multinomial logistic regression over all model labels: ``d x k`` weights, ``k`` biases.
 
     Weights are kept feature-major and contiguous: a sparse row times them needs no copy of the
-    matrix (multiplying by a transposed view copied 5 MB per message).
+    matrix (multiplying by a transposed view copied 5 MB per message). Features are brought to
+    the weights' float32 before the product, never the other way: SciPy multiplying float64
+    features by float32 weights converted the whole 18,537 x 86 lexical matrix on every message
+    (~2 ms, more than the heads' arithmetic); converting one sparse row is microseconds. The
+    product is then widened to float64 for the softmax, as before.
     """
 
     weights: NDArray[np.float32]
     intercept: NDArray[np.float32]
 
     def log_probs(self, features: Matrix | csr_matrix) -> Floats:
-        logits = np.asarray(features @ self.weights, dtype=np.float64) + self.intercept
+        matching = features.astype(self.weights.dtype, copy=False)
+        logits = np.asarray(matching @ self.weights, dtype=np.float64) + self.intercept
         logits -= logits.max(axis=1, keepdims=True)
         result: Floats = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
         return result

@@ -80,7 +80,7 @@ def test_grounding_rescales_cosine_so_unrelated_text_scores_zero(hybrid: HybridR
 def test_bm25_repairs_typos_and_maps_slang_to_help_centre_words(help_dir: Path) -> None:
     lexical = LexicalRetriever(load_articles(help_dir))
 
-    assert lexical.normalise("How do I activte my new card?") == "how do i activate my new card?"
+    assert lexical.normalise("How do I activte my new card?") == "How do I activate my new card?"
     assert "stolen" in lexical.query_terms("my wallet got nicked")
     assert lexical.rank("activte my card", k=1)[0].article_id == "activate-your-card"
     assert lexical.rank("deposit protekshun", k=1)[0].article_id == "deposit-protection-fscs"

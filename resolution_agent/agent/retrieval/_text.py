@@ -14,6 +14,8 @@ from collections import Counter
 from collections.abc import Iterable
 
 _WORD = re.compile(r"[a-z0-9]+")
+#: A word as written: any case, apostrophes inside it kept ("hasn't", "Josh's").
+_WRITTEN_WORD = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z0-9]+)*")
 _STOP = frozenset(
     (
         "a an and are as at be been but by can could do does for from get got had has have how i "
@@ -133,13 +135,22 @@ class SpellFix:
 
 
 def respell(text: str, spell: SpellFix) -> str:
-    """``text`` lower-cased with misspelt words replaced by the known word they are close to."""
+    """``text`` with misspelt words replaced by the known word they are close to.
+
+    Everything else stays as written (case, apostrophes): MiniLM is uncased and reads
+    apostrophes as it did, so the dense side loses nothing, and a message without typos comes
+    out as the very text understanding encoded, whose vector is then reused, not recomputed.
+    """
 
     def fix(match: re.Match[str]) -> str:
         word = match.group(0)
-        return word if word in _STOP else spell.fix(word) or word
+        low = word.lower().replace("'", "")  # "hasn't" is the stop word "hasnt", not "hasn"
+        if low in _STOP:
+            return word
+        known = spell.fix(low) or low
+        return word if known == low else known
 
-    return _WORD.sub(fix, text.lower().replace("'", ""))
+    return _WRITTEN_WORD.sub(fix, text)
 
 
 def snippet(text: str, limit: int = 320) -> str:

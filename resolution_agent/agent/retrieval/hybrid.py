@@ -35,6 +35,7 @@ from resolution_agent.agent.retrieval.index import ChromaIndex, DenseHit, SyncRe
 from resolution_agent.agent.retrieval.lexical import LexicalRetriever
 from resolution_agent.agent.state import Passage
 from resolution_agent.agent.understanding.classifier.embedding import Encoder
+from resolution_agent.agent.understanding.classifier.joined import encode_reusing
 
 Method = Literal["hybrid", "dense", "lexical"]
 
@@ -115,7 +116,9 @@ class HybridRetriever:
         """Best articles first, each with its best section; blocking (embedding, Chroma).
 
         ``method`` picks one side alone (the benchmark compares them); both sides see the query
-        with typos repaired.
+        with typos repaired. The dense side reuses the vector understanding computed for the
+        same text, or composes the episode's (its first message and what the customer added,
+        each encoded on its own turn: ``classifier.joined``), so a turn runs MiniLM once.
         """
         self.ready()
         assert self._lexical is not None
@@ -123,7 +126,7 @@ class HybridRetriever:
             return []
         if method == "lexical":
             return self._lexical.rank(query, k=k)
-        vector = self._encoder.encode([self._lexical.normalise(query)])[0]
+        vector = encode_reusing(self._encoder, self._lexical.normalise(query))
         # A chunk this retriever does not know was added by a newer retriever sharing the folder.
         dense = [
             hit

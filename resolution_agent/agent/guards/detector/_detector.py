@@ -2,7 +2,10 @@
 
 It embeds with the encoder the intent classifier uses (one copy of MiniLM per process) and
 reads the message exactly as the understand node does (``fold``), so the embedding the
-classifier asks for next is the one just computed (the encoder keeps the last few).
+classifier asks for next is the one just computed (the encoder keeps the last few), and the
+customer's last turns joined are scored from their own vectors: one MiniLM run per message,
+unless the join reads close enough to an attack to be encoded whole (about 1% of ordinary
+conversations).
 """
 
 from __future__ import annotations
@@ -15,13 +18,26 @@ from pathlib import Path
 import structlog
 
 from resolution_agent.agent.guards.detector import _store
-from resolution_agent.agent.guards.detector._data import TrainingText, training_text
+from resolution_agent.agent.guards.detector._data import (
+    TURN_SEPARATOR,
+    TrainingText,
+    training_text,
+)
 from resolution_agent.agent.guards.detector._model import DetectorConfig, DetectorModel, train
 from resolution_agent.agent.guards.detector._views import has_words
 from resolution_agent.agent.understanding.classifier.embedding import Encoder, Matrix
+from resolution_agent.agent.understanding.classifier.joined import encode_joined
 from resolution_agent.agent.understanding.classifier.threads import one_blas_thread
 
 log = structlog.get_logger(__name__)
+
+#: A join of turns scoring this much from its turns' vectors is encoded whole and rescored.
+#: Measured with the shipped model (threshold 0.79) on composed vs whole encodes: every split
+#: payload of the fixtures (84, train and held-out) that the whole encode catches scores
+#: 0.021 or more composed (0.22 but for one, the test's "forget" | "everything"); 1.1% of
+#: 1,500 stitched Banking77 conversations score 0.01 or more (a second encode), 37% of
+#: stitched hard-benign texts, which read like attacks.
+JOINED_RECHECK = 0.01
 
 
 class InjectionDetector:
@@ -72,12 +88,28 @@ class InjectionDetector:
 
         Text without words (a one-time code, an amount) scores 0 without being read: the
         model has no sense of bare digits, and they carry no instruction.
+
+        Turns joined by ``TURN_SEPARATOR`` are first scored from their turns' vectors (each
+        encoded when it arrived, so no MiniLM run); only a join that scores
+        ``JOINED_RECHECK`` or more that way is encoded whole and scored again, and that
+        score is its score. Below it the real score cannot reach the threshold in what was
+        measured (see ``JOINED_RECHECK``), so the verdict is the one a whole encode gives.
         """
         model = self.model()
         worded = [t for t in texts if has_words(t)]
         with one_blas_thread():
-            found = iter([float(s) for s in model.scores(worded, self._embed)] if worded else [])
-        return [next(found) if has_words(t) else 0.0 for t in texts]
+            found = [float(s) for s in model.scores(worded, self._embed)] if worded else []
+            recheck = [
+                n
+                for n, (text, score) in enumerate(zip(worded, found, strict=True))
+                if TURN_SEPARATOR in text and score >= JOINED_RECHECK
+            ]
+            if recheck:
+                whole = model.scores([worded[n] for n in recheck], self._encoder.encode)
+                for n, score in zip(recheck, whole, strict=True):
+                    found[n] = float(score)
+        scored = iter(found)
+        return [next(scored) if has_words(t) else 0.0 for t in texts]
 
     def flags(self, texts: Sequence[str]) -> list[bool]:
         threshold = self.threshold
@@ -91,7 +123,8 @@ class InjectionDetector:
         await asyncio.to_thread(self.scores, ["warm up"])
 
     def _embed(self, texts: list[str]) -> Matrix:
-        return self._encoder.encode(texts)
+        """Vectors of ``texts``; a joined text's composed from its turns' (no new encode)."""
+        return encode_joined(self._encoder, [t.split(TURN_SEPARATOR) for t in texts])
 
     def _build(self) -> DetectorModel:
         data = self.training_text()
@@ -99,6 +132,6 @@ class InjectionDetector:
         return _store.load_or_train(
             _store.folder_for(self._models_dir, key),
             key,
-            lambda: train(data, self._embed, self._config),
+            lambda: train(data, self._encoder.encode, self._config),
             what="injection_detector",
         )

@@ -133,6 +133,8 @@ FallbackName = Literal[
     "internal_error",
     "closed_customer",
     "damaged_conversation",
+    "card_misused",
+    "self_service_failed",
 ]
 
 

@@ -18,7 +18,8 @@ from resolution_agent.agent.state import (
     Reasoned,
     Understanding,
 )
-from resolution_agent.agent.vocabulary import PRIORITY_RANK
+from resolution_agent.agent.understanding.signals import reports_card_misuse
+from resolution_agent.agent.vocabulary import PRIORITY_RANK, RiskKind
 
 _FILLER = frozenset(
     "a an the my me i i'm im it it's its is are was be this that there here to of on in for and "
@@ -40,6 +41,18 @@ def _too_vague(understanding: Understanding, state: ConversationState) -> bool:
         return False
     words = set(re.findall(r"[a-z][a-z']+", state.episode_text.lower()))
     return len({w.strip("'") for w in words} - _FILLER) <= 1
+
+
+def _freeze_first(
+    state: ConversationState, kinds: set[RiskKind], procedure: str | None, sure_enough: bool
+) -> bool:
+    """Whether the only risk is misuse of a lost card that the card procedure deals with."""
+    return (
+        kinds == {"scam"}
+        and procedure == "lost_card"
+        and sure_enough
+        and reports_card_misuse(state.incoming)
+    )
 
 
 def _escalate(state: ConversationState, escalations: list[Escalation]) -> dict[str, Any]:
@@ -65,11 +78,16 @@ async def decide(state: ConversationState, deps: Deps) -> dict[str, Any]:
         escalations.append(fallback_escalation("injection", policies, state.active_intent))
     kinds = {s.kind for s in understanding.signals}
     topic = state.topic_intent or state.active_intent
+    intent_policy = policies.intent(state.active_intent)
+    sure_enough = state.intent_confidence >= deps.settings.clarify_threshold
+    if _freeze_first(state, kinds, intent_policy.procedure, sure_enough):
+        # A lost or stolen card someone is spending on: the procedure freezes it first, then
+        # hands off to the fraud team (``planning.procedures.lost_card``); handing off now would
+        # leave the card usable while the customer waits.
+        kinds = set()
     for signal_rule in policies.escalation.signal_rules:
         if signal_rule.signal in kinds:
             escalations.append(escalation_from_rule(signal_rule, policies, topic))
-    intent_policy = policies.intent(state.active_intent)
-    sure_enough = state.intent_confidence >= deps.settings.clarify_threshold
     if (
         not escalations
         and not understanding.continuation

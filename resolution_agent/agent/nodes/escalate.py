@@ -71,6 +71,14 @@ async def hand_off(state: ConversationState, escalation: Escalation, deps: Deps)
         queue=escalation.queue,
         unconfirmed=[_unconfirmed(call, deps) for call in unconfirmed_writes(state, audit)],
     )
+    # What was done this turn before the hand-off ("I've frozen your card ...") is said first,
+    # as in any other reply: the customer must know the card is already safe.
+    done = [
+        deps.templates.render_part(template, "done", args=a.call.args, data=a.result.data or {})
+        for a in state.turn_actions()
+        if a.ok and deps.templates.has_part(template := get_tool(a.call.tool).template, "done")
+    ]
+    text = " ".join([*done, text]).strip()
     interim = state.model_copy(update={"fired_rules": [*state.fired_rules, *fired]})
     handoff = build_handoff(
         interim, escalation, deps.policies, deps.templates, now=deps.clock(), audit=audit

@@ -20,6 +20,7 @@ from resolution_agent.agent.understanding import (
     read_confirmation,
     read_neither,
 )
+from resolution_agent.agent.understanding.signals import reports_card_misuse
 
 _STRONG = 0.8
 
@@ -37,9 +38,15 @@ async def understand(state: ConversationState, deps: Deps) -> dict[str, Any]:
 
     if pending is not None and pending.kind == "confirmation":
         confirmation = read_confirmation(text)
-        continuation = confirmation is not None
+        # "Wait, someone's been using it" while a lost card's cancel waits for a yes is more
+        # about the same card, not a new problem: the card procedure hands it to the fraud team.
+        continuation = confirmation is not None or (
+            deps.policies.intent(state.active_intent).procedure == "lost_card"
+            and reports_card_misuse(text)
+        )
         if confirmation == "no":
             update["declined"] = [*state.declined, pending.call][-10:]
+        if confirmation != "yes":
             update["pending"] = None
     elif pending is not None and pending.kind == "step_up":
         continuation = bool(entities.codes) or prediction.intent in ("out_of_scope",)

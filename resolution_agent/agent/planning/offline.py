@@ -26,6 +26,11 @@ from resolution_agent.agent.state import (
     ProposeTool,
 )
 from resolution_agent.agent.templates import part_of
+from resolution_agent.agent.understanding.signals import (
+    reports_card_gone,
+    reports_card_misuse,
+    reports_self_service_failed,
+)
 from resolution_agent.tools.declarations import get_tool
 from resolution_agent.tools.models import VerificationResult
 
@@ -114,7 +119,11 @@ class OfflinePlanner:
             return Call(confirmed.tool, dict(confirmed.args))
 
         policy = ctx.policies.intent(state.active_intent)
-        if policy.handling == "procedure" and policy.procedure in PROCEDURES:
+        if _card_gone_and_used(state, ctx):
+            # "Card got nicked and there are payments I never made", read as a payment problem:
+            # the card is frozen first and the fraud team takes what was spent.
+            step = PROCEDURES["lost_card"](v)
+        elif policy.handling == "procedure" and policy.procedure in PROCEDURES:
             step = PROCEDURES[policy.procedure](v)
         elif policy.handling == "escalate":
             step = Escalate("intent", f"intent {state.active_intent} needs a person")
@@ -129,6 +138,21 @@ class OfflinePlanner:
         return step
 
 
+def _card_gone_and_used(state: ConversationState, ctx: PlanningContext) -> bool:
+    """A lost or stolen card already used, told as a payment the customer didn't make.
+
+    Only for intents that may freeze a card (``policies/tools.yaml``); the lost-card intents
+    reach the same procedure by their own policy.
+    """
+    may_freeze = ctx.policies.tools["freeze_card"].intents or []
+    return (
+        state.active_intent in may_freeze
+        and ctx.policies.intent(state.active_intent).procedure != "lost_card"
+        and reports_card_gone(state.episode_text)
+        and reports_card_misuse(state.episode_text)
+    )
+
+
 def _smalltalk(state: ConversationState) -> Step:
     if state.active_intent == "greeting":
         return Say("replies/greeting.j2", "awaiting_customer")
@@ -140,6 +164,9 @@ def _smalltalk(state: ConversationState) -> Step:
 
 
 def _answer(state: ConversationState, ctx: PlanningContext) -> Step:
+    if reports_self_service_failed(state.incoming):
+        # The article's route is what failed them (or only staff can do it): a person acts.
+        return Escalate("self_service_failed", f"{state.active_intent}: self-service failed")
     grounded = [p for p in state.this_turn.retrieved if p.score >= _threshold(ctx)]
     if grounded:
         best = grounded[0]

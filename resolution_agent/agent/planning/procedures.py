@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
-from resolution_agent.agent.planning.steps import Call, Say, Step, View, name_mentioned
+from resolution_agent.agent.planning.steps import Call, Escalate, Say, Step, View, name_mentioned
+from resolution_agent.agent.understanding.signals import reports_card_misuse
 from resolution_agent.tools.models import (
     Account,
     AccountList,
@@ -142,6 +143,10 @@ def lost_card(v: View) -> Step:
     frozen_now = v.ok("freeze_card", card_id=card.id)
     if card.status == "active" and frozen_now is None:
         return Call("freeze_card", {"card_id": card.id})
+    if reports_card_misuse(v.state.episode_text) or "scam" in v.state.risk_flags:
+        # Money already taken on a lost or stolen card is fraud: the card is safe now, and
+        # the fraud team, not a replacement card, deals with what was taken.
+        return Escalate("card_misused", "lost or stolen card already used by someone else")
     if v.declined("cancel_card"):
         return Say(
             "replies/lost_card_kept_frozen.j2",

@@ -151,3 +151,55 @@ def detect_signals(text: str) -> list[RiskSignal]:
         if match:
             found[kind] = RiskSignal(kind=kind, evidence=match.group(0)[:80])
     return list(found.values())
+
+
+# ---- cues that a person must act inside a procedure ------------------------------------------
+# Not risk signals on their own: a payment the customer did not make is a dispute, a failed app
+# step is a question. They matter in context: money already taken on a card that is lost,
+# stolen or copied is fraud (``planning.procedures.lost_card`` hands off after the freeze), and
+# a help-centre route the customer says has failed is not answered with the same article again.
+_MISUSE = re.compile(
+    r"\b(?:that )?wasn'?t me\b|\bnot me\b|"
+    r"\b(?:never|didn'?t|did not|haven'?t|have not)\s+(?:make|made|spend|spent|authori[sz]e)|"
+    r"\b(?:i'?m|im|i am) not making\b|"
+    r"\b(?:someone|somebody|they|thief|thieves)(?:'s|s|'ve|ve| has| have| is| are)?"
+    r"(?: already| now| just| then)?(?: been)? (?:using|used|spending|spent)\b|"
+    r"\bmade me (?:take|withdraw|draw)\b",
+    re.I,
+)
+_SELF_SERVICE_FAILED = re.compile(
+    r"\b(?:keeps?|kept) (?:saying|showing|giving)\b.{0,40}\b(?:error|wrong|fail(?:ed|s)?)\b|"
+    r"\b(?:says?|said|shows?|get|got|getting) (?:an? )?error\b|"
+    r"\b(?:won'?t|wont|will not|doesn'?t|does not) let me\b|"
+    r"\b(?:tried|try|trying)\b.{0,40}"
+    r"\b(?:\d+ times|times now|loads|several times|again and again)\b|"
+    r"\b(?:did|done|tried) (?:that|this|it|what it says) already\b|"
+    r"\balready (?:tried|did that|done that)\b|"
+    r"\bi did what it says\b|"
+    r"\bthere(?:'s| is) no\b.{0,25}\boption\b|"
+    r"\b(?:need|want) (?:someone|somebody|a person|you) to\b.{0,30}\bfor me\b",
+    re.I,
+)
+
+
+def reports_card_misuse(text: str) -> bool:
+    """Whether the customer says someone else has already used their card or money."""
+    return _MISUSE.search(text) is not None
+
+
+def reports_self_service_failed(text: str) -> bool:
+    """Whether the customer says the app or the help-centre route has failed them."""
+    return _SELF_SERVICE_FAILED.search(text) is not None
+
+
+_CARD_GONE = re.compile(
+    r"\b(?:lost|stolen|stole|nicked|pinched|robbed|mugged|pickpocketed)\b|"
+    r"\bran off with my (?:card|wallet|purse|bag)\b|"
+    r"\btook my (?:card|wallet|purse|bag|phone)\b",
+    re.I,
+)
+
+
+def reports_card_gone(text: str) -> bool:
+    """Whether the customer says their card (or what held it) was lost or taken."""
+    return _CARD_GONE.search(text) is not None

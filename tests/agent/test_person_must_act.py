@@ -1,0 +1,121 @@
+"""Person-must-act cues inside a procedure: the agent does its part, then a person takes over.
+
+A lost or stolen card someone has already spent on is frozen first and then handed to the fraud
+team, urgently; an app route the customer says has failed is handed off instead of the same
+article again. Checked on the bank, the case queue and the reply.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from resolution_agent.agent import ResolutionAgent
+from resolution_agent.agent.understanding.signals import (
+    reports_card_gone,
+    reports_card_misuse,
+    reports_self_service_failed,
+)
+from tests.agent.conftest import bank_of, card_status
+
+
+@pytest.mark.parametrize(
+    ("customer", "card", "text"),
+    [
+        (
+            "cus_1009",
+            "card_1009a",
+            "i lost my card in paris and now theres 174 quid taken out in madrid, that wasnt me",
+        ),
+        (
+            "cus_1010",
+            "card_1010a",
+            "my wallet got stolen this morning and someone has already been spending on my card",
+        ),
+        (
+            "cus_1016",
+            "card_1016a",
+            "card got nicked yday and theres payments on it i never made",
+        ),
+    ],
+)
+async def test_a_lost_card_already_used_is_frozen_then_handed_to_fraud_urgently(
+    agent: ResolutionAgent, customer: str, card: str, text: str
+) -> None:
+    reply = await agent.handle_message("c-misuse", customer, text)
+
+    conversation = await agent.get_conversation("c-misuse")
+    assert card_status(bank_of(agent), card) == "frozen"
+    assert reply.status == "handed_off"
+    assert conversation.handoff is not None
+    assert (conversation.handoff.queue, conversation.handoff.priority) == ("fincrime", "urgent")
+    assert "frozen" in reply.text and "fraud and scams team" in reply.text
+    assert bank_of(agent).calls["cancel_card"] == 0
+
+
+async def test_misuse_told_while_the_cancel_question_waits_reaches_the_fraud_team(
+    agent: ResolutionAgent,
+) -> None:
+    await agent.handle_message("c-later", "cus_1001", "i've lost my card somewhere")
+
+    reply = await agent.handle_message(
+        "c-later",
+        "cus_1001",
+        "wait, there's a pret payment on it i didnt make, someone's been using it",
+    )
+
+    conversation = await agent.get_conversation("c-later")
+    assert reply.status == "handed_off"
+    assert conversation.handoff is not None
+    assert conversation.handoff.queue == "fincrime"
+    assert card_status(bank_of(agent), "card_1001a") == "frozen"
+    assert bank_of(agent).calls["cancel_card"] == 0
+
+
+async def test_a_lost_card_without_misuse_still_offers_a_replacement(
+    agent: ResolutionAgent,
+) -> None:
+    reply = await agent.handle_message("c-plain", "cus_1001", "i've lost my card somewhere")
+
+    assert reply.status == "awaiting_customer"
+    assert "replacement" in reply.text
+
+
+async def test_an_app_route_that_failed_is_handed_off_not_answered_again(
+    agent: ResolutionAgent,
+) -> None:
+    reply = await agent.handle_message(
+        "c-app",
+        "cus_1021",
+        "ive tried to update my address in the app 3 times now and it keeps saying something "
+        "went wrong",
+    )
+
+    conversation = await agent.get_conversation("c-app")
+    assert reply.status == "handed_off"
+    assert conversation.handoff is not None
+    assert conversation.handoff.queue == "general"
+
+
+async def test_a_plain_how_to_question_is_answered_from_the_help_centre(
+    agent: ResolutionAgent,
+) -> None:
+    reply = await agent.handle_message("c-how", "cus_1021", "how do i change my address")
+
+    assert reply.status == "resolved"
+    assert reply.citations
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["someone has taken my card", "i've lost my card", "I don't recognise this payment"],
+)
+def test_a_lost_card_or_an_unknown_payment_alone_is_not_misuse_of_a_lost_card(text: str) -> None:
+    assert not (reports_card_gone(text) and reports_card_misuse(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["how do i close my account", "can I pay in a cheque in the app", "where is my new card"],
+)
+def test_a_question_is_not_a_failed_self_service_route(text: str) -> None:
+    assert not reports_self_service_failed(text)

@@ -11,6 +11,7 @@ import json
 import re
 from contextlib import AsyncExitStack
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import httpx
 import pytest
@@ -18,11 +19,11 @@ import pytest
 from resolution_agent.agent.api import ResolutionAgent
 from resolution_agent.agent.console.times import local_time, when
 from resolution_agent.agent.desk.patterns import LAG
-from resolution_agent.agent.errors import InvalidRequestError
+from resolution_agent.agent.errors import AgentClosedError, InvalidRequestError
 from resolution_agent.agent.patterns import Alert
 from resolution_agent.agent.patterns.log import open_signal_log
 from resolution_agent.agent.patterns.service import current_alerts
-from tests.console.helpers import CLOCK, SCAM_ID
+from tests.console.helpers import CLOCK, SCAM_ID, settings
 from tests.console.pattern_signals import (
     HOSTILE_EXAMPLE,
     LIVE_CONVERSATIONS,
@@ -206,3 +207,8 @@ async def test_pattern_alerts_are_a_replay_of_the_log_up_to_a_minute_ago(
         assert await agent.pattern_alerts(since=day) == await current_alerts(
             log, since=day, now=CLOCK - LAG
         )
+
+
+async def test_pattern_alerts_of_an_agent_not_open_say_how_to_open_it(tmp_path: Path) -> None:
+    with pytest.raises(AgentClosedError, match="async with ResolutionAgent"):
+        await ResolutionAgent(settings(tmp_path)).pattern_alerts()

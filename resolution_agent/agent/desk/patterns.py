@@ -1,7 +1,7 @@
 """The support lead's method of the agent: :meth:`PatternDesk.pattern_alerts`.
 
 What the pattern detectors (:mod:`agent.patterns`) find across many conversations, read from
-the agent's signal log at the agent's clock, so the console's Patterns page, its JSON and any
+the agent's signal log (the one every finished turn writes to) at the agent's clock, so the console's Patterns page, its JSON and any
 embedder see the alerts ``resolve patterns`` would print.
 
 Why an engine is kept between calls: detection learns from a week of history, and replaying
@@ -18,14 +18,13 @@ ten-minute buckets).
 from __future__ import annotations
 
 import asyncio
-from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from resolution_agent.agent.errors import InvalidRequestError
+from resolution_agent.agent.errors import AgentClosedError, InvalidRequestError
 from resolution_agent.agent.patterns import Alert, TurnSignal
-from resolution_agent.agent.patterns.log import SignalLog, open_signal_log
+from resolution_agent.agent.patterns.log import SignalLog
 from resolution_agent.agent.wiring import Wiring
 
 if TYPE_CHECKING:  # NumPy, SciPy and scikit-learn load only when patterns are asked for
@@ -39,11 +38,10 @@ LAG = timedelta(minutes=1)
 
 @dataclass
 class _Watch:
-    """The engine of one opening of the agent, and how far it has read the log."""
+    """The engine over one signal log (one opening of the agent), and how far it has read."""
 
-    stack: AsyncExitStack
+    log: SignalLog
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    log: SignalLog | None = None
     engine: PatternEngine | None = None
     #: The earliest ``since`` the engine answers for (it learned from a week before it).
     covers: datetime | None = None
@@ -69,8 +67,6 @@ class PatternDesk(Wiring):
             raise InvalidRequestError(f"since ({since.isoformat()}) is after now")
         watch = self._watch()
         async with watch.lock:
-            if watch.log is None:
-                watch.log = await open_signal_log(self.settings, watch.stack)
             until = now - LAG
             start = watch.read_until
             if (
@@ -90,13 +86,15 @@ class PatternDesk(Wiring):
         return [a for a in alerts if a.is_open or a.last_seen_at >= since]
 
     def _watch(self) -> _Watch:
-        """This opening's watch (no ``await`` here: two first calls share one)."""
-        stack = self._stack
-        if stack is None:
-            self._require()  # raises AgentClosedError
-            raise AssertionError("an open agent has an exit stack")
-        if self._pattern_watch is None or self._pattern_watch.stack is not stack:
-            self._pattern_watch = _Watch(stack=stack)
+        """The watch over this opening's signal log (no ``await`` here: two first calls
+        share one)."""
+        log = self._signals
+        if log is None:
+            raise AgentClosedError(
+                "the agent is not open; use `async with ResolutionAgent(settings) as agent:`"
+            )
+        if self._pattern_watch is None or self._pattern_watch.log is not log:
+            self._pattern_watch = _Watch(log=log)
         return self._pattern_watch
 
     def _fed(

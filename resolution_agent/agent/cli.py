@@ -213,20 +213,6 @@ def patterns(
     typer.echo(show_patterns(_settings(), since=since, as_json=as_json))
 
 
-@app.command()
-def patterns(
-    since: Annotated[
-        str, typer.Option(help="A span before now (90m, 24h, 7d) or an ISO time.")
-    ] = "24h",
-    as_json: Annotated[bool, typer.Option("--json", help="Print the alerts as JSON.")] = False,
-) -> None:
-    """Patterns across conversations: volume spikes, new questions not understood, repeated
-    scam details (open alerts, and closed ones last seen since --since)."""
-    from resolution_agent.agent.patterns.cli import show_patterns
-
-    typer.echo(show_patterns(_settings(), since=since, as_json=as_json))
-
-
 storage = typer.Typer(
     no_args_is_help=True,
     help="The agent's stored conversations: prune old checkpoints, check the SQLite files.",

@@ -18,6 +18,7 @@ from resolution_agent.agent.graph import build_graph
 from resolution_agent.agent.logs import configure_logging
 from resolution_agent.agent.nodes.deps import Deps
 from resolution_agent.agent.observability import Metrics, build_tracer_provider, tracer_from
+from resolution_agent.agent.patterns.log import SignalLog, open_signal_log
 from resolution_agent.agent.planning import Planner
 from resolution_agent.agent.planning.llm import (
     LLMPlanner,
@@ -75,6 +76,7 @@ class Wiring:
         self._graph: Any = None
         self._deps: Deps | None = None
         self._storage: Storage | None = None
+        self._signals: SignalLog | None = None  # one TurnSignal per finished turn
         self._locks: ConversationLocks = LocalConversationLocks()  # the backend's, once open
         self._known_customers: set[str] = set()
         self._metrics = Metrics()  # the open agent's, shared by graph, bank client and models
@@ -133,6 +135,7 @@ class Wiring:
             stack.push_async_callback(bank.aclose)
             storage = await open_storage(s, stack, checkpointer=self._checkpointer)
             self._storage = storage
+            self._signals = await open_signal_log(s, stack)
             self._locks = storage.locks
             planner = self._planner
             if planner is None:
@@ -207,6 +210,7 @@ class Wiring:
         self._stack = None
         self._graph = None
         self._storage = None
+        self._signals = None
 
     def _require(self) -> tuple[Any, Deps]:
         if self._graph is None or self._deps is None:

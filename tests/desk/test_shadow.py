@@ -129,3 +129,21 @@ def test_agreement_reads_words_not_spacing_or_case() -> None:
     said, ratio = agreement(draft, draft + " Anything else I can help with?")
     assert said == "edited" and 0.5 <= ratio < 1
     assert agreement(draft, "Hello, Sam here from the cards team.")[0] == "replaced"
+
+
+async def test_the_customers_yes_to_a_question_the_cop_sent_confirms_the_pending_call(
+    tmp_path: Path,
+) -> None:
+    async with ResolutionAgent(shadow(tmp_path)) as agent:
+        await agent.handle_message("conv-lost", "cus_1001", LOST)
+        question = await agent.draft_reply("conv-lost")
+        assert question.text is not None and "cancel the card ending 4821" in question.text
+        await agent.claim_case("conv-lost", "cop_sam")
+        await agent.cop_reply("conv-lost", "cop_sam", question.text)
+        answered = await agent.handle_message("conv-lost", "cus_1001", "yes please")
+        done = await agent.draft_reply("conv-lost")
+
+    assert [a.tool for a in answered.actions] == ["cancel_card"]
+    assert HOLDING in answered.text
+    assert done.source == "agent" and done.text is not None
+    assert done.text.startswith("I've cancelled your card ending 4821")

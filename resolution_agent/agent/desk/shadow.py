@@ -96,7 +96,11 @@ async def hold_for_cop(state: ConversationState, reply: ProposeReply, deps: Deps
         await open_case(deps, summary)
     else:  # a COp may hold it already: they keep it, with the summary brought up to date
         await deps.cases.save(case.model_copy(update={"summary": summary, "updated_at": now}))
-    return ProposeReply(text=deps.templates.render(HOLDING_TEMPLATE), status="awaiting_customer")
+    # The slot stays the draft's: the COp sends that question, and the customer's answer must
+    # be read as the answer to it (a clarifying choice, a card to pick, a yes).
+    return ProposeReply(
+        text=deps.templates.render(HOLDING_TEMPLATE), status="awaiting_customer", slot=reply.slot
+    )
 
 
 def pending_draft(events: Sequence[AuditEvent]) -> AuditEvent | None:

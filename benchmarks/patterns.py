@@ -50,7 +50,8 @@ def main() -> None:
     generated = time.perf_counter() - started
     print(
         f"stream: {sim.size:,} turns over {config.warmup_days} learning + {config.days} "
-        f"measured days (seed {config.seed}), {len(sim.incidents)} planted incidents; "
+        f"measured days ({sim.measured_size:,} measured; seed {config.seed}), "
+        f"{len(sim.incidents)} planted incidents; "
         f"generated in {generated:.1f} s"
     )
     encoder = TableEncoder(shared_encoder(), sim.texts)

@@ -3,7 +3,8 @@ understand, and many of them at once.
 
 Each message the agent did not understand is embedded (our MiniLM, the shared encoder) and
 compared once, as it arrives, with the baseline: a bounded random sample of the not-understood
-messages of the history (messages of new clusters left out). One with a close match there
+messages of the history (messages of new clusters, and those close to one, left out, so a
+topic that comes back is still new). One with a close match there
 (cosine >= ``known_similarity``) is a known kind of message. The unknown ones of the last hour
 are clustered by density (scikit-learn's ``HDBSCAN``: no number of clusters to guess, and
 scattered one-off messages are left as noise); a cluster of enough conversations is new. Its
@@ -97,7 +98,7 @@ class NewClusters:
                 self._window.append(_Item(s.conversation_id, s.text, v, index, bool(k)))
         while self._window and self._window[0].bucket <= index - c.window_buckets:
             item = self._window.popleft()
-            if not item.flagged:
+            if not item.flagged and not self._near_new(item.vector):
                 self._offer(item.vector)
         if bucket.learning:
             return []
@@ -122,6 +123,10 @@ class NewClusters:
             return np.zeros(len(vectors), dtype=bool)
         nearest = (vectors @ self._baseline[: self._kept].T).max(axis=1)
         return np.asarray(nearest >= self.config.known_similarity)
+
+    def _near_new(self, vector: Vectors) -> bool:
+        """Close to a cluster that was new: its stragglers must not make it known later."""
+        return any(float(centre @ vector) >= self.config.same_cluster for centre, _ in self._named)
 
     def _offer(self, vector: Vectors) -> None:
         """Reservoir sampling: every baseline message has the same chance to be kept."""

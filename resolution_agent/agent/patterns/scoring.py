@@ -76,6 +76,7 @@ def score(alerts: list[Alert], sim: Simulation, *, grace: timedelta = IN_TIME) -
         if alert.opened_at < sim.learn_until:
             continue
         owners = Counter(sim.incident_of(c) for c in alert.conversation_ids)
+        owners.pop(-1, None)  # ordinary conversations may be most of a spike's
         owner, count = owners.most_common(1)[0] if owners else (-1, 0)
         incident = sim.incidents[owner] if owner >= 0 else None
         if (

@@ -410,6 +410,12 @@ class Simulation:
                 text=self.texts[text] if text >= 0 else "",
             )
 
+    @property
+    def measured_size(self) -> int:
+        """Turns after the learning period (the week the incidents are planted in)."""
+        learning = (self.learn_until - self.config.start).total_seconds()
+        return int((self._cols["t"] >= learning).sum())
+
     def incident_of(self, conversation_id: str) -> int:
         """The planted incident a simulated conversation belongs to, or -1 (ordinary)."""
         return int(self._cols["incident"][int(conversation_id.removeprefix("sim-"))])

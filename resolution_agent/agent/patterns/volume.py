@@ -51,6 +51,8 @@ class VolumeConfig:
     global_alpha: float = 0.01
     #: Slot updates worth as much as the all-hours share (shrinkage while a slot is young).
     prior_weight: float = 4.0
+    #: The least fraction of a subject's all-hours share a slot's share may fall to.
+    min_share_of_usual: float = 0.5
     #: Expected count of a subject never seen, per bucket.
     floor: float = 0.05
     #: Buckets a subject must stay quiet after firing before it teaches the baseline again.
@@ -136,6 +138,9 @@ class VolumeSpikes:
         share = (n * self._slot_share[:size, slot] + c.prior_weight * self._share[:size]) / (
             n + c.prior_weight
         )
+        # A slot seen a few times can underrate a rare subject badly; its usual share at any
+        # hour bounds how far below it the slot may go.
+        share = np.maximum(share, c.min_share_of_usual * self._share[:size])
         expected = np.maximum(total * share, c.floor)
         pos = self._buckets % _HISTORY
         self._obs[:size, pos] = counts

@@ -8,8 +8,10 @@ too (the tests run as root, where ``chmod 0444`` stops nothing):
   disk: ``PRAGMA max_page_count`` at the file's current size (SQLite's own "database or disk
   is full"). Replacing the file by a directory fails nothing: the checkpointer keeps its WAL
   open and goes on writing into the unlinked file;
-- a failing audit disk: a directory where SQLite creates ``audit.sqlite-journal`` for each
-  write ("disk I/O error"), removed again when the storage comes back;
+- a failing audit disk: another connection holding ``audit.sqlite``'s write lock, so the
+  agent's next append waits SQLite's busy timeout (5 s) and fails ("database is locked");
+  released when the storage comes back. (The audit file is in WAL mode: its log stays open,
+  so no file SQLite would create for a write can be blocked.)
 - the data dir deleted under a running agent.
 """
 
@@ -63,6 +65,24 @@ UNCONFIRMED = (
     "I couldn't confirm whether cancelling your card and ordering its replacement went "
     "through, so please don't try it again yourself."
 )
+
+
+class AuditLock:
+    """The write lock of an audit file, taken by another connection until released."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._db: sqlite3.Connection | None = None
+
+    def hold(self) -> None:
+        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def release(self) -> None:
+        assert self._db is not None
+        self._db.execute("ROLLBACK")
+        self._db.close()
+        self._db = None
 
 
 class DiskFailsWhileTheBankCancels(MockBank):
@@ -158,20 +178,20 @@ async def failing_disk_agent(
     make_settings: Callable[..., Settings],
     default_seed: BankState,
     retriever: LexicalRetriever,
-) -> AsyncIterator[tuple[ResolutionAgent, DiskFailsWhileTheBankCancels, Path]]:
+) -> AsyncIterator[tuple[ResolutionAgent, DiskFailsWhileTheBankCancels, AuditLock]]:
     """An agent whose bank breaks the audit disk (``fail_disk``) while it cancels a card."""
     settings = make_settings()
     bank = DiskFailsWhileTheBankCancels(copy.deepcopy(default_seed))
     async with ResolutionAgent(settings, mock_bank=bank, retriever=retriever) as agent:
-        yield agent, bank, settings.data_dir / "audit.sqlite-journal"
+        yield agent, bank, AuditLock(settings.data_dir / "audit.sqlite")
 
 
 async def test_a_cancel_done_at_the_bank_but_not_recorded_is_resumed_under_the_same_key(
-    failing_disk_agent: tuple[ResolutionAgent, DiskFailsWhileTheBankCancels, Path],
+    failing_disk_agent: tuple[ResolutionAgent, DiskFailsWhileTheBankCancels, AuditLock],
 ) -> None:
-    agent, bank, journal = failing_disk_agent
+    agent, bank, audit_lock = failing_disk_agent
     await _ask_to_cancel(agent, "conv-crash")
-    bank.fail_disk = journal.mkdir
+    bank.fail_disk = audit_lock.hold
 
     with pytest.raises(StorageError, match="cancel_card was sent to the bank") as raised:
         await agent.handle_message("conv-crash", CUSTOMER, "yes", message_id="m2")
@@ -179,7 +199,7 @@ async def test_a_cancel_done_at_the_bank_but_not_recorded_is_resumed_under_the_s
     assert isinstance(raised.value.__cause__, sqlite3.OperationalError)
     assert card_status(bank, CARD) == "cancelled"  # the bank did it
     bank.fail_disk = None
-    journal.rmdir()  # the storage is back
+    audit_lock.release()  # the storage is back
     # the intent shows what was attempted; its outcome was never stored
     assert _about(await agent.audit_events("conv-crash"), "cancel_card") == [
         ("guard", "CONFIRM-REQUIRED"),
@@ -202,15 +222,15 @@ async def test_a_cancel_done_at_the_bank_but_not_recorded_is_resumed_under_the_s
 
 
 async def test_a_write_with_an_intent_and_no_outcome_is_handed_off_as_unknown(
-    failing_disk_agent: tuple[ResolutionAgent, DiskFailsWhileTheBankCancels, Path],
+    failing_disk_agent: tuple[ResolutionAgent, DiskFailsWhileTheBankCancels, AuditLock],
 ) -> None:
-    agent, bank, journal = failing_disk_agent
+    agent, bank, audit_lock = failing_disk_agent
     await _ask_to_cancel(agent, "conv-orphan")
-    bank.fail_disk = journal.mkdir
+    bank.fail_disk = audit_lock.hold
     with pytest.raises(StorageError):
         await agent.handle_message("conv-orphan", CUSTOMER, "yes", message_id="m2")
     bank.fail_disk = None
-    journal.rmdir()
+    audit_lock.release()
 
     reply = await agent.handle_message(
         "conv-orphan", CUSTOMER, "I want to speak to a person please", message_id="m3"
@@ -331,7 +351,7 @@ async def test_act_sends_nothing_when_the_intent_of_its_write_cannot_be_stored(
     bank = new_bank()
     audit = SqliteAuditLog(tmp_path / "audit.sqlite")
     await audit.open()
-    journal = tmp_path / "audit.sqlite-journal"
+    audit_lock = AuditLock(tmp_path / "audit.sqlite")
     unused = cast(Any, None)
     async with BankClient(
         "http://mockbank", transport=httpx.ASGITransport(app=create_app(bank))
@@ -355,13 +375,13 @@ async def test_act_sends_nothing_when_the_intent_of_its_write_cannot_be_stored(
             turn=1,
             this_turn=TurnScope(proposal=ProposeTool(call=freeze)),
         )
-        journal.mkdir()
+        audit_lock.hold()
 
         with pytest.raises(StorageError, match="so it was not sent to the bank"):
             await act(state, deps)
 
         assert bank.calls["freeze_card"] == 0
-        journal.rmdir()
+        audit_lock.release()
         update = await act(state, deps)
     events = await audit.events("conv-act")
     await audit.close()

@@ -19,6 +19,7 @@ from resolution_agent.agent.desk.proposals import ProposalStore
 from resolution_agent.agent.graph import checkpoint_serializer
 from resolution_agent.agent.settings import Settings
 from resolution_agent.agent.storage._migrations import migrate_postgres, postgres_startup_lock
+from resolution_agent.agent.storage._pragmas import tune
 from resolution_agent.agent.storage.base import (
     ChannelMessages,
     ConversationLocks,
@@ -90,6 +91,7 @@ async def _open_embedded(
             saver.serde = checkpoint_serializer()
             try:
                 await saver.setup()  # a file SQLite cannot read fails start-up, not a turn
+                await tune(saver.conn)
             except sqlite3.DatabaseError as exc:
                 raise damaged_file(s.checkpoint_file, str(exc)) from exc
             checkpointer = saver

@@ -25,6 +25,7 @@ from resolution_agent.agent.storage._migrations import (
     Migration,
     migrate_sqlite,
 )
+from resolution_agent.agent.storage._pragmas import tune
 from resolution_agent.agent.storage.base import (
     DELIVERY_LEASE,
     Claim,
@@ -51,6 +52,8 @@ class SqliteStore:
             self._path.parent.mkdir(parents=True, exist_ok=True)
         self._db = await aiosqlite.connect(self._path or ":memory:", isolation_level=None)
         try:
+            if self._path is not None:
+                await tune(self._db)
             await migrate_sqlite(self._db, self.migrations)
         except sqlite3.DatabaseError as exc:
             await self.close()
@@ -66,6 +69,13 @@ class SqliteStore:
             await self._db.close()
             self._db = None
 
+    def _require_file(self) -> None:
+        """Raise unless the file is still there. In WAL mode SQLite goes on writing into the
+        open log of a deleted file, so a deleted data dir would swallow writes unnoticed;
+        the audit checks before each append, so no write reaches the bank unrecorded."""
+        if self._path is not None and not self._path.exists():
+            raise sqlite3.OperationalError(f"disk I/O error: {self._path} was deleted")
+
     @property
     def _conn(self) -> aiosqlite.Connection:
         if self._db is None:
@@ -79,6 +89,7 @@ class SqliteAuditLog(SqliteStore):
     migrations = SQLITE_AUDIT
 
     async def append(self, event: AuditEvent) -> None:
+        self._require_file()
         await self._conn.execute(
             "INSERT INTO audit (conversation_id, turn, at, kind, rule_id, detail) "
             "VALUES (?, ?, ?, ?, ?, ?)",

@@ -12,6 +12,9 @@ ingest -> input_guard -> understand -> decide --+--> retrieve -> plan <-> action
 
 (ingest goes straight to respond when it already has a reply, and plan may also escalate.)
 The routers return ``Literal`` destinations; the conditional edges are derived from them.
+They are coroutines although they only read the state: LangGraph runs a plain function given
+to an async graph in a worker thread, which cost a thread hop per routing decision (nine in
+a lost-card turn).
 """
 
 from __future__ import annotations
@@ -103,11 +106,11 @@ AfterPlan = Literal["action_guard", "output_guard", "escalate"]
 AfterActionGuard = Literal["act", "plan"]
 
 
-def _after_ingest(state: ConversationState) -> AfterIngest:
+async def _after_ingest(state: ConversationState) -> AfterIngest:
     return "respond" if state.this_turn.reply is not None else "input_guard"
 
 
-def _after_decide(state: ConversationState) -> AfterDecide:
+async def _after_decide(state: ConversationState) -> AfterDecide:
     assert state.this_turn.decision is not None
     route = state.this_turn.decision.route
     if route == "escalate":
@@ -117,7 +120,7 @@ def _after_decide(state: ConversationState) -> AfterDecide:
     return "retrieve"
 
 
-def _after_plan(state: ConversationState) -> AfterPlan:
+async def _after_plan(state: ConversationState) -> AfterPlan:
     proposal = state.this_turn.proposal
     if isinstance(proposal, ProposeTool):
         return "action_guard"
@@ -127,7 +130,7 @@ def _after_plan(state: ConversationState) -> AfterPlan:
     return "escalate"
 
 
-def _after_action_guard(state: ConversationState) -> AfterActionGuard:
+async def _after_action_guard(state: ConversationState) -> AfterActionGuard:
     assert state.this_turn.guard is not None
     return "act" if state.this_turn.guard.verdict == "allow" else "plan"
 

@@ -4,7 +4,9 @@ Fields are grouped by how long they live, so no node keeps a list of what to res
 
 - **append-only** (``transcript``, ``actions``, ``guard_log``, ``fired_rules``): LangGraph
   reducers append what a node returns, so a node returns only its new entries and no step can
-  drop or rewrite history;
+  drop or rewrite history. Their channels are ``DeltaChannel`` s: a checkpoint stores the
+  entries its step added, not the list again, so what a turn stores does not grow with the
+  conversation (:func:`appended`, :func:`full_copy_due`);
 - **this turn** (``this_turn``: understanding, decision, proposal, reply ...): one
   :class:`TurnScope`, replaced whole by ``ingest`` when a customer message arrives; within the
   turn a node returns :meth:`TurnScope.change` (only what it changed) and a reducer merges it;
@@ -12,18 +14,21 @@ Fields are grouped by how long they live, so no node keeps a list of what to res
   overwritten when a node returns them.
 
 Checkpoints written before this layout (release 0.1.0 kept turn fields at the top level and
-whole lists without reducers) still load: unknown top-level channels are ignored and the lists
-are the same values (``tests/agent/test_checkpoint_compat.py``).
+whole lists without reducers; later ones whole lists with ``operator.add``) still load: unknown
+top-level channels are ignored and a stored whole list is where a ``DeltaChannel`` starts
+(``tests/agent/test_checkpoint_compat.py``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import operator
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
+from langgraph.channels import DeltaChannel
+from langgraph.types import Overwrite
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 from resolution_agent.agent.handoff_model import HandoffSummary
@@ -237,6 +242,49 @@ class TurnChange(_Value):
         return cls(changes=changes)
 
 
+def appended(current: list[Any], batches: Sequence[list[Any]]) -> list[Any]:
+    """The append-only lists' reducer: each node's new entries after what is there.
+
+    Their channels are :class:`~langgraph.channels.DeltaChannel`: a checkpoint stores only a
+    marker for them, not the whole list again, and the list is rebuilt from the entries the
+    steps wrote (with a full copy every ``snapshot_frequency`` changes). So each step writes
+    its new entries only, and a turn's bytes do not grow with the conversation's length.
+    """
+    return [*current, *(entry for batch in batches for entry in batch)]
+
+
+def delta_channels() -> list[str]:
+    """The state's append-only lists, whose checkpoints hold only the entries each step added."""
+    return [
+        name
+        for name, info in ConversationState.model_fields.items()
+        if any(isinstance(meta, DeltaChannel) for meta in info.metadata)
+    ]
+
+
+#: Every this many turns the append-only lists are stored whole once (see :func:`full_copy_due`).
+FULL_COPY_EVERY_TURNS = 4
+
+
+def full_copy_due(state: ConversationState, turn: int, update: dict[str, Any]) -> dict[str, Any]:
+    """``update`` (the first step of ``turn``), with the append-only lists stored whole when a
+    full copy is due.
+
+    Reading a conversation rebuilds each list from its last full copy and the entries written
+    since, walking back one checkpoint per step; LangGraph copies a list whole only after many
+    changes to it, so a list that rarely changes (actions) would be walked back to its first
+    entry at every turn. An ``Overwrite`` of every list every few turns bounds the walk to
+    those turns, for a whole-list copy as often.
+    """
+    if turn % FULL_COPY_EVERY_TURNS:
+        return update
+    for name in delta_channels():
+        current: list[Any] = getattr(state, name)
+        if current:
+            update[name] = Overwrite([*current, *update.get(name, [])])
+    return update
+
+
 def next_turn(current: TurnScope, update: TurnScope | TurnChange) -> TurnScope:
     """The ``this_turn`` reducer: a whole :class:`TurnScope` (``ingest``) replaces the turn; a
     :class:`TurnChange` is merged into it."""
@@ -265,10 +313,10 @@ class ConversationState(BaseModel):
     verified: bool = False
 
     # append-only: a node returns its new entries, the reducer appends them
-    transcript: Annotated[list[Message], operator.add] = Field(default_factory=list)
-    actions: Annotated[list[ActionRecord], operator.add] = Field(default_factory=list)
-    guard_log: Annotated[list[GuardDecision], operator.add] = Field(default_factory=list)
-    fired_rules: Annotated[list[Reasoned], operator.add] = Field(default_factory=list)
+    transcript: Annotated[list[Message], DeltaChannel(appended)] = Field(default_factory=list)
+    actions: Annotated[list[ActionRecord], DeltaChannel(appended)] = Field(default_factory=list)
+    guard_log: Annotated[list[GuardDecision], DeltaChannel(appended)] = Field(default_factory=list)
+    fired_rules: Annotated[list[Reasoned], DeltaChannel(appended)] = Field(default_factory=list)
 
     # conversation-scoped, overwritten
     owned: dict[str, list[str]] = Field(default_factory=dict)

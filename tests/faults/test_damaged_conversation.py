@@ -131,7 +131,7 @@ async def test_garbage_in_a_postgres_checkpoint_blob_hands_that_conversation_off
     with psycopg.connect(database_url, autocommit=True) as db:
         damaged = db.execute(
             "UPDATE checkpoint_blobs SET blob = %s WHERE thread_id = 'damaged' "
-            "AND channel = 'transcript'",
+            "AND channel = 'this_turn'",  # stored whole at every step (the lists are deltas)
             (GARBAGE,),
         ).rowcount
     assert damaged > 0

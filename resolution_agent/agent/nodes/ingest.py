@@ -11,7 +11,13 @@ import re
 from typing import Any
 
 from resolution_agent.agent.nodes.deps import Deps
-from resolution_agent.agent.state import ConversationState, Message, ProposeReply, TurnScope
+from resolution_agent.agent.state import (
+    ConversationState,
+    Message,
+    ProposeReply,
+    TurnScope,
+    full_copy_due,
+)
 from resolution_agent.tools.vocabulary import IDENTITY_RANK
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -23,6 +29,10 @@ def clean_text(text: str) -> str:
 
 
 async def ingest(state: ConversationState, deps: Deps) -> dict[str, Any]:
+    return full_copy_due(state, state.turn + 1, _take_in(state, deps))
+
+
+def _take_in(state: ConversationState, deps: Deps) -> dict[str, Any]:
     now = deps.clock()
     turn = state.turn + 1
     text = clean_text(state.incoming)

@@ -11,12 +11,15 @@ resumes from it and its pending writes. So :func:`prune_checkpoints`
   latest checkpoint is older than that, unless its case is still open (queued or claimed: a
   COp needs the transcript). Its audit trail and its case stay: they are the bank's record.
 
-The latest checkpoint of a conversation that is kept is never touched. PostgreSQL uses
-LangGraph's own ``aprune(strategy="keep_latest")`` and ``adelete_thread``, under the
-conversation's lock; the SQLite saver has neither, so the same two operations are SQL on its
-``checkpoints`` and ``writes`` tables, each batch in one transaction, the deletion of a
-conversation only if no checkpoint was added since it was found idle. A checkpoint's age is
-read from its id, a UUIDv6 that starts with the time it was written.
+What the latest checkpoint of a kept conversation holds is never lost. Its append-only lists
+(transcript, actions ...) are stored as the entries each step added, rebuilt from the older
+checkpoints' writes (:mod:`agent.storage.snapshots`), so first, under the conversation's lock,
+a checkpoint holding them whole is added on top of it; the checkpoints older than that one are
+then deleted with their writes in one transaction (SQL on both backends: LangGraph's own
+``aprune`` refuses threads with such lists). A conversation whose last turn is unfinished (a
+crash between steps) keeps all its checkpoints until the turn has run. Deleting a conversation
+happens only if no checkpoint was added since it was found idle. A checkpoint's age is read
+from its id, a UUIDv6 that starts with the time it was written.
 
 ``resolve storage prune`` runs this once (:func:`prune_storage`); ``resolve serve`` every
 ``RESOLVE_CHECKPOINT_PRUNE_INTERVAL_S`` (:func:`prune_periodically`).
@@ -31,7 +34,6 @@ from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from itertools import islice
 from typing import Any, Literal, Protocol
 
 import structlog
@@ -41,13 +43,16 @@ from pydantic import BaseModel, ConfigDict
 
 from resolution_agent.agent.settings import Settings
 from resolution_agent.agent.storage._open import Storage, open_storage
-from resolution_agent.agent.storage.integrity import is_postgres, postgres_connection
+from resolution_agent.agent.storage.integrity import (
+    CONVERSATION_DAMAGE,
+    is_postgres,
+    postgres_connection,
+)
+from resolution_agent.agent.storage.snapshots import snapshot_latest
 
 log = structlog.get_logger(__name__)
 
 Backend = Literal["sqlite", "postgres", "memory"]
-#: Conversations pruned per transaction: short enough that turns never wait long for it.
-_BATCH = 200
 #: 100-ns intervals from the UUID epoch (1582-10-15) to the Unix epoch.
 _UUID_EPOCH = 0x01B21DD213814000
 
@@ -87,7 +92,9 @@ class _Tables(Protocol):
 
     async def threads(self) -> list[_Thread]: ...
 
-    async def keep_latest(self, thread_ids: Sequence[str]) -> None: ...
+    async def keep_from(self, thread_id: str, checkpoint_id: str) -> None:
+        """Delete the thread's checkpoints older than ``checkpoint_id``, with their writes."""
+        ...
 
     async def delete_unless_changed(self, thread_id: str, latest: str) -> bool: ...
 
@@ -139,9 +146,10 @@ async def prune_checkpoints(
             async with storage.locks.hold(thread.thread_id):
                 if await tables.delete_unless_changed(thread.thread_id, thread.latest):
                     deleted.add(thread.thread_id)
-    await tables.keep_latest(
-        [t.thread_id for t in threads if t.superseded and t.thread_id not in deleted]
-    )
+    for thread in threads:
+        if thread.superseded and thread.thread_id not in deleted:
+            async with storage.locks.hold(thread.thread_id):
+                await _keep_latest(storage, tables, thread.thread_id)
     after = sum(t.checkpoints for t in await tables.threads())
     report = PruneReport(
         backend=tables.backend,
@@ -154,6 +162,16 @@ async def prune_checkpoints(
     )
     log.info("checkpoints_pruned", **report.model_dump())
     return report
+
+
+async def _keep_latest(storage: Storage, tables: _Tables, thread_id: str) -> None:
+    try:
+        keep_from = await snapshot_latest(storage.checkpointer, thread_id)
+    except CONVERSATION_DAMAGE as exc:  # unreadable: kept whole for whoever investigates
+        log.warning("checkpoint_prune_skipped", thread_id=thread_id, error=type(exc).__name__)
+        return
+    if keep_from is not None:
+        await tables.keep_from(thread_id, keep_from)
 
 
 async def prune_storage(settings: Settings, *, now: datetime | None = None) -> PruneReport:
@@ -186,11 +204,6 @@ async def prune_periodically(
             log.warning("checkpoint_prune_failed", error=f"{type(exc).__name__}: {exc}"[:300])
 
 
-def _batches(items: Sequence[str]) -> list[list[str]]:
-    it = iter(items)
-    return list(iter(lambda: list(islice(it, _BATCH)), []))
-
-
 def _tables_of(checkpointer: BaseCheckpointSaver[Any]) -> _Tables | None:
     if isinstance(checkpointer, AsyncSqliteSaver):
         return _SqliteTables(checkpointer)
@@ -217,27 +230,18 @@ class _SqliteTables:
             rows = await cursor.fetchall()
         return [_Thread(str(r[0]), str(r[1]), int(r[2]), int(r[3])) for r in rows]
 
-    async def keep_latest(self, thread_ids: Sequence[str]) -> None:
-        latest = (
-            "(SELECT MAX(c.checkpoint_id) FROM checkpoints c WHERE c.thread_id = {t}.thread_id "
-            "AND c.checkpoint_ns = {t}.checkpoint_ns)"
+    async def keep_from(self, thread_id: str, checkpoint_id: str) -> None:
+        older = "thread_id = ? AND checkpoint_id < ?"
+        await self._in_transaction(
+            (f"DELETE FROM writes WHERE {older}", (thread_id, checkpoint_id)),
+            (f"DELETE FROM checkpoints WHERE {older}", (thread_id, checkpoint_id)),
+            # the kept checkpoint's parent is gone: no dangling reference
+            (
+                "UPDATE checkpoints SET parent_checkpoint_id = NULL "
+                "WHERE thread_id = ? AND checkpoint_id = ?",
+                (thread_id, checkpoint_id),
+            ),
         )
-        for batch in _batches(thread_ids):
-            among = f"thread_id IN ({', '.join('?' * len(batch))})"
-            await self._in_transaction(
-                (
-                    f"DELETE FROM writes WHERE {among} "
-                    f"AND checkpoint_id < {latest.format(t='writes')}",
-                    batch,
-                ),
-                (
-                    f"DELETE FROM checkpoints WHERE {among} "
-                    f"AND checkpoint_id < {latest.format(t='checkpoints')}",
-                    batch,
-                ),
-                # the kept checkpoints' parents are gone: no dangling references
-                (f"UPDATE checkpoints SET parent_checkpoint_id = NULL WHERE {among}", batch),
-            )
 
     async def delete_unless_changed(self, thread_id: str, latest: str) -> bool:
         # One statement decides, so a checkpoint another process adds meanwhile saves the
@@ -288,15 +292,26 @@ class _PostgresTables:
             for r in rows
         ]
 
-    async def keep_latest(self, thread_ids: Sequence[str]) -> None:
-        from psycopg import errors
-
-        for batch in _batches(thread_ids):
-            try:
-                await self._saver.aprune(list(batch), strategy="keep_latest")
-            except (errors.SerializationFailure, errors.DeadlockDetected) as exc:
-                # A turn (or another worker's prune) changed a thread meanwhile: next time.
-                log.info("checkpoint_prune_deferred", error=type(exc).__name__)
+    async def keep_from(self, thread_id: str, checkpoint_id: str) -> None:
+        older = "thread_id = %s AND checkpoint_id < %s"
+        async with postgres_connection(self._saver) as conn, conn.transaction():
+            await conn.execute(
+                f"DELETE FROM checkpoint_writes WHERE {older}", (thread_id, checkpoint_id)
+            )
+            await conn.execute(f"DELETE FROM checkpoints WHERE {older}", (thread_id, checkpoint_id))
+            await conn.execute(
+                "UPDATE checkpoints SET parent_checkpoint_id = NULL "
+                "WHERE thread_id = %s AND checkpoint_id = %s",
+                (thread_id, checkpoint_id),
+            )
+            # channel values no remaining checkpoint refers to
+            await conn.execute(
+                "DELETE FROM checkpoint_blobs b WHERE b.thread_id = %s AND NOT EXISTS ("
+                "SELECT 1 FROM checkpoints c WHERE c.thread_id = b.thread_id "
+                "AND c.checkpoint_ns = b.checkpoint_ns "
+                "AND c.checkpoint -> 'channel_versions' ->> b.channel = b.version)",
+                (thread_id,),
+            )
 
     async def delete_unless_changed(self, thread_id: str, latest: str) -> bool:
         # The caller holds the conversation's lock, which every worker's turn takes too.

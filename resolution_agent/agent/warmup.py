@@ -86,9 +86,9 @@ def warm_up(settings: Settings, *, index: bool = True) -> None:
 
 
 def open_encoder(encoder: MiniLMEncoder) -> None:
-    """Open MiniLM now, under a spinner: loading torch alone takes seconds."""
+    """Open MiniLM now, under a spinner: reading its weights takes a moment."""
     if not encoder.loaded:
-        with progress("loading the language model (torch, MiniLM)"):
+        with progress("loading the language model (MiniLM)"):
             encoder.encode(["warm up"])
 
 

@@ -99,7 +99,7 @@ class HybridRetriever:
                 lexical = LexicalRetriever(self._articles, b=self.config.lexical_b)
                 self._chunks = {chunk.id: chunk for chunk in lexical.chunks}
                 self._sync = self._index.sync(self._articles)
-                self._encoder.encode(["warm up"])  # the first encode pays for opening torch
+                self._encoder.encode(["warm up"])  # the first encode pays for opening MiniLM
                 self._lexical = lexical
             return self._sync
 

@@ -1,7 +1,7 @@
 """The trained intent classifier: MiniLM sentence embeddings plus calibrated linear heads.
 
-Importing this package is cheap (numpy, scikit-learn): torch and the MiniLM weights are opened
-only when a message is first classified or a model is trained.
+Importing this package is cheap (numpy, scikit-learn): the MiniLM weights are read only when a
+message is first classified or a model is trained.
 
     classifier = build_intent_classifier(settings, known_intents=policies.intents)
     prediction = await classifier.classify("my card never came")

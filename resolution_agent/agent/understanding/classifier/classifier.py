@@ -2,7 +2,7 @@
 
 Creating it is free: the model is resolved (read from the cache, or trained from the shipped
 utterances) and MiniLM opened on the first classification or on :meth:`warm_up`, never at
-import or construction, so a process that never classifies never pays for torch.
+import or construction, so a process that never classifies never pays for the model.
 Embedding takes milliseconds of CPU, so ``classify`` runs it in a worker thread and the event
 loop keeps serving other conversations meanwhile.
 """

@@ -78,6 +78,9 @@ class ChromaIndex:
         self._name = name
         self._client: ClientAPI | None = None
         self._collection: Collection | None = None
+        # Chunks in the collection as of this index's last sync: Chroma's count() is a SQL
+        # count, 60% of a query's time when asked per query (2.5 of 4 ms).
+        self._total: int | None = None
         self._lock = threading.RLock()
 
     def _open(self) -> Collection:
@@ -165,6 +168,7 @@ class ChromaIndex:
         """Close the client and delete Chroma's files, and nothing else, from the folder."""
         with self._lock:
             client, self._client, self._collection = self._client, None, None
+            self._total = None
             close = getattr(client, "close", None)  # chromadb >= 1.1; not in ClientAPI's type
             if close is not None:
                 with contextlib.suppress(Exception):  # best effort: its files are going anyway
@@ -203,6 +207,7 @@ class ChromaIndex:
                 vectors = self._encoder.encode([chunk.embedding_text for chunk in chunks])
                 self._add(collection, chunks, vectors, current)
             self._probe(collection)
+            self._total = collection.count()
         return SyncReport(
             added=len(added),
             updated=len(updated),
@@ -260,7 +265,7 @@ class ChromaIndex:
         """
         with self._lock:
             collection = self._open()
-            total = collection.count()
+            total = self._total if self._total is not None else collection.count()
             if total == 0:
                 return []
             found = collection.query(

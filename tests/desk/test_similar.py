@@ -100,3 +100,26 @@ def test_the_case_itself_and_weak_matches_are_left_out() -> None:
 def test_vectors_must_match_the_candidates() -> None:
     with pytest.raises(ValueError, match="2 candidates but 1 vectors"):
         rank_similar(_case("a"), _unit([1.0])[0], [_case("b"), _case("c")], _unit([1.0]))
+
+
+async def test_a_case_closed_after_the_first_look_is_found_on_the_next(tmp_path: Path) -> None:
+    async with ResolutionAgent(settings(tmp_path)) as agent:
+        await desk_with_history(agent)
+        first = await agent.similar_cases(SCAM_OPEN)
+        await agent.handle_message(
+            "conv-scam-later",
+            "cus_1010",
+            "a caller said he was from the bank and told me to move my savings to a safe account",
+        )
+        await agent.claim_case("conv-scam-later", "cop_bob")
+        await agent.cop_reply("conv-scam-later", "cop_bob", "We stopped the transfer in time.")
+        await agent.close_case("conv-scam-later", "cop_bob", "resolved")
+        second = await agent.similar_cases(SCAM_OPEN)
+
+    assert [s.conversation_id for s in first] == [SCAM_CLOSED]
+    assert {s.conversation_id for s in second} == {SCAM_CLOSED, "conv-scam-later"}
+    later = next(s for s in second if s.conversation_id == "conv-scam-later")
+    assert (later.resolution_code, later.closing_reply) == (
+        "resolved",
+        "We stopped the transfer in time.",
+    )

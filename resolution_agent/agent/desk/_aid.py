@@ -1,15 +1,21 @@
 """The COp desk's decision aid, as methods of the agent: similar closed cases, a drafted reply,
 and the shadow-mode agreement report.
 
-Both read the case and its conversation as stored, and change nothing: a COp may open a case
-page as often as they like. The encoder is the intent classifier's shared MiniLM (one copy of
-the weights per process), run in a worker thread so the event loop never waits on it.
+Similar cases and drafts read the case and its conversation as stored and change nothing: a COp
+may open a case page as often as they like. The encoder is the intent classifier's shared
+MiniLM (one copy of the weights per process), run in a worker thread so the event loop never
+waits on it. The shadow report and the record of a COp's send live in
+:mod:`agent.desk.shadow`; the methods here reach them through the agent's storage.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections import OrderedDict
+from datetime import datetime
 from typing import Any
+
+import numpy as np
 
 from resolution_agent.agent.desk.cases import Case
 from resolution_agent.agent.desk.drafts import DraftReply, draft_for
@@ -30,13 +36,18 @@ from resolution_agent.agent.ids import check_id
 from resolution_agent.agent.models import Model
 from resolution_agent.agent.planning.llm import LLMPlanner
 from resolution_agent.agent.state import ConversationState
-from resolution_agent.agent.understanding.classifier.embedding import Encoder, shared_encoder
+from resolution_agent.agent.understanding.classifier.embedding import (
+    Encoder,
+    Matrix,
+    shared_encoder,
+)
 from resolution_agent.agent.wiring import Wiring
 
 #: The closed cases compared, newest first: a desk's recent precedent, read in well under a
 #: second; older cases say less about how the bank handles a problem today.
 MAX_CANDIDATES = 500
 MAX_SIMILAR = 20
+_KEPT_CLOSED = 2 * MAX_CANDIDATES
 #: Tool argument and result fields that name a merchant or payee.
 _MERCHANT_FIELDS = ("merchant", "payee_name")
 
@@ -45,6 +56,9 @@ class DecisionAid(Wiring):
     """Similar cases and drafted replies for the COp working a case."""
 
     _aid_encoder: Encoder | None = None  # the shared MiniLM, taken on first use
+    # Closed cases read and embedded, by (id, last change): a closed case changes only when
+    # it is reopened, so a page view embeds only the case in hand and the newly closed.
+    _aid_closed: OrderedDict[tuple[str, datetime], tuple[CaseFacts, Matrix]] | None = None
 
     async def similar_cases(self, conversation_id: str, *, limit: int = 5) -> list[SimilarCase]:
         """The closed cases closest to this one (meaning and facts), best first, each with its
@@ -59,15 +73,27 @@ class DecisionAid(Wiring):
             key=lambda c: (c.updated_at, c.conversation_id),
             reverse=True,
         )[:MAX_CANDIDATES]
-        target = _facts(case, await self._aid_state(conversation_id))
-        candidates = [_facts(c, await self._aid_state(c.conversation_id)) for c in closed]
-        if not candidates:
+        if not closed:
             return []
+        target = _facts(case, await self._aid_state(conversation_id))
+        known = self._aid_closed if self._aid_closed is not None else OrderedDict()
+        self._aid_closed = known
+        missing = [c for c in closed if (c.conversation_id, c.updated_at) not in known]
+        facts = [_facts(c, await self._aid_state(c.conversation_id)) for c in missing]
         encoder = self._aid_encoder = self._aid_encoder or shared_encoder()
-        vectors = await asyncio.to_thread(
-            encoder.encode, [target.text, *(c.text for c in candidates)]
+        vectors = await asyncio.to_thread(encoder.encode, [target.text, *(f.text for f in facts)])
+        for c, f, v in zip(missing, facts, vectors[1:], strict=True):
+            known[(c.conversation_id, c.updated_at)] = (f, v)
+        while len(known) > _KEPT_CLOSED:
+            known.popitem(last=False)
+        chosen = [known[(c.conversation_id, c.updated_at)] for c in closed]
+        return rank_similar(
+            target,
+            vectors[0],
+            [f for f, _ in chosen],
+            np.stack([v for _, v in chosen]),
+            limit=limit,
         )
-        return rank_similar(target, vectors[0], candidates, vectors[1:], limit=limit)
 
     async def draft_reply(self, conversation_id: str) -> DraftReply:
         """A suggested reply for the COp on an open case, passed through the output guard:

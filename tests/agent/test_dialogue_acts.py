@@ -108,3 +108,22 @@ async def test_a_greeting_alone_is_recorded_as_the_greeting_intent(
 
     conversation = await agent.get_conversation("c-hi")
     assert conversation.first_intent == "greeting"
+
+
+async def test_naming_the_card_asked_about_asks_again_and_a_later_no_keeps_it_frozen(
+    agent: ResolutionAgent,
+) -> None:
+    await agent.handle_message(
+        "c-9607", "cus_1012", "i think my card details have been stolen online"
+    )
+
+    again = await agent.handle_message("c-9607", "cus_1012", "the physical one, 9607")
+    kept = await agent.handle_message("c-9607", "cus_1012", "no dont replace it yet")
+
+    bank = bank_of(agent)
+    assert again.status == "awaiting_customer", again.text
+    assert "cancel the card ending 9607" in again.text
+    assert kept.status == "resolved"
+    assert "stays frozen" in kept.text
+    assert card_status(bank, "card_1012a") == "frozen"
+    assert bank.calls["cancel_card"] == 0

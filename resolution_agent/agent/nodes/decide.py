@@ -104,7 +104,8 @@ async def decide(state: ConversationState, deps: Deps) -> dict[str, Any]:
     unknown = state.active_intent is None
     if unknown or (not understanding.continuation and intent_policy.handling != "smalltalk"):
         runner_up = prediction.alternatives[0].score if prediction.alternatives else 0.0
-        unsure = (
+        picked = prediction.source == "pick"  # the customer chose an option we offered
+        unsure = not picked and (
             unknown
             or state.intent_confidence < deps.settings.clarify_threshold
             or prediction.confidence - runner_up < deps.settings.clarify_margin

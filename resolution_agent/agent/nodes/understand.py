@@ -9,20 +9,65 @@ problem is unknown (no intent), which ``decide`` treats as not understood.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from resolution_agent.agent.guards.input import normalise
 from resolution_agent.agent.nodes.deps import Deps
-from resolution_agent.agent.state import ConversationState, IntentPrediction, Understanding
+from resolution_agent.agent.state import (
+    ConversationState,
+    IntentPrediction,
+    ToolCall,
+    Understanding,
+)
 from resolution_agent.agent.understanding import (
     detect_signals,
     extract_entities,
     read_confirmation,
     read_neither,
 )
+from resolution_agent.agent.understanding.choice import clarify_options, read_pick
 from resolution_agent.agent.understanding.signals import reports_card_misuse
+from resolution_agent.tools.models import CardList
 
 _STRONG = 0.8
+
+
+def _names_the_card_asked_about(state: ConversationState, call: ToolCall, text: str) -> bool:
+    """Whether the message names, by its last four digits, the card the pending call is for.
+
+    Four bare digits are not a card number in general (a year, a code), but here they can
+    only be checked against the one card the question is about.
+    """
+    card_id = call.args.get("card_id")
+    if card_id is None:
+        return False
+    digits = set(re.findall(r"(?<!\d)\d{4}(?!\d)", text))
+    for action in state.episode_actions():
+        if action.call.tool == "list_cards" and action.ok:
+            cards = action.result.parsed(CardList).cards
+            if any(c.id == card_id and c.last4 in digits for c in cards):
+                return True
+    return False
+
+
+def _new_problem(prediction: IntentPrediction, state: ConversationState, deps: Deps) -> bool:
+    """Whether an answer to the agent's question is, confidently, about something else."""
+    return (
+        prediction.confidence >= _STRONG
+        and prediction.intent != state.active_intent
+        and deps.policies.intent(prediction.intent).handling != "smalltalk"
+    )
+
+
+async def _picked(state: ConversationState, text: str, deps: Deps) -> str | None:
+    """The option of the clarifying question the answer picks, if it picks one.
+
+    The options are recomputed from the text the question was about, exactly as the clarify
+    node computed them (the classifier is deterministic), so nothing extra is stored.
+    """
+    asked_about = await deps.classifier.classify(state.episode_text)
+    return read_pick(text, clarify_options(asked_about, deps.policies), deps.policies)
 
 
 async def understand(state: ConversationState, deps: Deps) -> dict[str, Any]:
@@ -40,23 +85,24 @@ async def understand(state: ConversationState, deps: Deps) -> dict[str, Any]:
         confirmation = read_confirmation(text)
         # "Wait, someone's been using it" while a lost card's cancel waits for a yes is more
         # about the same card, not a new problem: the card procedure hands it to the fraud team.
-        continuation = confirmation is not None or (
-            deps.policies.intent(state.active_intent).procedure == "lost_card"
-            and reports_card_misuse(text)
+        continuation = (
+            confirmation is not None
+            or (
+                deps.policies.intent(state.active_intent).procedure == "lost_card"
+                and reports_card_misuse(text)
+            )
+            # "The physical one, 9607": naming the card asked about is not yet an answer and
+            # not a new problem; the question is asked again, never dropped for a guess.
+            or _names_the_card_asked_about(state, pending.call, text)
         )
         if confirmation == "no":
             update["declined"] = [*state.declined, pending.call][-10:]
         if confirmation != "yes":
-            update["pending"] = None
+            update["pending"] = None  # a question still open is asked again by the guard
     elif pending is not None and pending.kind == "step_up":
         continuation = bool(entities.codes) or prediction.intent in ("out_of_scope",)
     elif state.slot in ("card", "transaction", "payment", "direct_debit", "code", "question"):
-        new_problem = (
-            prediction.confidence >= _STRONG
-            and prediction.intent != state.active_intent
-            and deps.policies.intent(prediction.intent).handling != "smalltalk"
-        )
-        continuation = not new_problem
+        continuation = not _new_problem(prediction, state, deps)
 
     if pending is not None and not continuation:
         update["pending"] = None
@@ -67,6 +113,15 @@ async def understand(state: ConversationState, deps: Deps) -> dict[str, Any]:
         # offer if the agent may ask again (``out_of_scope`` is never offered).
         prediction = IntentPrediction(intent="out_of_scope", confidence=0.0, source="neither")
         update.update(active_intent=None, episode_text="", intent_confidence=0.0)
+    elif clarifying and added is None and (picked := await _picked(state, text, deps)):
+        # "The first", "2", "the stolen one": the customer chose an option of the question,
+        # which is as sure as an intent gets; the first message still says what it is about.
+        prediction = IntentPrediction(intent=picked, confidence=1.0, source="pick")
+        update.update(
+            active_intent=picked,
+            episode_text=f"{state.episode_text} {text}".strip(),
+            intent_confidence=1.0,
+        )
     elif clarifying:
         # The customer is explaining again: classify what they said in both messages, or
         # only what they add when they turned both options down.

@@ -7,6 +7,8 @@ with a reference id, and the structured log line with the detail carries the sam
 from __future__ import annotations
 
 import re
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import httpx
@@ -51,7 +53,11 @@ async def test_an_unknown_case_is_404_in_plain_words(client: httpx.AsyncClient) 
 async def test_storage_out_of_reach_is_plain_advice_with_a_reference_and_the_detail_is_logged(
     tmp_path: Path, client: httpx.AsyncClient
 ) -> None:
-    (tmp_path / "cases.sqlite").write_bytes(b"not a database " * 512)
+    # The agent's own connection is in WAL mode and keeps serving its page cache when the file
+    # is overwritten behind it; a schema change by another connection is seen at the next read.
+    with closing(sqlite3.connect(tmp_path / "cases.sqlite")) as other:
+        other.execute("DROP TABLE cases")
+        other.commit()
 
     with capture_logs() as logs:
         response = await client.get("/")
@@ -67,7 +73,7 @@ async def test_storage_out_of_reach_is_plain_advice_with_a_reference_and_the_det
     assert logged["reference"] == reference_on(response.text)
     assert logged["storage"] is True
     assert logged["log_level"] == "error"
-    assert (logged["error"], logged["detail"]) == ("DatabaseError", "file is not a database")
+    assert (logged["error"], logged["detail"]) == ("OperationalError", "no such table: cases")
     assert logged["path"] == "/"
 
 

@@ -43,7 +43,11 @@ def test_every_module_but_the_postgres_backend_imports_without_the_extras(
     tmp_path: Path,
 ) -> None:
     """A top-level ``import psycopg`` (or uvicorn) anywhere else would break the bare install."""
-    needs_postgres = ["resolution_agent.agent.storage.postgres"]
+    # The PostgreSQL backends: each is imported only when RESOLVE_DATABASE_URL is set.
+    needs_postgres = [
+        "resolution_agent.agent.storage.postgres",
+        "resolution_agent.agent.patterns._postgres",
+    ]
 
     done = run_probe(
         IMPORT_ALL,

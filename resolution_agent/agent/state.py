@@ -194,6 +194,13 @@ class ProposeEscalate(_Value):
 Proposal = ProposeTool | ProposeReply | ProposeEscalate
 
 
+class Request(_Value):
+    """One of several requests found in a customer message (``understanding.requests``)."""
+
+    text: str
+    prediction: IntentPrediction
+
+
 class Reasoned(_Value):
     """A rule that fired, for the audit trail and the handoff."""
 
@@ -215,6 +222,8 @@ class TurnScope(_Value):
     action_start: int = 0  # index in ``ConversationState.actions`` of this turn's first action
     reply: ProposeReply | None = None
     escalation: Escalation | None = None
+    # replies to the message's earlier requests (``nodes.next_request``), said before ``reply``
+    earlier_replies: list[ProposeReply] = Field(default_factory=list)
 
     def but(self, **changes: Any) -> TurnScope:
         """A copy with ``changes``; a misspelt field name is an error, not a silent no-op."""
@@ -324,6 +333,8 @@ class ConversationState(BaseModel):
     declined: list[ToolCall] = Field(default_factory=list)
     slot: str | None = None
     handoff: HandoffSummary | None = None
+    # the later requests of a message, each taken up when the one before it is finished
+    queued: list[Request] = Field(default_factory=list)
 
     # the current problem ("episode"): intent and where its actions start
     active_intent: str | None = None

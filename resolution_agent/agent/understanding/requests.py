@@ -1,0 +1,148 @@
+"""The requests in one customer message: "freeze my card, and when does my new one arrive?".
+
+A message is cut into clauses where a request may end: at a sentence's end (``. ? !``) and at
+a joining word (``and``, ``also``, ``plus``, ``as well``). Clauses are classified together (one
+encode call for all of them) and a clause starts a new request only when it is confidently a
+different problem, one with its own procedure or help answer, from every request already found;
+anything else (an unsure clause, the same problem told again, a greeting, a detail such as
+"the joint one 9087 is fine") stays with the request before it. A message with one request is
+not split, so for almost every message nothing changes.
+
+Limits: a clause is read on its own, so "and the other one too" (a request that only means
+something with the first) is never a second request; two requests joined by a comma alone
+("freeze my card, what's my balance") are not cut.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Sequence
+from typing import Protocol, runtime_checkable
+
+from resolution_agent.agent.policies import Policies
+from resolution_agent.agent.state import IntentPrediction, Request
+from resolution_agent.agent.understanding.base import IntentClassifier
+from resolution_agent.agent.understanding.signals import reports_card_misuse
+
+#: A clause must be at least this sure, and this far ahead of its runner-up, to be a request.
+SURE = 0.5
+MARGIN = 0.15
+#: A message cut into more pieces than this is a story (or a rant), not a list of requests:
+#: its sentences explain one problem, and acting on each would do things nobody asked for.
+MOST_CLAUSES = 4
+
+# Where one request may end and another begin: a sentence's end, or a joining word (with the
+# comma or "also"/"can you" around it). The joining words themselves are dropped.
+_CUT = re.compile(
+    r"(?<=[.?!])\s+(?:(?:and|also|plus)\s+)*"
+    r"|,?\s+(?:and\s+also|and\s+then|and\s+while\s+\w+\s+\w+\s+it|and|also|plus|as\s+well\s+as)\s+",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[a-z][a-z']+")
+_MIN_WORDS = 4
+# A clause that points back at what the clause before it named ("it keeps failing", "he's
+# lost it", "can i use it again", "only got the virtual one") is more about that, not a request
+# of its own; unless it is a question of its own ("how do i put it on apple pay").
+_POINTS_BACK = re.compile(r"^(?:he|he's|she|she's|they|they're|that|this|which)\b", re.I)
+_REFERS_BACK = re.compile(r"\b(?:it|its|it's|one|them)\b", re.I)
+_OWN_QUESTION = re.compile(
+    r"^(?:what|whats|what's|wat|where|wheres|where's|when|why|how|hw|which|who)\b", re.I
+)
+
+
+@runtime_checkable
+class _Batched(Protocol):
+    def classify_many(self, texts: list[str]) -> list[IntentPrediction]: ...
+
+
+def clauses(text: str) -> list[str]:
+    """The message cut where a request may end; pieces too short to be a request are kept
+    with the piece before them."""
+    pieces = [p.strip(" ,;") for p in _CUT.split(text)]
+    out: list[str] = []
+    for piece in pieces:
+        if not piece:
+            continue
+        if out and not _stands_alone(piece):
+            out[-1] = f"{out[-1]} {piece}"
+        else:
+            out.append(piece)
+    return out
+
+
+def _stands_alone(piece: str) -> bool:
+    if len(_WORD.findall(piece.lower())) < _MIN_WORDS or _POINTS_BACK.match(piece):
+        return False
+    return not _REFERS_BACK.search(piece) or bool(_OWN_QUESTION.match(piece))
+
+
+async def classify_all(classifier: IntentClassifier, texts: list[str]) -> list[IntentPrediction]:
+    """Each text's prediction; a classifier that can takes them in one call (one encode)."""
+    if isinstance(classifier, _Batched):
+        return await asyncio.to_thread(classifier.classify_many, texts)
+    return list(await asyncio.gather(*(classifier.classify(t) for t in texts)))
+
+
+def _actionable(prediction: IntentPrediction, policies: Policies) -> bool:
+    runner_up = prediction.alternatives[0].score if prediction.alternatives else 0.0
+    return (
+        prediction.confidence >= SURE
+        and prediction.confidence - runner_up >= MARGIN
+        and policies.intent(prediction.intent).handling in ("procedure", "answer")
+    )
+
+
+def _same_problem(known: str, intent: str, policies: Policies) -> bool:
+    """Two intents one procedure deals with (a lost and a stolen card, a late card and its
+    delivery date) are one request; so, for now, are two payments of one procedure ("why did
+    bet365 decline me, and why is primark pending?"), which would need the clause's own
+    record told apart from the first's."""
+    if known == intent:
+        return True
+    a, b = policies.intent(known), policies.intent(intent)
+    return a.handling == "procedure" and a.procedure == b.procedure
+
+
+def group(
+    pieces: Sequence[str], predictions: Sequence[IntentPrediction], policies: Policies
+) -> list[Request]:
+    """The requests among classified clauses, in the order the customer made them."""
+    texts: list[list[str]] = []
+    anchors: list[IntentPrediction | None] = []
+    for piece, prediction in zip(pieces, predictions, strict=True):
+        sure = _actionable(prediction, policies)
+        if not texts:
+            texts.append([piece])
+            anchors.append(prediction if sure else None)
+            continue
+        known = [a for a in anchors if a is not None]
+        if (
+            sure
+            and known
+            and not any(_same_problem(a.intent, prediction.intent, policies) for a in known)
+        ):
+            texts.append([piece])
+            anchors.append(prediction)
+            continue
+        texts[-1].append(piece)
+        if anchors[-1] is None and sure:
+            anchors[-1] = prediction
+    return [
+        Request(text=" ".join(words), prediction=anchor)
+        for words, anchor in zip(texts, anchors, strict=True)
+        if anchor is not None
+    ]
+
+
+async def find_requests(
+    text: str, classifier: IntentClassifier, policies: Policies
+) -> list[Request]:
+    """The separate requests in ``text``, in order; an empty list when it holds only one."""
+    pieces = clauses(text)
+    if not 2 <= len(pieces) <= MOST_CLAUSES or reports_card_misuse(text):
+        # Misuse of a card told with its loss is one problem: the lost-card procedure freezes
+        # the card, then hands the payments to the fraud team.
+        return []
+    found = group(pieces, await classify_all(classifier, pieces), policies)
+    return found if len(found) >= 2 else []

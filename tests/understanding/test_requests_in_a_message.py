@@ -1,0 +1,137 @@
+"""Finding the requests in one message: cut at joining words and sentence ends, keep a clause as
+its own request only when it is confidently a different problem.
+
+The classifier is a fake answering by text (and counting its calls), so what each clause
+means is pinned and the tests check the cutting and the grouping.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from resolution_agent.agent.policies import load_policies
+from resolution_agent.agent.settings import PROJECT_ROOT
+from resolution_agent.agent.state import IntentPrediction, IntentScore
+from resolution_agent.agent.understanding.requests import MOST_CLAUSES, clauses, find_requests
+
+POLICIES = load_policies(PROJECT_ROOT / "policies")
+
+
+def _said(intent: str, confidence: float = 0.95) -> IntentPrediction:
+    return IntentPrediction(
+        intent=intent,
+        confidence=confidence,
+        alternatives=[IntentScore(intent="out_of_scope", score=0.02)],
+        source="test",
+    )
+
+
+class Batched:
+    """Answers by text, all texts of a call together, and counts the calls."""
+
+    def __init__(self, answers: Mapping[str, IntentPrediction]) -> None:
+        self._answers = dict(answers)
+        self.calls: list[list[str]] = []
+
+    async def classify(self, text: str) -> IntentPrediction:
+        return self.classify_many([text])[0]
+
+    def classify_many(self, texts: list[str]) -> list[IntentPrediction]:
+        self.calls.append(texts)
+        return [self._answers.get(t, _said("out_of_scope", 0.2)) for t in texts]
+
+
+async def test_freeze_and_a_late_card_are_two_requests_in_the_order_asked() -> None:
+    classifier = Batched(
+        {
+            "freeze my card": _said("lost_or_stolen_card"),
+            "when does my new one arrive?": _said("card_arrival"),
+        }
+    )
+    found = await find_requests(
+        "freeze my card, and when does my new one arrive?", classifier, POLICIES
+    )
+
+    assert [(r.prediction.intent, r.text) for r in found] == [
+        ("lost_or_stolen_card", "freeze my card"),
+        ("card_arrival", "when does my new one arrive?"),
+    ]
+    assert classifier.calls == [["freeze my card", "when does my new one arrive?"]]  # one batch
+
+
+async def test_a_second_clause_about_the_same_problem_is_not_a_second_request() -> None:
+    classifier = Batched(
+        {
+            "I've lost my card": _said("lost_or_stolen_card"),
+            "someone might have nicked my wallet too": _said("compromised_card"),
+        }
+    )
+    text = "I've lost my card and someone might have nicked my wallet too"
+
+    assert await find_requests(text, classifier, POLICIES) == []  # one procedure: one request
+
+
+async def test_an_unsure_second_clause_stays_with_the_first_request() -> None:
+    classifier = Batched(
+        {
+            "cancel my gym direct debit": _said("direct_debit_payment_not_recognised"),
+            "i moved house last month": _said("edit_personal_details", confidence=0.45),
+        }
+    )
+    text = "cancel my gym direct debit and i moved house last month"
+
+    assert await find_requests(text, classifier, POLICIES) == []
+
+
+async def test_a_clause_pointing_back_at_the_first_is_kept_with_it() -> None:
+    assert clauses("found my card behind the sofa!! can i use it again now") == [
+        "found my card behind the sofa!! can i use it again now"
+    ]
+    assert clauses("my card was stolen. it keeps getting used at tesco") == [
+        "my card was stolen. it keeps getting used at tesco"
+    ]
+    # ... unless it is a question of its own
+    assert clauses("wheres my new card? and how do i put it on apple pay once it comes") == [
+        "wheres my new card?",
+        "how do i put it on apple pay once it comes",
+    ]
+
+
+async def test_a_message_without_a_joining_word_is_never_classified_again() -> None:
+    classifier = Batched({})
+    text = "I've lost my card, I think I left it on the number 38 bus"
+
+    assert await find_requests(text, classifier, POLICIES) == []
+    assert classifier.calls == []
+
+
+async def test_a_long_story_is_one_request_however_many_sentences_it_has() -> None:
+    sentences = [
+        "my card was declined at tesco on monday",
+        "then my pin got blocked at the cash machine",
+        "my new card never came to my new address",
+        "my rent standing order went out twice this month",
+        "the payment to my landlord failed as well",
+    ]
+    assert len(sentences) > MOST_CLAUSES
+    classifier = Batched(
+        dict(
+            zip(
+                sentences,
+                [
+                    _said(i)
+                    for i in (
+                        "declined_card_payment",
+                        "pin_blocked",
+                        "card_arrival",
+                        "transaction_charged_twice",
+                        "failed_transfer",
+                    )
+                ],
+                strict=True,
+            )
+        )
+    )
+
+    assert await find_requests(". ".join(sentences), classifier, POLICIES) == []
+    assert classifier.calls == []

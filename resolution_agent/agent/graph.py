@@ -10,7 +10,9 @@ ingest -> input_guard -> understand -> decide --+--> retrieve -> plan <-> action
                                                 +--> clarify -> output_guard
                                                 +--> escalate -> respond
 
-(ingest goes straight to respond when it already has a reply, and plan may also escalate.)
+(ingest goes straight to respond when it already has a reply, and plan may also escalate;
+output_guard goes to next_request, and from there back to decide, when the reply finished one
+request of a message that holds several.)
 The routers return ``Literal`` destinations; the conditional edges are derived from them.
 They are coroutines although they only read the state: LangGraph runs a plain function given
 to an async graph in a worker thread, which cost a thread hop per routing decision (nine in
@@ -42,6 +44,7 @@ from resolution_agent.agent.nodes.deps import Deps
 from resolution_agent.agent.nodes.escalate import escalate
 from resolution_agent.agent.nodes.ingest import ingest
 from resolution_agent.agent.nodes.input_guard import input_guard
+from resolution_agent.agent.nodes.next_request import has_next_request, next_request
 from resolution_agent.agent.nodes.output_guard import output_guard
 from resolution_agent.agent.nodes.plan import plan
 from resolution_agent.agent.nodes.respond import respond
@@ -104,6 +107,7 @@ AfterIngest = Literal["respond", "input_guard"]
 AfterDecide = Literal["escalate", "clarify", "retrieve"]
 AfterPlan = Literal["action_guard", "output_guard", "escalate"]
 AfterActionGuard = Literal["act", "plan"]
+AfterOutputGuard = Literal["next_request", "respond"]
 
 
 async def _after_ingest(state: ConversationState) -> AfterIngest:
@@ -135,6 +139,10 @@ async def _after_action_guard(state: ConversationState) -> AfterActionGuard:
     return "act" if state.this_turn.guard.verdict == "allow" else "plan"
 
 
+async def _after_output_guard(state: ConversationState) -> AfterOutputGuard:
+    return "next_request" if has_next_request(state) else "respond"
+
+
 Builder = StateGraph[ConversationState, None, ConversationState, ConversationState]
 Compiled = CompiledStateGraph[ConversationState, None, ConversationState, ConversationState]
 Node = Callable[[ConversationState], Awaitable[dict[str, Any]]]
@@ -153,6 +161,7 @@ def _wire(bind: Callable[[NodeFn], Node]) -> Builder:
         "action_guard": action_guard,
         "act": act,
         "output_guard": output_guard,
+        "next_request": next_request,
         "escalate": escalate,
         "respond": respond,
     }
@@ -170,7 +179,10 @@ def _wire(bind: Callable[[NodeFn], Node]) -> Builder:
         "action_guard", _after_action_guard, list(get_args(AfterActionGuard))
     )
     builder.add_edge("act", "plan")
-    builder.add_edge("output_guard", "respond")
+    builder.add_conditional_edges(
+        "output_guard", _after_output_guard, list(get_args(AfterOutputGuard))
+    )
+    builder.add_edge("next_request", "decide")
     builder.add_edge("escalate", "respond")
     builder.add_edge("respond", END)
     return builder

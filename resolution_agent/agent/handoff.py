@@ -212,6 +212,10 @@ def build_handoff(
             f"Customer had not yet {what} {state.pending.call.tool} "
             f"({_action_summary(dict(state.pending.call.args))})."
         )
+    open_items += [
+        f"Customer also asked, not yet handled: “{request.text}” ({request.prediction.intent})."
+        for request in state.queued
+    ]
     for action in actions:
         if action.outcome == "failed":
             open_items.append(

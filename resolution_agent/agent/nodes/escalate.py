@@ -101,6 +101,8 @@ async def hand_off(state: ConversationState, escalation: Escalation, deps: Deps)
         ),
         "fired_rules": fired,
         "handoff": handoff,
+        # A person takes the conversation over, with the requests still open in the summary.
+        "queued": [],
     }
 
 

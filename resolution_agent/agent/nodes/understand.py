@@ -27,6 +27,7 @@ from resolution_agent.agent.understanding import (
     read_neither,
 )
 from resolution_agent.agent.understanding.choice import clarify_options, read_pick
+from resolution_agent.agent.understanding.requests import find_requests
 from resolution_agent.agent.understanding.signals import reports_card_misuse
 from resolution_agent.tools.models import CardList
 
@@ -135,7 +136,15 @@ async def understand(state: ConversationState, deps: Deps) -> dict[str, Any]:
     elif continuation:
         update["episode_text"] = f"{state.episode_text} {text}".strip()
     else:
+        # A new problem: the message may hold several requests, taken one after another. The
+        # first is the problem now; the rest wait (a new problem drops what still waited).
+        requests = await find_requests(text, deps.classifier, deps.policies)
+        if requests:
+            prediction = requests[0].prediction
+            text = requests[0].text
+            entities = extract_entities(text, now=now)
         update.update(
+            queued=requests[1:],
             active_intent=prediction.intent,
             episode_text=text,
             episode_start=len(state.actions),

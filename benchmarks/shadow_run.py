@@ -8,8 +8,10 @@ message the scenario's ``reply_includes``. A draft that says all of it is sent u
 that misses some is edited (the COp adds what was missing). With nothing recorded for a turn
 the COp has nothing to correct and sends it as it is; those turns are counted apart, so the
 figure with them left out is printed too. A conversation the agent hands off is sent as in
-live running (no draft). Scenarios with injected bank faults or a patched bank are skipped:
-they measure the bank client, not the wording.
+live running (no draft), except a hand-off that carries a write the agent proposed (shadow
+mode makes every write a proposal): the simulated COp approves it when the scenario expects
+that tool called with those arguments, and rejects it otherwise. Scenarios with injected bank
+faults or a patched bank are skipped: they measure the bank client, not the wording.
 
 Prints agreement by intent (the agent's intent at the draft); asserts nothing.
 
@@ -30,10 +32,12 @@ from pathlib import Path
 from resolution_agent.agent import ResolutionAgent, Settings
 from resolution_agent.agent.audit import AuditEvent
 from resolution_agent.agent.desk.shadow import shadow_report, shadow_table
+from resolution_agent.agent.guards.action import SHADOW_APPROVAL
 from resolution_agent.agent.policies import Policies, load_policies
 from resolution_agent.agent.retrieval import Retriever, build_retriever
 from resolution_agent.agent.retrieval.base import WarmsUp
 from resolution_agent.agent.settings import PROJECT_ROOT
+from resolution_agent.agent.state import ToolCall
 from resolution_agent.agent.understanding import IntentClassifier
 from resolution_agent.agent.understanding.factory import open_intent_classifier
 from resolution_agent.evals.loader import Scenario, load_suite
@@ -41,7 +45,7 @@ from resolution_agent.tools.mockbank import MockBank, load_seed
 from resolution_agent.tools.mockbank.seed import DEFAULT_CLOCK
 
 DEFAULT_SUITE = PROJECT_ROOT / "fixtures" / "scenarios"
-COP = "cop_shadow"
+COP = "cop_amira"  # on the shipped roster: approvals check it
 
 
 def expectations(scenario: Scenario) -> list[list[str]]:
@@ -86,6 +90,28 @@ async def open_parts(settings: Settings) -> Parts:
     return Parts(policies, await open_intent_classifier(settings, policies), retriever)
 
 
+def expected_call(scenario: Scenario, call: ToolCall) -> bool:
+    """Whether the scenario expects this call: its tool, with every argument it names."""
+    return any(
+        want.name == call.tool and all(call.args.get(k) == v for k, v in want.args.items())
+        for want in scenario.expect.tools_called
+    )
+
+
+async def decide_proposals(
+    agent: ResolutionAgent, conversation_id: str, scenario: Scenario
+) -> None:
+    """The simulated COp approves the agent's shadow proposals the scenario expects, rejects
+    the rest."""
+    for proposal in await agent.list_proposals(conversation_id):
+        if proposal.status != "pending" or proposal.rule_id != SHADOW_APPROVAL:
+            continue
+        if expected_call(scenario, proposal.call):
+            await agent.approve_proposal(conversation_id, proposal.id, COP)
+        else:
+            await agent.reject_proposal(conversation_id, proposal.id, COP, "not what was asked")
+
+
 async def run_scenario(
     scenario: Scenario, settings: Settings, parts: Parts, judged: Counter[str]
 ) -> list[AuditEvent]:
@@ -107,6 +133,7 @@ async def run_scenario(
             )
             if reply.status == "handed_off":
                 judged["handed_off"] += 1
+                await decide_proposals(agent, conversation_id, scenario)
                 break
             draft = await agent.draft_reply(conversation_id)
             if draft.source != "agent" or draft.text is None:

@@ -126,6 +126,7 @@ FallbackName = Literal[
     "tool_rejected",
     "guard_block",
     "limit",
+    "approval",
     "verification",
     "injection",
     "planner_loop",

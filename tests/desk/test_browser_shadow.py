@@ -14,7 +14,7 @@ from resolution_agent.agent.console import create_console_app
 from tests.console.helpers import log_in_page, login_for_tests, serve
 from tests.desk.cases import CLOCK
 
-LOST = "I can't find my card anywhere, I think I left it on the bus this morning"
+ARRIVAL = "when will my new card arrive?"
 ADDED = " Alice here from the cards team."
 
 
@@ -24,7 +24,7 @@ async def test_a_cop_edits_and_sends_the_agents_draft_in_the_console(
 ) -> None:
     settings = Settings(data_dir=tmp_path, clock=CLOCK, reply_detector="off", shadow_mode=True)
     async with ResolutionAgent(settings) as agent:
-        await agent.handle_message("conv-lost", "cus_1001", LOST)
+        await agent.handle_message("conv-lost", "cus_1001", ARRIVAL)
         draft = await agent.draft_reply("conv-lost")
         assert draft.text is not None
         async with serve(create_console_app(agent, login_for_tests())) as base_url:
@@ -42,4 +42,4 @@ async def test_a_cop_edits_and_sends_the_agents_draft_in_the_console(
         report = await agent.shadow_report()
 
     [row] = report.intents
-    assert (row.intent, row.sent, row.edited) == ("lost_or_stolen_card", 1, 1)
+    assert (row.intent, row.sent, row.edited) == ("card_delivery_estimate", 1, 1)

@@ -59,6 +59,7 @@ def audit_detail(proposal: Proposal) -> dict[str, JsonValue]:
     """A proposal's audit detail: ids and names only, never a COp's free-text reason."""
     return {
         "proposal": proposal.id,
+        "rule": proposal.rule_id,
         "tool": proposal.call.tool,
         "args": dict(proposal.call.args),
         "proposer": proposal.proposer,

@@ -10,10 +10,14 @@ sees the draft prefilled (:meth:`agent.desk._aid.DecisionAid.draft_reply`) and s
 edited or not, with :meth:`cop_reply`. That send is compared with the draft
 (:func:`agreement`) and audited (``SHADOW-SENT``).
 
-The agreement rate by intent (:func:`shadow_report`) is what a bank decides on: an intent
-whose drafts COps send unchanged is one the agent may answer alone. Actions: a write the agent
-plans in shadow mode goes through the action guard as in live running; making every write a
-proposal for a COp to approve is the approval path's (:mod:`agent.desk.proposals`).
+Actions: a write the agent plans in shadow mode passes every check of the action guard as in
+live running (the customer's yes to a confirmation question the COp sent included) and then
+stops as a proposal (rule ``SHADOW-APPROVAL``): the conversation is handed off with the call
+on its case, and a COp approves it (it runs through the same tools, guards and audit) or
+rejects it (:mod:`agent.desk.approvals`). Reads run, so a draft can say what the bank shows.
+
+The agreement by intent (:func:`shadow_report`) is what a bank decides on: an intent whose
+drafts COps send unchanged and whose actions they approve is one the agent may handle alone.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, computed_field
 
 from resolution_agent.agent.audit import AuditEvent
+from resolution_agent.agent.guards.action import SHADOW_APPROVAL
 from resolution_agent.agent.handoff import build_handoff
 from resolution_agent.agent.nodes.deps import Deps
 from resolution_agent.agent.state import ConversationState, Escalation, ProposeReply
@@ -123,12 +128,23 @@ class IntentAgreement(BaseModel):
     unchanged: int
     edited: int
     replaced: int
+    #: Writes the agent proposed in shadow mode, and how COps decided them (the rest wait).
+    proposed: int = 0
+    approved: int = 0
+    rejected: int = 0
 
     @computed_field  # type: ignore[prop-decorator]
     @property
     def agreement_rate(self) -> float:
         """The share of sent drafts sent unchanged."""
         return self.unchanged / self.sent if self.sent else 0.0
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def approval_rate(self) -> float:
+        """The share of decided proposals that COps approved."""
+        decided = self.approved + self.rejected
+        return self.approved / decided if decided else 0.0
 
 
 class ShadowReport(BaseModel):
@@ -138,6 +154,8 @@ class ShadowReport(BaseModel):
 
     intents: list[IntentAgreement]
     waiting: int
+    #: Shadow-mode proposals no COp has decided yet.
+    actions_waiting: int = 0
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -156,45 +174,63 @@ NO_INTENT = "(none)"
 
 def shadow_report(conversations: Iterable[Sequence[AuditEvent]]) -> ShadowReport:
     """The report over each conversation's audit events."""
-    counts: dict[str, dict[Agreement, int]] = {}
-    waiting = 0
+    counts: dict[str, dict[str, int]] = {}
+    waiting = actions_waiting = 0
+
+    def row_of(intent: object) -> dict[str, int]:
+        return counts.setdefault(
+            intent if isinstance(intent, str) else NO_INTENT,
+            dict.fromkeys((*AGREEMENTS, "proposed", "approved", "rejected"), 0),
+        )
+
     for events in conversations:
+        shadow_proposals: dict[object, object] = {}  # proposal id -> intent
         for event in events:
-            if event.rule_id != SENT_RULE:
-                continue
-            intent = event.detail.get("intent")
-            said = next((a for a in AGREEMENTS if a == event.detail.get("agreement")), None)
-            if said is None:
-                continue
-            row = counts.setdefault(
-                intent if isinstance(intent, str) else NO_INTENT,
-                {"unchanged": 0, "edited": 0, "replaced": 0},
-            )
-            row[said] += 1
+            if event.rule_id == SENT_RULE:
+                said = next((a for a in AGREEMENTS if a == event.detail.get("agreement")), None)
+                if said is not None:
+                    row_of(event.detail.get("intent"))[said] += 1
+            elif event.rule_id == "PROPOSAL-MADE" and event.detail.get("rule") == SHADOW_APPROVAL:
+                shadow_proposals[event.detail.get("proposal")] = event.detail.get("intent")
+                row_of(event.detail.get("intent"))["proposed"] += 1
+            elif event.rule_id in ("PROPOSAL-APPROVED", "PROPOSAL-REJECTED"):
+                proposal = event.detail.get("proposal")
+                if proposal in shadow_proposals:
+                    decided = "approved" if event.rule_id == "PROPOSAL-APPROVED" else "rejected"
+                    row_of(shadow_proposals.pop(proposal))[decided] += 1
         waiting += pending_draft(events) is not None
+        actions_waiting += len(shadow_proposals)
     rows = [
-        IntentAgreement(intent=intent, sent=sum(c.values()), **c) for intent, c in counts.items()
+        IntentAgreement(intent=intent, sent=sum(c[a] for a in AGREEMENTS), **c)
+        for intent, c in counts.items()
     ]
-    rows.sort(key=lambda r: (-r.sent, r.intent))
-    return ShadowReport(intents=rows, waiting=waiting)
+    rows.sort(key=lambda r: (-(r.sent + r.proposed), r.intent))
+    return ShadowReport(intents=rows, waiting=waiting, actions_waiting=actions_waiting)
 
 
 def shadow_table(report: ShadowReport) -> str:
     """The report as a plain-text table: one row per intent, then the total."""
     lines = [
-        f"{'intent':<40} {'sent':>5} {'unchanged':>9} {'edited':>6} {'replaced':>8} {'agree':>6}"
+        f"{'intent':<40} {'sent':>5} {'unchanged':>9} {'edited':>6} {'replaced':>8} "
+        f"{'agree':>6} {'actions':>7} {'approved':>8} {'rejected':>8}"
     ]
-    for row in report.intents:
-        lines.append(
-            f"{row.intent:<40} {row.sent:>5} {row.unchanged:>9} {row.edited:>6} "
-            f"{row.replaced:>8} {row.agreement_rate:>6.0%}"
+
+    def line(name: str, r: IntentAgreement) -> str:
+        return (
+            f"{name:<40} {r.sent:>5} {r.unchanged:>9} {r.edited:>6} {r.replaced:>8} "
+            f"{r.agreement_rate:>6.0%} {r.proposed:>7} {r.approved:>8} {r.rejected:>8}"
         )
-    unchanged = sum(r.unchanged for r in report.intents)
-    edited = sum(r.edited for r in report.intents)
-    replaced = sum(r.replaced for r in report.intents)
-    lines.append(
-        f"{'all intents':<40} {report.sent:>5} {unchanged:>9} {edited:>6} {replaced:>8} "
-        f"{report.agreement_rate:>6.0%}"
+
+    for row in report.intents:
+        lines.append(line(row.intent, row))
+    total = IntentAgreement(
+        intent="all intents",
+        **{
+            field: sum(getattr(r, field) for r in report.intents)
+            for field in ("sent", *AGREEMENTS, "proposed", "approved", "rejected")
+        },
     )
+    lines.append(line(total.intent, total))
     lines.append(f"drafts waiting for a COp: {report.waiting}")
+    lines.append(f"actions waiting for a COp: {report.actions_waiting}")
     return "\n".join(lines)

@@ -15,6 +15,11 @@ agent alone: the verdict is "escalate" and the hand-off carries the call as a pr
 customer's in-chat yes (the COp talks to the customer on the case), and every other check
 (ownership, intent, identity, step-up) still applies.
 
+In shadow mode (``Settings.shadow_mode``) a write that passed every other check, the
+customer's yes included, is a proposal too (rule ``SHADOW-APPROVAL``): the agent drafts the
+action, a COp approves or rejects it (:mod:`agent.desk.shadow`). Reads and verification steps
+still run, so drafts can say what the bank shows.
+
 Step-up is due only for a call of a tool whose policy needs identity ``step_up`` that this
 guard answered with "step_up" (the conversation's pending step-up), so which intents may send
 codes follows from ``policies/tools.yaml`` alone: a model (or a planted instruction) cannot
@@ -31,6 +36,9 @@ from resolution_agent.agent.state import ConversationState, GuardDecision, ToolC
 from resolution_agent.agent.vocabulary import Verdict
 from resolution_agent.tools.declarations import TOOLS_BY_NAME, TypedByCustomer
 from resolution_agent.tools.vocabulary import ID_ARGUMENT_COLLECTION, IDENTITY_RANK
+
+#: Shadow mode's rule: a write the guard would let the agent make becomes a COp's proposal.
+SHADOW_APPROVAL = "SHADOW-APPROVAL"
 
 
 def _decision(
@@ -51,8 +59,10 @@ def check_action(
     policies: Policies,
     *,
     approved_by: str | None = None,
+    shadow: bool = False,
 ) -> GuardDecision:
-    """The verdict on ``call``; ``approved_by``: the COp who approved it as a proposal."""
+    """The verdict on ``call``; ``approved_by``: the COp who approved it as a proposal;
+    ``shadow``: shadow mode, where no write runs until a COp approves it."""
     spec = TOOLS_BY_NAME.get(call.tool)
     if spec is None:
         return _decision(state, call, "block", "TOOL-UNKNOWN", f"no tool named {call.tool!r}")
@@ -158,6 +168,17 @@ def check_action(
             "confirm",
             "CONFIRM-REQUIRED",
             f"{call.tool} needs the customer's explicit yes",
+        )
+    # Verification steps (a code sent, a code checked) change nothing of the customer's money
+    # or cards, so they run in shadow mode too: the call they unlock is what a COp approves.
+    verification_step = policy.for_step_up or typed is not None
+    if shadow and spec.effect == "write" and not verification_step and approved_by is None:
+        return _decision(
+            state,
+            call,
+            "escalate",
+            SHADOW_APPROVAL,
+            f"shadow mode: {call.tool} runs only when a member of staff approves it",
         )
     if approved_by is not None:
         return _decision(

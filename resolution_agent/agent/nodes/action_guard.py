@@ -12,7 +12,7 @@ from resolution_agent.agent.state import ConversationState, PendingAction, Propo
 async def action_guard(state: ConversationState, deps: Deps) -> dict[str, Any]:
     proposal = state.this_turn.proposal
     assert isinstance(proposal, ProposeTool)
-    decision = check_action(state, proposal.call, deps.policies)
+    decision = check_action(state, proposal.call, deps.policies, shadow=deps.settings.shadow_mode)
     await deps.record(
         state.conversation_id,
         state.turn,

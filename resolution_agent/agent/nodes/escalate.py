@@ -93,6 +93,7 @@ async def hand_off(state: ConversationState, escalation: Escalation, deps: Deps)
             state.turn,
             "escalation",
             "PROPOSAL-MADE",
+            intent=state.active_intent,
             **audit_detail(proposal),
         )
     return {

@@ -85,7 +85,8 @@ class OfflinePlanner:
             if guard.verdict == "step_up":
                 return Call("start_verification", {"customer_id": state.customer_id})
             if guard.verdict == "escalate":
-                return Escalate("limit", guard.reason)
+                over_limit = guard.rule_id == "LIMIT-AMOUNT"
+                return Escalate("limit" if over_limit else "approval", guard.reason)
             if guard.rule_id == "ID-INSUFFICIENT":
                 return Say("replies/identity_needed.j2", "awaiting_customer")
             return Escalate("guard_block", f"{guard.rule_id}: {guard.reason}")

@@ -137,3 +137,19 @@ async def test_a_hand_off_ends_the_queue_and_the_summary_names_the_request_still
     assert "Apple Pay" not in reply.text
     assert reply.handoff is not None
     assert any("how do i add a card to apple pay" in item for item in reply.handoff.open_items)
+
+
+async def test_an_offer_after_the_first_request_is_done_gives_way_to_the_next_request(
+    make_settings: Callable[..., Settings],
+    new_bank: Callable[[], MockBank],
+    retriever: LexicalRetriever,
+) -> None:
+    bank = new_bank()
+    async with _agent(make_settings, bank, retriever) as agent:
+        reply = await agent.handle_message("offer", "cus_1001", LOST_AND_APPLE_PAY)
+        await agent.handle_message("offer", "cus_1001", "yes")
+
+    assert bank.state.cards["card_1001a"].status == "frozen"
+    assert reply.text.index("frozen") < reply.text.index("Apple Pay")
+    assert "replacement" not in reply.text  # the offer was not made ...
+    assert bank.calls["cancel_card"] == 0  # ... so a later yes cannot take it up

@@ -22,14 +22,17 @@ from resolution_agent.agent.errors import (
     InvalidRequestError,
     StorageError,
     UnknownConversationError,
+    UnknownProposalError,
     storage_failure,
 )
 
 log = structlog.get_logger("resolution_agent.agent.console")
 
-#: Errors a COp causes, whose own message tells them what to do: class -> (status, title).
+#: Errors a COp causes, whose own message tells them what to do: class -> (status, title);
+#: the first class that matches decides, so a subclass comes before its base.
 REFUSALS: dict[type[Exception], tuple[int, str]] = {
     CaseConflictError: (409, "This case cannot be changed by you now"),
+    UnknownProposalError: (404, "No such proposed action"),
     InvalidRequestError: (400, "That request is not valid"),
     CrossSiteFormError: (403, "Form refused"),
 }

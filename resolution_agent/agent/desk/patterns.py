@@ -1,8 +1,9 @@
 """The support lead's method of the agent: :meth:`PatternDesk.pattern_alerts`.
 
 What the pattern detectors (:mod:`agent.patterns`) find across many conversations, read from
-the agent's signal log (the one every finished turn writes to) at the agent's clock, so the console's Patterns page, its JSON and any
-embedder see the alerts ``resolve patterns`` would print.
+the agent's signal log (the one every finished turn writes to) at the agent's clock, so the
+console's Patterns page, its JSON and any embedder see the alerts ``resolve patterns`` would
+print.
 
 Why an engine is kept between calls: detection learns from a week of history, and replaying
 a week of a bank's turns (hundreds of thousands of signals) on every page view would take

@@ -147,9 +147,14 @@ async def test_an_offer_after_the_first_request_is_done_gives_way_to_the_next_re
     bank = new_bank()
     async with _agent(make_settings, bank, retriever) as agent:
         reply = await agent.handle_message("offer", "cus_1001", LOST_AND_APPLE_PAY)
+        events = await agent.audit_events("offer")
         await agent.handle_message("offer", "cus_1001", "yes")
 
     assert bank.state.cards["card_1001a"].status == "frozen"
     assert reply.text.index("frozen") < reply.text.index("Apple Pay")
     assert "replacement" not in reply.text  # the offer was not made ...
     assert bank.calls["cancel_card"] == 0  # ... so a later yes cannot take it up
+    # Three replies passed the output rules: the first request's (with the offer), what was
+    # done without the offer (composed after the guard, so checked again), the second's.
+    checked = [e.detail.get("action") for e in events if e.kind == "output"]
+    assert checked == ["sent", "sent", "sent"]

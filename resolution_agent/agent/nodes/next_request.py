@@ -5,8 +5,8 @@ first and queued the rest. When a reply finishes a request (resolved: done, decl
 answered; or done, with an offer of ours on top), the next one starts as its own problem
 within the same turn: its own episode, so its procedure, the action guard and its
 confirmation see only its own actions. The finished reply, already passed by the output guard
-(or, for an offer, the tools' reviewed ``done`` parts, as a hand-off says them), is kept and
-said first (``respond``), so the customer's one reply says what was done for each request.
+(or, for an offer, the tools' reviewed ``done`` parts, passed by the same output rules), is kept
+and said first (``respond``), so the customer's one reply says what was done for each request.
 A reply that waits on the customer (a confirmation of what was asked, a code, a question)
 leaves the queue for a later turn; a hand-off ends it. An offer made after the request was
 done ("shall I also send a replacement?") gives way to the customer's next request and is not
@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from resolution_agent.agent.nodes.deps import Deps
+from resolution_agent.agent.nodes.output_guard import check_composed
 from resolution_agent.agent.state import ConversationState, ProposeReply, TurnScope, Understanding
 from resolution_agent.agent.understanding import extract_entities
 from resolution_agent.tools.declarations import get_tool
@@ -58,18 +59,22 @@ async def next_request(state: ConversationState, deps: Deps) -> dict[str, Any]:
         # The customer's next request comes before our offer: what was done is said (the
         # tools' reviewed ``done`` parts, as in any reply) and the offer is not made, so no
         # later yes can answer a question the customer never saw.
-        said = ProposeReply(
-            text=" ".join(
-                deps.templates.render_part(
-                    get_tool(a.call.tool).template,
-                    "done",
-                    args=a.call.args,
-                    data=a.result.data or {},
-                )
-                for a in state.turn_actions()
-                if a.ok and deps.templates.has_part(get_tool(a.call.tool).template, "done")
+        said = await check_composed(
+            state,
+            ProposeReply(
+                text=" ".join(
+                    deps.templates.render_part(
+                        get_tool(a.call.tool).template,
+                        "done",
+                        args=a.call.args,
+                        data=a.result.data or {},
+                    )
+                    for a in state.turn_actions()
+                    if a.ok and deps.templates.has_part(get_tool(a.call.tool).template, "done")
+                ),
+                status="resolved",
             ),
-            status="resolved",
+            deps,
         )
     update: dict[str, Any] = {
         "queued": rest,

@@ -93,6 +93,30 @@ async def output_guard(state: ConversationState, deps: Deps) -> dict[str, Any]:
     return update
 
 
+async def check_composed(state: ConversationState, reply: ProposeReply, deps: Deps) -> ProposeReply:
+    """A reply composed after this node ran (what was done for a request, said before the
+    message's next one: :mod:`agent.nodes.next_request`) passes the same rules, recorded like
+    any other; one that breaks a rule is the safe reply instead."""
+    learned = (
+        await deps.reply_detector.judge(reply.text) if deps.reply_detector is not None else None
+    )
+    verdict = check_output(
+        state, reply, deps.policies, question=None, context=_context(state, deps, learned)
+    )
+    await deps.record(
+        state.conversation_id,
+        state.turn,
+        "output",
+        verdict.rule_id,
+        action="sent" if verdict.ok else "replaced",
+        reason=verdict.reason,
+    )
+    if verdict.ok:
+        return reply.model_copy(update={"citations": verdict.citations})
+    log.warning("reply_replaced", rule_id=verdict.rule_id)
+    return ProposeReply(text=deps.templates.render("replies/safe_reply.j2"), status=reply.status)
+
+
 def _context(state: ConversationState, deps: Deps, learned: LearnedVerdict | None) -> OutputContext:
     """What the output rules measure this reply against: our texts, the bank's customers,
     the system prompt a model would have been given this turn, its help passages and tool

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, JsonValue
 
 from resolution_agent.agent.api import ActionTaken
 from resolution_agent.agent.audit import AuditEvent
+from resolution_agent.agent.desk.proposals import PROPOSAL_MADE
 from resolution_agent.agent.state import ToolCall
 from resolution_agent.evals.loader import Expect, ToolExpectation
 from resolution_agent.evals.runner import RunRecord
@@ -180,7 +181,7 @@ def _proposed(expected: Sequence[ToolExpectation], audit: Sequence[AuditEvent]) 
     proposed = [
         ToolCall.model_validate({"tool": e.detail.get("tool"), "args": e.detail.get("args")})
         for e in audit
-        if e.rule_id == "PROPOSAL-MADE"
+        if e.rule_id == PROPOSAL_MADE
     ]
     matched = match_calls(expected, proposed)
     if matched == len(expected):

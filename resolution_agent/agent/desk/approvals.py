@@ -23,6 +23,9 @@ from pydantic import JsonValue
 from resolution_agent.agent.desk.cases import Case
 from resolution_agent.agent.desk.notices import CustomerNotice
 from resolution_agent.agent.desk.proposals import (
+    PROPOSAL_APPROVED,
+    PROPOSAL_MADE,
+    PROPOSAL_REJECTED,
     Proposal,
     ProposalStore,
     audit_detail,
@@ -103,7 +106,7 @@ class ApprovalDesk(Wiring):
             )
             await self._proposals(deps).add(proposal)
             await deps.record(
-                conversation_id, state.turn, "escalation", "PROPOSAL-MADE", **audit_detail(proposal)
+                conversation_id, state.turn, "escalation", PROPOSAL_MADE, **audit_detail(proposal)
             )
             return proposal
 
@@ -155,7 +158,7 @@ class ApprovalDesk(Wiring):
                 conversation_id,
                 state.turn,
                 "escalation",
-                "PROPOSAL-APPROVED",
+                PROPOSAL_APPROVED,
                 **audit_detail(approved),
             )
             # The act node sends it: its audit events, and a key naming this proposal.
@@ -198,7 +201,7 @@ class ApprovalDesk(Wiring):
                 conversation_id,
                 state.turn,
                 "escalation",
-                "PROPOSAL-REJECTED",
+                PROPOSAL_REJECTED,
                 **audit_detail(rejected),
             )
             log.info("proposal_rejected", tool=proposal.call.tool)

@@ -23,6 +23,11 @@ from resolution_agent.agent.state import ConversationState, ToolCall
 
 ProposalStatus = Literal["pending", "approved", "executed", "failed", "rejected"]
 
+#: The audit rule ids of a proposal's life, read back by the shadow report and the eval checks.
+PROPOSAL_MADE = "PROPOSAL-MADE"
+PROPOSAL_APPROVED = "PROPOSAL-APPROVED"
+PROPOSAL_REJECTED = "PROPOSAL-REJECTED"
+
 #: Who proposed a call the agent stopped at: not a COp, so any COp on the roster may approve.
 AGENT = "agent"
 

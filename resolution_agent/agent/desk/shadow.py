@@ -29,6 +29,11 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, computed_field
 
 from resolution_agent.agent.audit import AuditEvent
+from resolution_agent.agent.desk.proposals import (
+    PROPOSAL_APPROVED,
+    PROPOSAL_MADE,
+    PROPOSAL_REJECTED,
+)
 from resolution_agent.agent.guards.action import SHADOW_APPROVAL
 from resolution_agent.agent.handoff import build_handoff
 from resolution_agent.agent.nodes.deps import Deps
@@ -190,13 +195,13 @@ def shadow_report(conversations: Iterable[Sequence[AuditEvent]]) -> ShadowReport
                 said = next((a for a in AGREEMENTS if a == event.detail.get("agreement")), None)
                 if said is not None:
                     row_of(event.detail.get("intent"))[said] += 1
-            elif event.rule_id == "PROPOSAL-MADE" and event.detail.get("rule") == SHADOW_APPROVAL:
+            elif event.rule_id == PROPOSAL_MADE and event.detail.get("rule") == SHADOW_APPROVAL:
                 shadow_proposals[event.detail.get("proposal")] = event.detail.get("intent")
                 row_of(event.detail.get("intent"))["proposed"] += 1
-            elif event.rule_id in ("PROPOSAL-APPROVED", "PROPOSAL-REJECTED"):
+            elif event.rule_id in (PROPOSAL_APPROVED, PROPOSAL_REJECTED):
                 proposal = event.detail.get("proposal")
                 if proposal in shadow_proposals:
-                    decided = "approved" if event.rule_id == "PROPOSAL-APPROVED" else "rejected"
+                    decided = "approved" if event.rule_id == PROPOSAL_APPROVED else "rejected"
                     row_of(shadow_proposals.pop(proposal))[decided] += 1
         waiting += pending_draft(events) is not None
         actions_waiting += len(shadow_proposals)

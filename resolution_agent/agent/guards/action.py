@@ -37,6 +37,8 @@ from resolution_agent.agent.vocabulary import Verdict
 from resolution_agent.tools.declarations import TOOLS_BY_NAME, TypedByCustomer
 from resolution_agent.tools.vocabulary import ID_ARGUMENT_COLLECTION, IDENTITY_RANK
 
+#: Over a tool's amount limit: a person decides (the one escalation cause that is not "approval").
+LIMIT_AMOUNT = "LIMIT-AMOUNT"
 #: Shadow mode's rule: a write the guard would let the agent make becomes a COp's proposal.
 SHADOW_APPROVAL = "SHADOW-APPROVAL"
 
@@ -157,7 +159,7 @@ def check_action(
                 state,
                 call,
                 "escalate",
-                "LIMIT-AMOUNT",
+                LIMIT_AMOUNT,
                 f"amount {amount} over the limit {policy.max_amount_pence}",
             )
 

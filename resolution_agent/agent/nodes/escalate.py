@@ -5,7 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from resolution_agent.agent.desk.cases import Case
-from resolution_agent.agent.desk.proposals import audit_detail, proposal_of_hand_off
+from resolution_agent.agent.desk.proposals import (
+    PROPOSAL_MADE,
+    audit_detail,
+    proposal_of_hand_off,
+)
 from resolution_agent.agent.escalation import fallback_escalation
 from resolution_agent.agent.handoff import HandoffSummary, build_handoff, unconfirmed_writes
 from resolution_agent.agent.nodes.deps import Deps
@@ -92,7 +96,7 @@ async def hand_off(state: ConversationState, escalation: Escalation, deps: Deps)
             state.conversation_id,
             state.turn,
             "escalation",
-            "PROPOSAL-MADE",
+            PROPOSAL_MADE,
             intent=state.active_intent,
             **audit_detail(proposal),
         )

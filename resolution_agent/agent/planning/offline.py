@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from resolution_agent.agent.escalation import fallback_escalation
+from resolution_agent.agent.guards.action import LIMIT_AMOUNT
 from resolution_agent.agent.planning.base import PlanningContext
 from resolution_agent.agent.planning.procedures import PROCEDURES
 from resolution_agent.agent.planning.steps import Call, Escalate, Say, Step, View
@@ -85,7 +86,7 @@ class OfflinePlanner:
             if guard.verdict == "step_up":
                 return Call("start_verification", {"customer_id": state.customer_id})
             if guard.verdict == "escalate":
-                over_limit = guard.rule_id == "LIMIT-AMOUNT"
+                over_limit = guard.rule_id == LIMIT_AMOUNT
                 return Escalate("limit" if over_limit else "approval", guard.reason)
             if guard.rule_id == "ID-INSUFFICIENT":
                 return Say("replies/identity_needed.j2", "awaiting_customer")

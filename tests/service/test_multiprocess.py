@@ -483,6 +483,9 @@ async def test_four_workers_answer_every_message_exactly_once_through_redelivery
             resumed = sum(w.log.read_text(errors="replace").count("turn_resumed") for w in workers)
             survivors_alive = all(workers[w].popen.poll() is None for w in channel.live)
             logs = "\n".join(w.tail() for w in workers)
+            worker_lines = [
+                line for w in workers for line in w.log.read_text(errors="replace").splitlines()
+            ]
 
     rows = _channel_rows(database_url)
     message_ids = [c.message_id(t) for c in conversations for t in range(3)]
@@ -542,5 +545,9 @@ async def test_four_workers_answer_every_message_exactly_once_through_redelivery
             ]
             assert said == ([] if after_hand_off else [reply["text"]]), (c.id, reply, said)
         # Finished as the same script run alone, unbroken: same turns, same writes at the bank.
-        assert Outcome.of(replies, writes[c.id]) == expected[c.script.name], c.id
+        assert Outcome.of(replies, writes[c.id]) == expected[c.script.name], (
+            c.id,
+            [r.get("handoff") for r in replies],
+            [line for line in worker_lines if f"conversation_id={c.id} " in f"{line} "],
+        )
         assert stored[c.id]["status"] == replies[-1]["status"]

@@ -298,7 +298,10 @@ def next_turn(current: TurnScope, update: TurnScope | TurnChange) -> TurnScope:
     """The ``this_turn`` reducer: a whole :class:`TurnScope` (``ingest``) replaces the turn; a
     :class:`TurnChange` is merged into it."""
     if isinstance(update, TurnChange):
-        return current.model_copy(update=update.changes)
+        # Validated, not copied: a change read back from a checkpoint's pending writes (a turn
+        # resumed after a crash) holds its models as plain dicts (``changes`` is typed Any),
+        # which model_copy would put in the turn as they are. Models already built are kept.
+        return TurnScope.model_validate({**dict(current), **update.changes})
     return update
 
 

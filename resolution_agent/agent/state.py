@@ -149,6 +149,10 @@ class Passage(_Value):
     snippet: str
     score: float
     url: str
+    # The question's qualifiers (``retrieval.qualifiers``) the snippet states: for a question
+    # narrowed by a place, a time, a channel or an amount, the snippet is the sentences that
+    # hold that fact, and this says which of them it holds. Empty for an unqualified question.
+    answers: tuple[str, ...] = ()
 
 
 class Citation(_Value):

@@ -91,7 +91,9 @@ def test_search_json_has_hits_and_the_grounding_verdict(app: typer.Typer) -> Non
     assert code == 0, out
     payload = json.loads(out)
     assert payload["hits"][0]["article_id"] == "top-up-limits"
-    assert set(payload["hits"][0]) == {"article_id", "title", "section", "snippet", "score", "url"}
+    hit = payload["hits"][0]
+    assert set(hit) == {"article_id", "title", "section", "snippet", "score", "url", "answers"}
+    assert hit["answers"] == ["most", "per_period"]  # "limit", "per day": the snippet says both
     assert len(payload["hits"]) == 5
     assert payload["grounding_threshold"] == 0.35
     assert isinstance(payload["answerable"], bool)

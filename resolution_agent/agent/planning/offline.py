@@ -18,6 +18,7 @@ from resolution_agent.agent.guards.action import LIMIT_AMOUNT
 from resolution_agent.agent.planning.base import PlanningContext
 from resolution_agent.agent.planning.procedures import PROCEDURES
 from resolution_agent.agent.planning.steps import Call, Escalate, Say, Step, View
+from resolution_agent.agent.retrieval.focus import asked_fact, best_answer
 from resolution_agent.agent.state import (
     Citation,
     ConversationState,
@@ -171,7 +172,9 @@ def _answer(state: ConversationState, ctx: PlanningContext) -> Step:
         return Escalate("self_service_failed", f"{state.active_intent}: self-service failed")
     grounded = [p for p in state.this_turn.retrieved if p.score >= _threshold(ctx)]
     if grounded:
-        best = grounded[0]
+        # Retrieval order, unless a later passage states more of the fact a qualified
+        # question asks for ("at the weekend", "the most", "abroad"): ``retrieval.focus``.
+        best = best_answer(grounded)
         return Say(
             "replies/answer.j2", "resolved", {"passage": best.model_dump()}, cite=(best.article_id,)
         )
@@ -213,8 +216,12 @@ def to_proposal(step: Step, state: ConversationState, ctx: PlanningContext) -> P
         for a in state.turn_actions()
         if a.ok and ctx.templates.has_part(template := get_tool(a.call.tool).template, "done")
     ]
-    body = ctx.templates.render(step.template, now=ctx.now, **step.context)
     by_id = {p.article_id: p for p in state.this_turn.retrieved}
+    cited = [by_id[a] for a in step.cite if a in by_id]
+    # A reply citing an article may state the fact a qualified question asked of it
+    # ("how long does a new card take?"); templates that report nothing found say it.
+    fact = asked_fact(cited[0]) if cited else ""
+    body = ctx.templates.render(step.template, now=ctx.now, asked_fact=fact, **step.context)
     citations = [
         Citation(article_id=a, title=by_id[a].title, url=by_id[a].url)
         for a in step.cite

@@ -29,10 +29,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from resolution_agent.agent.helpcentre import Article
-from resolution_agent.agent.retrieval._text import snippet
 from resolution_agent.agent.retrieval.chunks import Chunk
 from resolution_agent.agent.retrieval.index import ChromaIndex, DenseHit, SyncReport
 from resolution_agent.agent.retrieval.lexical import LexicalRetriever
+from resolution_agent.agent.retrieval.qualifiers import Qualifier, detect
 from resolution_agent.agent.state import Passage
 from resolution_agent.agent.understanding.classifier.embedding import Encoder
 from resolution_agent.agent.understanding.classifier.joined import encode_reusing
@@ -136,7 +136,7 @@ class HybridRetriever:
         cosine = _best_per_article(dense)
         if method == "dense":
             order = sorted(cosine, key=lambda a: (-cosine[a][1], a))[:k]
-            return [self._passage(a, cosine[a][0], cosine[a][1]) for a in order]
+            return [self._passage(a, cosine[a][0], cosine[a][1], ()) for a in order]
 
         best = self._lexical.score_chunks(query, limit=self.config.lexical_candidates)
         lexical = [chunk.id for chunk, _ in best]
@@ -149,11 +149,12 @@ class HybridRetriever:
         for chunk_id in chunk_votes:
             by_article.setdefault(self._chunks[chunk_id].article_id, []).append(chunk_id)
         passages = []
+        qualifiers = detect(query, self._lexical.normalise(query))
         for article_id in order:
             candidates = by_article[article_id]
             closest, similarity = cosine.get(article_id, (candidates[0], 0.0))
             best_chunk = max(candidates, key=lambda c: (chunk_votes[c], c == closest))
-            passage = self._passage(article_id, best_chunk, similarity)
+            passage = self._passage(article_id, best_chunk, similarity, qualifiers)
             if intent and intent in self._by_id[article_id].intents:
                 bonus = min(passage.score + self.config.intent_grounding_bonus, 1.0)
                 passage = passage.model_copy(update={"score": round(bonus, 4)})
@@ -189,17 +190,16 @@ class HybridRetriever:
         floor = self.config.similarity_floor
         return max(0.0, min(1.0, (similarity - floor) / (1 - floor)))
 
-    def _passage(self, article_id: str, chunk_id: str, similarity: float) -> Passage:
-        article = self._by_id[article_id]
-        chunk = self._chunks[chunk_id]
-        return Passage(
-            article_id=article.id,
-            title=article.title,
-            section=chunk.section,
-            snippet=snippet(chunk.text),
-            score=round(self.grounding(similarity), 4),
-            url=article.url,
-        )
+    def _passage(
+        self,
+        article_id: str,
+        chunk_id: str,
+        similarity: float,
+        qualifiers: tuple[Qualifier, ...],
+    ) -> Passage:
+        """The article's passage; for a qualified question, focused on the fact asked."""
+        assert self._lexical is not None
+        return self._lexical.focused(self._chunks[chunk_id], qualifiers, self.grounding(similarity))
 
 
 def _best_per_article(hits: list[DenseHit]) -> dict[str, tuple[str, float]]:

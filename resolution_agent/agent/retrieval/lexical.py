@@ -17,8 +17,10 @@ from collections import Counter
 import numpy as np
 
 from resolution_agent.agent.helpcentre import Article
-from resolution_agent.agent.retrieval._text import SpellFix, respell, snippet, stem, tokens, words
+from resolution_agent.agent.retrieval._text import SpellFix, respell, stem, tokens, words
 from resolution_agent.agent.retrieval.chunks import Chunk, chunk_articles
+from resolution_agent.agent.retrieval.focus import focus
+from resolution_agent.agent.retrieval.qualifiers import Qualifier, detect
 from resolution_agent.agent.state import Passage
 
 
@@ -33,6 +35,9 @@ class LexicalRetriever:
     ) -> None:
         self._articles = {article.id: article for article in articles}
         self._chunks = chunk_articles(articles)
+        self._by_article: dict[str, list[Chunk]] = {}
+        for chunk in self._chunks:
+            self._by_article.setdefault(chunk.article_id, []).append(chunk)
         counts = [Counter(tokens(chunk.lexical_text)) for chunk in self._chunks]
         lengths = np.array([sum(c.values()) for c in counts], dtype=np.float64)
         avg = float(lengths.mean()) if len(lengths) else 1.0
@@ -64,6 +69,23 @@ class LexicalRetriever:
 
     def article(self, article_id: str) -> Article:
         return self._articles[article_id]
+
+    def article_chunks(self, article_id: str) -> list[Chunk]:
+        """The article's sections in order, introduction first."""
+        return self._by_article[article_id]
+
+    def focused(self, chunk: Chunk, qualifiers: tuple[Qualifier, ...], score: float) -> Passage:
+        """The passage of ``chunk``'s article, focused on what a qualified question asks."""
+        found = focus(self._by_article[chunk.article_id], chunk, qualifiers)
+        return Passage(
+            article_id=chunk.article_id,
+            title=chunk.title,
+            section=found.chunk.section,
+            snippet=found.text,
+            score=round(min(score, 1.0), 4),
+            url=self._articles[chunk.article_id].url,
+            answers=found.answers,
+        )
 
     def corrected_words(self, query: str) -> list[str]:
         """The query's words with typos repaired; words nothing is close to kept as they are."""
@@ -105,17 +127,8 @@ class LexicalRetriever:
             if current is None or score > current[0]:
                 per_article[article.id] = (score, chunk)
         ranked = sorted(per_article.values(), key=lambda r: (-r[0], r[1].article_id))[:k]
-        return [
-            Passage(
-                article_id=chunk.article_id,
-                title=chunk.title,
-                section=chunk.section,
-                snippet=snippet(chunk.text),
-                score=round(min(score, 1.0), 4),
-                url=self._articles[chunk.article_id].url,
-            )
-            for score, chunk in ranked
-        ]
+        qualifiers = detect(query, self.normalise(query))
+        return [self.focused(chunk, qualifiers, score) for score, chunk in ranked]
 
     async def search(self, query: str, *, intent: str | None = None, k: int = 3) -> list[Passage]:
         return self.rank(query, intent=intent, k=k)

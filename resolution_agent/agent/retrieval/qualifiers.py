@@ -1,0 +1,199 @@
+"""Qualifiers: the words that narrow a help question to one fact, declared once.
+
+"How long does a transfer take at the weekend?", "is there a fee to use my card abroad?",
+"what's the most I can take out at a cash machine?": the article is easy to find, but the
+answer is one sentence of it, the one about the weekend, the fee abroad, the cash machine's
+limit. A qualifier has two sides: how customers ask for it (``asked``, matched in their
+message) and how the help centre states it (``stated``, matched in a help sentence), so a
+passage can be chosen for holding the fact asked for, not for being about the right topic.
+
+Two roles. An ``ask`` names the kind of fact wanted (a fee, a limit, how long); a sentence
+states it only with the fact itself (an amount, a percentage, "free", "up to", a span of
+days), never with the topic word alone. A ``narrow`` says where, when or how it applies
+(abroad, at the weekend, in the app, at a cash machine); a sentence states it by naming it.
+Asks weigh twice a narrowing word: the fact asked for matters more than its setting.
+
+The list is small on purpose: each entry is a reviewed reading of customers' words, and a
+word that is in almost every article ("card", "account") would narrow nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+QualifierKind = Literal["place", "time", "channel", "amount", "fee"]
+QualifierRole = Literal["ask", "narrow"]
+
+#: Places customers name for "abroad": the common destinations and regions, lower case.
+_PLACES = (
+    "america|australia|bali|belgium|canada|china|croatia|cyprus|dubai|egypt|europe|france|"
+    "germany|ghana|greece|holland|hong kong|india|ireland|italy|jamaica|japan|kenya|malta|"
+    "mexico|morocco|netherlands|new york|nigeria|pakistan|poland|portugal|romania|spain|"
+    "switzerland|tenerife|thailand|the states|the us|the usa|turkey|usa|vietnam"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Qualifier:
+    """One way a question is narrowed: its name, kind, role and its two sets of words."""
+
+    name: str
+    kind: QualifierKind
+    role: QualifierRole
+    asked: re.Pattern[str]
+    stated: re.Pattern[str]
+
+    @property
+    def weight(self) -> int:
+        return 2 if self.role == "ask" else 1
+
+    def in_question(self, text: str) -> bool:
+        return self.asked.search(text) is not None
+
+    def in_sentence(self, text: str) -> bool:
+        return self.stated.search(text) is not None
+
+
+def _q(name: str, kind: QualifierKind, role: QualifierRole, asked: str, stated: str) -> Qualifier:
+    return Qualifier(name, kind, role, re.compile(asked, re.I), re.compile(stated, re.I))
+
+
+QUALIFIERS: tuple[Qualifier, ...] = (
+    # ---- asks: the fact wanted ----------------------------------------------------------------
+    _q(
+        "fee",
+        "fee",
+        "ask",
+        r"\b(?:fees?|charges?|charging|costs?|costing|price|pricey|cheaper|cheapest|expensive|"
+        r"free|mark-?ups?|commission)\b|\brate (?:is |be |gets? )?worse\b|\bworse rate\b|"
+        r"\bhow much (?:is|does|do|will|would) (?:it|a|an|the|this|that|you|u)\b",
+        r"\d(?:\.\d+)?\s?%|\bfree\b|\bno (?:\w+ ){0,2}(?:fees?|charges?|markups?)\b|"
+        r"\b(?:doesn't|don't|won't|never) (?:charge|add (?:a|any) (?:fee|markup))\b|"
+        r"\b(?:fee|charges?|costs?)\b[^.]*£\s?\d|£\s?\d[^.]*\b(?:fee|charge)s?\b",
+    ),
+    _q(
+        "most",
+        "amount",
+        "ask",
+        r"\b(?:most|max|maximum|biggest|largest|highest|limits?|how many)\b|"
+        r"\bhow much (?:\w+ )?(?:can|could|may)\b",
+        r"\bup to (?:£|\d)|\blimits?\b[^.]*£\s?\d|\bmaximum\b|\bat most\b|\bno more than\b|"
+        r"\bthe most\b|\bno (?:\w+ )?limit\b",
+    ),
+    _q(
+        "least",
+        "amount",
+        "ask",
+        r"\b(?:min|minimum|minimun|minimal|smallest|lowest|least)\b",
+        r"\b(?:minimum|smallest|at least|lowest)\b",
+    ),
+    _q(
+        "age",
+        "amount",
+        "ask",
+        r"\bhow old\b|\bage limit\b|\bminimum age\b|\bold enough\b",
+        r"\b\d{2} or (?:over|older)\b|\baged \d|\bunder \d{2}\b|\bover \d{2}\b",
+    ),
+    _q(
+        "how_long",
+        "time",
+        "ask",
+        r"\bhow (?:long|quick(?:ly)?|soon|fast)\b|\bsame[- ]day\b|"
+        r"\btakes? to (?:arrive|come|clear|reach|get|show)\b",
+        r"\bwithin (?:\d|seconds|minutes|hours|a day|an hour)|"
+        r"\b\d+ (?:to \d+ )?(?:working |business )?(?:days?|hours?|minutes?|seconds?)\b|"
+        r"\bsame (?:working )?day\b|\b(?:instantly|straight away|immediately)\b|"
+        r"\bnext working day\b",
+    ),
+    _q(
+        "reset",
+        "time",
+        "ask",
+        r"\b(?:resets?|renews?|refresh(?:es)?|starts? again)\b",
+        r"\b(?:resets?|renews?)\b|\bfirst day of\b",
+    ),
+    # ---- narrowing words: where, when and how it applies -----------------------------------------
+    _q(
+        "abroad",
+        "place",
+        "narrow",
+        r"\b(?:abroad|overseas|foreign|internationally|another country|other countries|"
+        r"outside the uk|travel(?:l?ing)?|trip|" + _PLACES + r")\b|(?<!bank )\bholidays?\b",
+        r"\b(?:abroad|overseas|international|other currenc(?:y|ies)|another currency|"
+        r"outside the uk|other countries|another country|foreign)\b",
+    ),
+    _q(
+        "weekend",
+        "time",
+        "narrow",
+        r"\b(?:weekends?|saturdays?|sundays?|bank holidays?)\b",
+        r"\b(?:weekends?|saturdays?|sundays?|bank holidays?)\b",
+    ),
+    _q(
+        "weekday",
+        "time",
+        "narrow",
+        r"\b(?:week ?days?|working days?|business days?)\b",
+        r"\b(?:weekdays?|working days?|business days?|monday to friday)\b",
+    ),
+    _q(
+        "per_period",
+        "time",
+        "narrow",
+        r"\b(?:a|per|each|one|single|every) (?:day|month|week|year)\b|"
+        r"\b(?:daily|monthly|weekly|yearly)\b",
+        r"\b(?:a|per|each) (?:day|month|week|year)\b|\b(?:daily|monthly|weekly)\b|"
+        r"\bcalendar month\b|\bany 30 days\b",
+    ),
+    _q(
+        "app",
+        "channel",
+        "narrow",
+        r"\b(?:in|on|through|via|with|using|from) (?:the |your |my |ur )?(?:kestrel )?app\b",
+        r"\bapp\b",
+    ),
+    _q(
+        "cash_machine",
+        "channel",
+        "narrow",
+        r"\b(?:cash ?machines?|atms?|cashpoints?|hole in the wall|withdr\w*|"
+        r"take (?:\w+ )?(?:cash|money) out|take out (?:cash|money)|cash out)\b",
+        r"\b(?:cash machines?|atms?|cash withdrawals?|in cash)\b",
+    ),
+    _q("post_office", "channel", "narrow", r"\bpost office\b", r"\bpost office\b"),
+    _q("contactless", "channel", "narrow", r"\bcontactless\b", r"\bcontactless\b"),
+    _q(
+        "card_payment",
+        "channel",
+        "narrow",
+        r"\b(?:pay|paying|paid|spend|spending|buy|buying|shop|shopping)\b(?: \w+){0,3} "
+        r"(?:by|on|with) (?:my |a |your |ur |the )?(?:debit |kestrel |visa )?card\b|"
+        r"\bcard payments?\b",
+        r"\bcard payments?\b|\bpay(?:ing)? by card\b|\bwith your (?:kestrel )?card\b",
+    ),
+    _q("branch", "channel", "narrow", r"\bbranch(?:es)?\b", r"\bbranch(?:es)?\b"),
+)
+
+BY_NAME: dict[str, Qualifier] = {q.name: q for q in QUALIFIERS}
+
+
+def detect(*question: str) -> tuple[Qualifier, ...]:
+    """The qualifiers a question carries, in declaration order.
+
+    Pass the question as written and with typos repaired: repair finds "withdrw", but
+    it may also turn a place it does not know ("the states") into a word it does.
+    Empty unless it asks for a fact or names a place or a time: a channel alone ("in the
+    app", "by card") is how most questions are put, and narrows nothing by itself.
+    """
+    text = " ".join(" ".join(question).lower().replace("’", "'").split())
+    found = tuple(q for q in QUALIFIERS if q.in_question(text))
+    if any(q.role == "ask" or q.kind in ("place", "time") for q in found):
+        return found
+    return ()
+
+
+def weight(names: tuple[str, ...] | list[str]) -> int:
+    """What a passage stating these qualifiers is worth: asks count twice."""
+    return sum(BY_NAME[name].weight for name in names if name in BY_NAME)

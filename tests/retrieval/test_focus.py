@@ -1,0 +1,167 @@
+"""Passage choice for qualified questions: the section and sentences that hold the fact."""
+
+from __future__ import annotations
+
+from resolution_agent.agent.helpcentre import load_articles
+from resolution_agent.agent.retrieval import LexicalRetriever
+from resolution_agent.agent.retrieval.chunks import Chunk
+from resolution_agent.agent.retrieval.focus import asked_fact, best_answer, focus, sentences
+from resolution_agent.agent.retrieval.qualifiers import detect
+from resolution_agent.agent.state import Passage
+from tests.retrieval.conftest import HELP
+
+
+def chunk(ordinal: int, section: str, text: str) -> Chunk:
+    return Chunk(
+        id=f"rates#{ordinal}",
+        article_id="rates",
+        title="Weekend exchange rates",
+        section=section,
+        text=text,
+        ordinal=ordinal,
+    )
+
+
+RATES = [
+    chunk(0, "Overview", "Currency markets close at the weekend, so rates can move."),
+    chunk(
+        1,
+        "When the weekend markup applies",
+        "The markup applies to exchanges you make in the app between Friday and Sunday. "
+        "During this time, we add 0.5% to our usual exchange rate.",
+    ),
+    chunk(
+        2,
+        "Card payments at the weekend",
+        "The weekend markup doesn't apply to card payments. Card payments are converted at "
+        "the Visa exchange rate, with no Kestrel markup on any day of the week.",
+    ),
+    chunk(
+        3,
+        "Avoiding the weekend markup",
+        "To avoid the weekend markup, exchange money in the app on a weekday before you go abroad.",
+    ),
+    chunk(4, "Our fees", "The markup is listed in [Kestrel fees](/a/fees), 0.5% at weekends."),
+]
+
+
+def test_an_unqualified_question_keeps_the_retrievers_section() -> None:
+    found = focus(RATES, RATES[3], detect("how do I exchange money"))
+
+    assert found.chunk == RATES[3]
+    assert found.answers == ()
+    assert found.text == RATES[3].text
+
+
+def test_the_section_stating_the_qualifiers_answers_instead_of_the_retrievers() -> None:
+    question = "if i pay by card in spain on a sunday do i get the weekend markup?"
+    found = focus(RATES, RATES[1], detect(question))
+
+    assert found.chunk.section == "Card payments at the weekend"
+    assert found.text.startswith("The weekend markup doesn't apply to card payments.")
+    assert {"fee", "weekend", "card_payment"} <= set(found.answers)
+
+
+def test_a_tie_keeps_the_retrievers_section() -> None:
+    found = focus(RATES, RATES[2], detect("is there a markup at the weekend"))
+
+    assert found.chunk == RATES[2]
+
+
+def test_an_ask_weighs_more_than_narrowing_words_in_the_choice_of_section() -> None:
+    found = focus(RATES, RATES[3], detect("is it cheaper to exchange in the app on a weekday?"))
+
+    assert found.chunk == RATES[1]  # states the fee: 0.5%
+    assert found.text.endswith("exchange money in the app on a weekday before you go abroad.")
+    assert set(found.answers) == {"fee", "weekday", "app"}
+
+
+def test_what_the_section_leaves_out_comes_from_another_with_what_it_points_back_to() -> None:
+    question = "is it cheaper to exchange in the app on a weekday before going abroad?"
+    found = focus(RATES, RATES[3], detect(question))
+
+    assert found.chunk == RATES[3]  # a tie with the fee's section keeps the retriever's
+    # In article order; "During this time" brings the sentence it points back to.
+    assert found.text == (
+        "The markup applies to exchanges you make in the app between Friday and Sunday. "
+        "During this time, we add 0.5% to our usual exchange rate. "
+        "To avoid the weekend markup, exchange money in the app on a weekday before you go abroad."
+    )
+    assert set(found.answers) == {"fee", "abroad", "weekday", "app"}
+
+
+def test_a_sentence_pointing_to_another_article_states_nothing() -> None:
+    only_pointer = [RATES[0], RATES[4]]
+    found = focus(only_pointer, RATES[0], detect("what is the fee at the weekend"))
+
+    assert "fee" not in found.answers
+
+
+def test_a_long_section_keeps_the_fact_asked_for_within_a_snippet() -> None:
+    filler = " ".join(
+        f"Sentence {n} says nothing much about anything here at all." for n in range(8)
+    )
+    long = chunk(0, "Card and cash limits", f"{filler} You can take out up to £500 a day in cash.")
+    found = focus([long], long, detect("how much cash can i take out in a day"))
+
+    assert "up to £500 a day" in found.text
+    assert len(found.text) <= 340
+
+
+def test_sentences_split_at_sentence_ends_only() -> None:
+    assert sentences("It costs £3.50 each. See [Fees](/a/fees). Done!") == [
+        "It costs £3.50 each.",
+        "See [Fees](/a/fees).",
+        "Done!",
+    ]
+
+
+def passage(article_id: str, score: float, answers: tuple[str, ...], snippet: str = "x") -> Passage:
+    return Passage(
+        article_id=article_id,
+        title=article_id,
+        section="s",
+        snippet=snippet,
+        score=score,
+        url=f"https://help.example/{article_id}",
+        answers=answers,
+    )
+
+
+def test_a_later_passage_answers_when_it_states_more_and_is_as_grounded() -> None:
+    first = passage("general", 0.50, ("app",))
+    second = passage("specific", 0.56, ("fee", "weekend", "app"))
+
+    assert best_answer([first, second]) == second
+
+
+def test_the_retrieval_order_stands_on_a_tie_or_a_weaker_grounding() -> None:
+    first = passage("first", 0.50, ("fee",))
+    same = passage("same", 0.90, ("fee",))
+    weaker = passage("weaker", 0.40, ("fee", "weekend"))
+
+    assert best_answer([first, same, weaker]) == first
+
+
+def test_the_asked_fact_is_the_sentences_stating_an_ask() -> None:
+    cited = passage(
+        "card-delivery-times",
+        0.6,
+        ("how_long",),
+        "Your card should arrive within 3 to 5 working days. You can track it in the app.",
+    )
+
+    assert asked_fact(cited) == "Your card should arrive within 3 to 5 working days."
+    assert asked_fact(cited.model_copy(update={"answers": ()})) == ""
+
+
+def test_the_lexical_retriever_focuses_each_article_on_the_fact_asked() -> None:
+    retriever = LexicalRetriever(load_articles(HELP))
+    question = "if i pay by card in a shop in spain on a sunday, do i get the weekend markup?"
+
+    hits = {p.article_id: p for p in retriever.rank(question, k=10)}
+
+    weekend = hits["weekend-exchange-rates"]
+    assert weekend.section == "Card payments at the weekend"
+    assert "doesn't apply to card payments" in weekend.snippet
+    assert "weekend" in weekend.answers

@@ -1,0 +1,103 @@
+"""Qualifier detection: the words that narrow a help question to one fact."""
+
+from __future__ import annotations
+
+import pytest
+
+from resolution_agent.agent.retrieval.qualifiers import BY_NAME, QUALIFIERS, detect, weight
+
+
+def names(*question: str) -> list[str]:
+    return [q.name for q in detect(*question)]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("how long does a transfer take at the weekend?", ["how_long", "weekend"]),
+        ("is there a fee to use my card abroad?", ["fee", "abroad"]),
+        ("what's the most I can take out at a cash machine?", ["most", "cash_machine"]),
+        ("whats the minimun i can top up by card", ["least"]),
+        ("is it free to pay cash in at the post office or do u charge", ["fee", "post_office"]),
+        ("how much cash can i withdraw in one day", ["most", "per_period", "cash_machine"]),
+        ("if i send money on a bank holiday will it arrive", ["weekend"]),
+        ("do you charge for paying on my card in the states?", ["fee", "abroad", "card_payment"]),
+        ("when does my free allowance reset?", ["fee", "reset"]),
+        ("how old do I need to be to open an account", ["age"]),
+    ],
+)
+def test_a_question_names_the_fact_it_asks_for_and_where_it_applies(
+    question: str, expected: list[str]
+) -> None:
+    assert names(question) == expected
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "my card was declined",
+        "how do I freeze my card in the app",  # a channel alone narrows nothing
+        "I paid by card and it's still pending",
+        "",
+    ],
+)
+def test_a_plain_question_carries_no_qualifier(question: str) -> None:
+    assert detect(question) == ()
+
+
+def test_how_much_asks_for_a_limit_with_can_and_for_a_fee_otherwise() -> None:
+    assert names("how much can I send") == ["most"]
+    assert names("how much does it cost") == ["fee"]
+
+
+def test_a_bank_holiday_is_not_a_holiday_abroad() -> None:
+    assert "abroad" not in names("does a transfer go through on a bank holiday")
+    assert "abroad" in names("can I use my card on holiday")
+
+
+def test_the_question_is_read_as_written_and_with_typos_repaired() -> None:
+    # Repair may turn a place it does not know into a word it does; the written form keeps it.
+    assert "abroad" in names("any fee for paying on my card in the states?", "any fee rates")
+    assert "cash_machine" in names("how much can i withdrw", "how much can i withdraw")
+
+
+def test_an_ask_weighs_twice_a_narrowing_word() -> None:
+    assert weight(("fee", "abroad")) == 3
+    assert weight(("unknown",)) == 0
+
+
+def test_every_qualifier_is_declared_once_with_words_it_states() -> None:
+    assert len(BY_NAME) == len(QUALIFIERS)
+    examples = {
+        "fee": "Cash withdrawals abroad are free up to £200 a month.",
+        "most": "You can take out up to £500 a day in cash.",
+        "least": "The smallest card top-up is £10.",
+        "age": "You need to be 18 or over to open a Kestrel account.",
+        "how_long": "It should arrive within 3 to 5 working days.",
+        "reset": "Your free allowance resets on the first day of each calendar month.",
+        "abroad": "Kestrel doesn't add a markup to card payments abroad.",
+        "weekend": "Faster Payments work every day, including weekends and bank holidays.",
+        "weekday": "Exchange money on a weekday before you travel.",
+        "per_period": "You can send up to £25,000 a day.",
+        "app": "Open the Kestrel app and tap Card.",
+        "cash_machine": "Use cash machines inside banks where you can.",
+        "post_office": "Pay cash in at any Post Office counter.",
+        "contactless": "The contactless limit is £100 per payment.",
+        "card_payment": "The weekend markup doesn't apply to card payments.",
+        "branch": "We don't have branches.",
+    }
+    assert set(examples) == set(BY_NAME)
+    for name, sentence in examples.items():
+        assert BY_NAME[name].in_sentence(sentence), name
+
+
+@pytest.mark.parametrize(
+    ("name", "sentence"),
+    [
+        ("fee", "Some shops add their own fee for paying by card."),  # no amount: not the fact
+        ("most", "Check that your app is up to date."),
+        ("how_long", "How long card delivery takes depends on the post."),
+    ],
+)
+def test_a_topic_word_alone_does_not_state_the_fact(name: str, sentence: str) -> None:
+    assert not BY_NAME[name].in_sentence(sentence)

@@ -141,6 +141,8 @@ class AnthropicModel:
             options["system"] = request.system
         if request.tools:
             options["tools"] = [to_anthropic_tool(t) for t in request.tools]
+        if request.tool_choice is not None:
+            options["tool_choice"] = {"type": "tool", "name": request.tool_choice}
         if request.temperature is not None:
             options["temperature"] = request.temperature
         return options

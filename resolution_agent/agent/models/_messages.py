@@ -75,6 +75,11 @@ class ModelRequest(_Value):
     system: str
     messages: list[ChatMessage]
     tools: list[ToolDefinition] = Field(default_factory=list)
+    tool_choice: str | None = Field(
+        default=None,
+        description="A tool of ``tools`` the model must call: its arguments are the answer, "
+        "as structured output in the tool's schema. None: the model chooses.",
+    )
     max_output_tokens: int = Field(default=1024, ge=1)
     temperature: float | None = None
     meta: RequestMeta | None = None

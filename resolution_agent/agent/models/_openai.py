@@ -147,6 +147,8 @@ class OpenAIChatModel:
         options: dict[str, Any] = {self._token_param: request.max_output_tokens}
         if request.tools:
             options["tools"] = [to_openai_tool(t) for t in request.tools]
+        if request.tool_choice is not None:
+            options["tool_choice"] = {"type": "function", "function": {"name": request.tool_choice}}
         if request.temperature is not None:
             options["temperature"] = request.temperature
         return options

@@ -160,6 +160,7 @@ class Wiring:
                 audit=storage.audit,
                 cases=storage.cases,
                 proposals=storage.proposals,
+                chooser=planner if isinstance(planner, LLMPlanner) else None,
                 detector=parts.detector,
                 reply_detector=parts.reply_detector,
                 metrics=metrics,

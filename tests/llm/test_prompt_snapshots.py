@@ -11,6 +11,7 @@ from resolution_agent.agent.planning.llm import (
     prompt_context,
     tool_definitions,
 )
+from resolution_agent.agent.planning.llm._choose import choice_request
 from resolution_agent.agent.planning.llm._prompt import system_prompt
 from resolution_agent.agent.policies import Policies
 from resolution_agent.agent.state import ActionRecord, ConversationState, PendingAction, ToolCall
@@ -116,3 +117,13 @@ def test_offered_tool_names_per_intent_snapshot(policies: Policies) -> None:
         "offered_tools_by_intent.json",
         {i: [d.name for d in tool_definitions(offered_specs(policies, i))] for i in intents},
     )
+
+
+def test_intent_choice_request(ctx: PlanningContext) -> None:
+    """What the model is asked before a clarifying question: the options, the forced call."""
+    candidates = ("card_arrival", "lost_or_stolen_card", "card_swallowed")
+    request = choice_request("I can't find my card anywhere", candidates, ctx)
+
+    assert_snapshot("choose_intent_prompt.txt", request.system)
+    assert_snapshot("choose_intent_tool.json", [t.model_dump() for t in request.tools])
+    assert request.tool_choice == request.tools[0].name

@@ -1,4 +1,10 @@
-"""decide: resolve, clarify (at most once) or escalate, with the rule id that decided it."""
+"""decide: resolve, clarify (at most once) or escalate, with the rule id that decided it.
+
+Before a clarifying question, a planner on a model picks among the options the question would
+offer (``Deps.chooser``); its pick becomes the intent, with source ``model`` and rule
+DEC-MODEL-PICK, and the question is not asked. It is asked only after every hand-off rule has
+had its say, so a pick never skips a risk signal; an intent a person must handle is handed off.
+"""
 
 from __future__ import annotations
 
@@ -15,9 +21,12 @@ from resolution_agent.agent.state import (
     ConversationState,
     Decision,
     Escalation,
+    IntentPrediction,
+    IntentScore,
     Reasoned,
     Understanding,
 )
+from resolution_agent.agent.understanding.choice import clarify_options
 from resolution_agent.agent.understanding.signals import reports_card_misuse
 from resolution_agent.agent.vocabulary import PRIORITY_RANK, RiskKind
 
@@ -68,6 +77,59 @@ def _escalate(state: ConversationState, escalations: list[Escalation]) -> dict[s
     }
 
 
+async def _model_pick(
+    state: ConversationState, prediction: IntentPrediction, deps: Deps
+) -> str | None:
+    """The option of the clarifying question the model picks, if a model is configured."""
+    if deps.chooser is None:
+        return None
+    options = clarify_options(prediction, deps.policies)
+    if not options:
+        return None
+    chosen = await deps.chooser.choose_intent(state, options, deps.planning())
+    return chosen if chosen in options else None
+
+
+def _picked_by_model(
+    state: ConversationState, deps: Deps, understanding: Understanding, intent: str
+) -> dict[str, Any]:
+    """The model's pick as the problem, as if the classifier had been sure of it.
+
+    The confidence kept is the classifier's own score for the intent; the source says who
+    picked it. A pick of an intent that a person handles is handed off, as a sure one is.
+    """
+    prediction = understanding.prediction
+    ranked = [IntentScore(intent=prediction.intent, score=prediction.confidence)]
+    ranked += prediction.alternatives
+    chosen = IntentPrediction(
+        intent=intent,
+        confidence=next((r.score for r in ranked if r.intent == intent), 0.0),
+        alternatives=[r for r in ranked if r.intent != intent],
+        source="model",
+    )
+    policy = deps.policies.intent(intent)
+    update: dict[str, Any] = {"active_intent": intent, "intent_confidence": chosen.confidence}
+    if policy.handling in ("procedure", "answer"):
+        update["topic_intent"] = intent
+    if state.turn == 1 and state.first_intent == prediction.intent:
+        update["first_intent"] = intent  # set from the classifier's guess this very turn
+    if policy.handling == "escalate":
+        handoff = _escalate(state, [intent_escalation(deps.policies, intent)])
+        decided = handoff.pop("this_turn").changes
+        update |= handoff
+    else:
+        decided = {
+            "decision": Decision(
+                route="resolve",
+                rule_id="DEC-MODEL-PICK",
+                reason="the model picked one of the likeliest intents",
+            )
+        }
+    understood = understanding.model_copy(update={"prediction": chosen})
+    update["this_turn"] = state.this_turn.change(understanding=understood, **decided)
+    return update
+
+
 async def decide(state: ConversationState, deps: Deps) -> dict[str, Any]:
     policies = deps.policies
     understanding = state.this_turn.understanding
@@ -105,14 +167,19 @@ async def decide(state: ConversationState, deps: Deps) -> dict[str, Any]:
     if unknown or (not understanding.continuation and intent_policy.handling != "smalltalk"):
         runner_up = prediction.alternatives[0].score if prediction.alternatives else 0.0
         picked = prediction.source == "pick"  # the customer chose an option we offered
+        vague = _too_vague(understanding, state)
         unsure = not picked and (
             unknown
             or state.intent_confidence < deps.settings.clarify_threshold
             or prediction.confidence - runner_up < deps.settings.clarify_margin
-            or _too_vague(understanding, state)
+            or vague
         )
         if unsure:
             if state.clarifications < deps.settings.max_clarifications:
+                # A message too vague to tell is asked about: no model can read more into it.
+                chosen = None if unknown or vague else await _model_pick(state, prediction, deps)
+                if chosen is not None:
+                    return _picked_by_model(state, deps, understanding, chosen)
                 clarify = Decision(
                     route="clarify", rule_id="DEC-CLARIFY", reason="intent confidence is low"
                 )

@@ -15,7 +15,7 @@ from resolution_agent.agent.desk.cases import CaseStore
 from resolution_agent.agent.desk.proposals import ProposalStore
 from resolution_agent.agent.guards.output import OutputReference
 from resolution_agent.agent.observability import Metrics, no_tracer
-from resolution_agent.agent.planning.base import Planner, PlanningContext
+from resolution_agent.agent.planning.base import IntentChooser, Planner, PlanningContext
 from resolution_agent.agent.policies import Policies
 from resolution_agent.agent.retrieval.base import Retriever
 from resolution_agent.agent.settings import Settings
@@ -56,6 +56,9 @@ class Deps:
     # Where a hand-off stores the call the guard stopped for a person (agent.desk.proposals);
     # None: the case is handed off without one (deps built by hand, without storage).
     proposals: ProposalStore | None = None
+    # Picks among the likeliest intents before a clarifying question (the LLM planner);
+    # None: the question is asked (the offline default).
+    chooser: IntentChooser | None = None
 
     def planning(self) -> PlanningContext:
         return PlanningContext(

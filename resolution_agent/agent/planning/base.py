@@ -1,7 +1,12 @@
-"""The planner interface: given the state, propose the next step (tool call, reply, escalate)."""
+"""The planner interface: given the state, propose the next step (tool call, reply, escalate).
+
+A planner on a model may also fill :class:`IntentChooser`: picking among the classifier's
+likeliest intents before the customer is asked which one they mean.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -22,4 +27,15 @@ class PlanningContext:
 class Planner(Protocol):
     async def plan(self, state: ConversationState, ctx: PlanningContext) -> Proposal:
         """The next step. Proposals are only proposals: the action guard decides what runs."""
+        ...
+
+
+class IntentChooser(Protocol):
+    async def choose_intent(
+        self, state: ConversationState, candidates: Sequence[str], ctx: PlanningContext
+    ) -> str | None:
+        """The one of ``candidates`` the customer's message is about, or None: ask them.
+
+        Never raises for a failing or unusable model: that is no pick.
+        """
         ...

@@ -5,9 +5,11 @@ Used to measure the LLM planner with no network and no key (and selected by
 eval suite (``benchmarks/fast_path.py``) and what an LLM run writes into the eval report. Every
 model call is answered with the offline planner's next step for the very state the LLM planner
 is planning, spoken in a model's terms: a tool call, a reply with ``[article-id]`` citation
-markers, or ``escalate_to_human``. So it goes through everything a real answer goes through
-(prompt rendering, interpretation, the guards, the budgets, the accounting) and plans as well as
-the offline engine does, no better and no worse; it is no model of a real model's quality.
+markers, or ``escalate_to_human``; asked to pick among the likeliest intents, it picks none,
+since the offline engine asks the customer instead. So it goes through everything a real answer
+goes through (prompt rendering, interpretation, the guards, the budgets, the accounting) and
+plans as well as the offline engine does, no better and no worse; it is no model of a real
+model's quality.
 
 Token counts are estimated from the text actually sent and received, at four characters a
 token (the usual rule of thumb for English on these tokenisers), tool schemas included, so a
@@ -38,6 +40,7 @@ from resolution_agent.agent.models import (
     to_openai_tool,
 )
 from resolution_agent.agent.planning.base import PlanningContext
+from resolution_agent.agent.planning.llm._choose import CHOOSE_TOOL_NAME, NO_CHOICE
 from resolution_agent.agent.planning.llm._config import LLMPlannerConfig
 from resolution_agent.agent.planning.llm._planner import LLMPlanner
 from resolution_agent.agent.planning.llm._tools import ESCALATE_TOOL_NAME
@@ -94,6 +97,11 @@ class EngineModel:
     async def complete(self, request: ModelRequest) -> ModelResponse:
         if self._latency_s:
             await asyncio.sleep(self._latency_s)
+        if request.tool_choice == CHOOSE_TOOL_NAME:
+            # The offline engine asks the customer when the classifier is unsure; so the
+            # engine, asked to pick among the likeliest intents, picks none of them.
+            answer = self._tool(CHOOSE_TOOL_NAME, {"intent": NO_CHOICE})
+            return answer.model_copy(update={"usage": self._usage(request, answer)})
         if request.meta is None or request.meta.conversation_id not in self._seen:
             raise ResolveError(
                 "EngineModel answers only requests of a conversation it observed; "

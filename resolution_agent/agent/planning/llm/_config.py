@@ -40,6 +40,12 @@ class LLMPlannerConfig(BaseModel):
         default=False,
         description="Stream model text to LangGraph's custom stream (for agent.stream).",
     )
+    choice_timeout_s: float = Field(
+        default=10.0,
+        gt=0,
+        description="Model time the pick among the likeliest intents may take before the "
+        "customer is asked instead (within the turn's budget).",
+    )
     unavailable_cooldown_s: float = Field(
         default=30.0, ge=0, description="How long a model that failed is skipped."
     )

@@ -8,6 +8,9 @@ An invalid tool call is returned to the model once; a second one, a refusal or g
 back. A model that fails after its retries hands over to the next model of the chain, then
 to the offline planner for intents it knows, then to a person.
 
+Before a clarifying question, :meth:`LLMPlanner.choose_intent` asks the model to pick among
+the classifier's likeliest intents (``_choose``), within the same budgets.
+
 A turn's model time is bounded by ``turn_model_budget_s``: a call is cut off when the turn's
 time runs out, and a spent budget falls back exactly as an unavailable model does (offline
 planner, else ESC-LLM-BUDGET-TIME). Without it a turn could wait calls x deadline (8 x 60 s)
@@ -38,6 +41,7 @@ from resolution_agent.agent.models import (
     collect,
 )
 from resolution_agent.agent.planning.base import PlanningContext
+from resolution_agent.agent.planning.llm._choose import choice_request, read_choice
 from resolution_agent.agent.planning.llm._config import LLMPlannerConfig
 from resolution_agent.agent.planning.llm._escalations import Cause, escalate, model_handoff
 from resolution_agent.agent.planning.llm._interpret import (
@@ -183,21 +187,13 @@ class LLMPlanner:
         memory: TurnMemory,
     ) -> ModelResponse | Proposal:
         """One model answer within the budgets, or what to do instead."""
-        turn = self._ledger.turn(state.conversation_id, state.turn)
-        spent = self._ledger.conversation(state.conversation_id).total
-        calls = turn.calls + turn.failed_calls
-        if calls >= self._config.max_calls_per_turn:
-            return escalate("budget_calls", state, ctx, f"{calls} model calls this turn")
-        if spent.tokens >= self._config.max_tokens_per_conversation:
-            return escalate("budget_tokens", state, ctx, f"{spent.tokens} tokens used")
-        if self._time_left(state) <= 0:
-            return await self._fall_back(
-                "budget_time", state, ctx, memory, f"{turn.model_ms:.0f} ms of model time spent"
-            )
-        meta = RequestMeta(conversation_id=state.conversation_id, turn=state.turn, call=calls + 1)
-        response = await self._complete(
-            request.model_copy(update={"meta": meta}), state, ctx.policies
-        )
+        spent = self._spent(state)
+        if spent is not None:
+            cause, detail = spent
+            if cause == "budget_time":
+                return await self._fall_back(cause, state, ctx, memory, detail)
+            return escalate(cause, state, ctx, detail)
+        response = await self._complete(self._numbered(request, state), state, ctx.policies)
         if response is None and self._time_left(state) <= 0:
             spent_ms = self._ledger.turn(state.conversation_id, state.turn).model_ms
             return await self._fall_back(
@@ -209,31 +205,85 @@ class LLMPlanner:
             )
         return response
 
+    async def choose_intent(
+        self, state: ConversationState, candidates: Sequence[str], ctx: PlanningContext
+    ) -> str | None:
+        """The one of ``candidates`` the model picks for the customer's message, else None.
+
+        A model call of the turn like any other: counted in its calls, tokens and model time,
+        and not made when those budgets are spent. A model that fails (after its retries and
+        the fallback chain), takes longer than ``choice_timeout_s``, or answers with anything
+        but one of the candidates is no pick: the customer is asked instead.
+        """
+        spent = self._spent(state)
+        if spent is not None:
+            log.info("intent_choice_skipped", cause=spent[0])
+            return None
+        options = tuple(candidates)
+        request = self._numbered(choice_request(state.episode_text, options, ctx), state)
+        response = await self._complete(
+            request, state, ctx.policies, preview=False, limit_s=self._config.choice_timeout_s
+        )
+        return None if response is None else read_choice(response, options)
+
+    def _spent(self, state: ConversationState) -> tuple[Cause, str] | None:
+        """The turn's or the conversation's model budget that is spent, with what was spent."""
+        turn = self._ledger.turn(state.conversation_id, state.turn)
+        total = self._ledger.conversation(state.conversation_id).total
+        calls = turn.calls + turn.failed_calls
+        if calls >= self._config.max_calls_per_turn:
+            return "budget_calls", f"{calls} model calls this turn"
+        if total.tokens >= self._config.max_tokens_per_conversation:
+            return "budget_tokens", f"{total.tokens} tokens used"
+        if self._time_left(state) <= 0:
+            return "budget_time", f"{turn.model_ms:.0f} ms of model time spent"
+        return None
+
+    def _numbered(self, request: ModelRequest, state: ConversationState) -> ModelRequest:
+        """The request with its place among the turn's model calls."""
+        turn = self._ledger.turn(state.conversation_id, state.turn)
+        call = turn.calls + turn.failed_calls + 1
+        meta = RequestMeta(conversation_id=state.conversation_id, turn=state.turn, call=call)
+        return request.model_copy(update={"meta": meta})
+
     def _time_left(self, state: ConversationState) -> float:
         """Seconds of the turn's model-time budget not yet spent."""
         spent_ms = self._ledger.turn(state.conversation_id, state.turn).model_ms
         return self._config.turn_model_budget_s - spent_ms / 1000
 
     async def _complete(
-        self, request: ModelRequest, state: ConversationState, policies: Policies
+        self,
+        request: ModelRequest,
+        state: ConversationState,
+        policies: Policies,
+        *,
+        preview: bool = True,
+        limit_s: float | None = None,
     ) -> ModelResponse | None:
-        """The first answer along the chain, skipping models that failed recently."""
+        """The first answer along the chain, skipping models that failed recently.
+
+        ``preview``: stream the answer's text to the channel when the config says so (never
+        for an answer that is not a reply). ``limit_s``: stop waiting sooner than the turn's
+        budget would.
+        """
         for index, model in enumerate(self._chain):
             if self._down_until.get(model.name, 0.0) > self._clock():
                 continue
             left = self._time_left(state)
             if left <= 0:
                 return None
+            allowed = left if limit_s is None else min(left, limit_s)
             started = self._clock()
             try:
-                async with asyncio.timeout(left) as budget:
-                    response = await self._invoke(model, request, policies)
+                async with asyncio.timeout(allowed) as budget:
+                    response = await self._invoke(model, request, policies, preview)
             except TimeoutError:
                 if not budget.expired():
                     raise
-                elapsed = max((self._clock() - started) * 1000, left * 1000)
+                elapsed = max((self._clock() - started) * 1000, allowed * 1000)
                 self._record(state, Usage(failed_calls=1, model_ms=elapsed))
-                log.warning("model_time_budget_spent", model=model.name, turn=state.turn)
+                event = "model_time_budget_spent" if allowed == left else "model_call_time_limit"
+                log.warning(event, model=model.name, turn=state.turn)
                 return None
             except ModelError as exc:
                 elapsed = (self._clock() - started) * 1000
@@ -281,9 +331,9 @@ class LLMPlanner:
         )
 
     async def _invoke(
-        self, model: Model, request: ModelRequest, policies: Policies
+        self, model: Model, request: ModelRequest, policies: Policies, preview: bool
     ) -> ModelResponse:
-        sink = text_sink() if self._config.stream_text else None
+        sink = text_sink() if self._config.stream_text and preview else None
         if sink is None:
             return await model.complete(request)
         return await collect(_forward(model.stream(request), sink, PreviewScreen(policies)))

@@ -161,6 +161,12 @@ class Settings(BaseSettings):
     max_clarifications: int = Field(default=1, ge=0)
     max_plan_steps: int = Field(default=10, ge=2)
     grounding_threshold: float = Field(default=0.35, ge=0)
+    out_of_scope_grounding: float = Field(
+        default=0.5,
+        ge=0,
+        description="A message no intent fits whose best help passage scores at least this is "
+        "banking after all (standing orders, joint accounts): it is answered from that passage.",
+    )
     clock: datetime | None = Field(
         default=None, description="Fixed 'now' for deterministic runs; unset uses the real time."
     )

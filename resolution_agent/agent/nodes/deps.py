@@ -66,6 +66,7 @@ class Deps:
             templates=self.templates,
             now=self.clock(),
             grounding_threshold=self.settings.grounding_threshold,
+            out_of_scope_grounding=self.settings.out_of_scope_grounding,
         )
 
     async def record(

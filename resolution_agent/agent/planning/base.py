@@ -22,6 +22,7 @@ class PlanningContext:
     templates: Templates
     now: datetime
     grounding_threshold: float = 0.35
+    out_of_scope_grounding: float = 0.5
 
 
 class Planner(Protocol):

@@ -139,3 +139,21 @@ def test_eval_on_a_cold_model_says_why_it_trains_first_then_scores_with_progress
 
     code, out, err = run_both(app, "eval", "--csv", str(TINY), "--json")
     assert code == 0 and "first use" not in err and "training" not in err
+
+
+def test_train_with_shipped_adds_the_csv_to_the_shipped_utterances(
+    app: typer.Typer, tmp_path: Path
+) -> None:
+    mine = write(tmp_path, "text,intent\nhow do I top up my account,top_up_failed\n")
+    code, out = run(app, "train", "--csv", str(mine), "--with-shipped")
+    assert code == 0, out
+    assert "training on 37 utterances, 7 intents" in out
+    assert f"+ {mine}" in out and "active intent model:" in out
+    report = json.loads(run(app, "eval", "--csv", str(mine), "--json")[1])
+    assert report["rows"] == 1
+
+
+def test_with_shipped_without_a_csv_is_refused(app: typer.Typer) -> None:
+    code, out = run(app, "train", "--with-shipped")
+    assert code == 2
+    assert "--with-shipped adds a --csv file" in out

@@ -27,6 +27,13 @@ CsvOption = Annotated[
     Path | None,
     typer.Option("--csv", help="CSV with columns text,intent (or label, category)."),
 ]
+WithShippedOption = Annotated[
+    bool,
+    typer.Option(
+        "--with-shipped",
+        help="Train on the shipped utterances plus --csv (add your data, do not replace ours).",
+    ),
+]
 AcceptOption = Annotated[
     bool,
     typer.Option(
@@ -40,18 +47,33 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(2)
 
 
-def train_command(csv: CsvOption = None, accept_unknown_labels: AcceptOption = False) -> None:
+def train_command(
+    csv: CsvOption = None,
+    with_shipped: WithShippedOption = False,
+    accept_unknown_labels: AcceptOption = False,
+) -> None:
     """Train the intent classifier and make it the active model."""
     from resolution_agent.agent.progress import progress
-    from resolution_agent.agent.understanding.classifier import read_labelled_csv
+    from resolution_agent.agent.understanding.classifier import (
+        combined,
+        read_labelled_csv,
+        shipped_utterances,
+    )
     from resolution_agent.agent.warmup import ReportingEncoder, fitting_after, intent_classifier
     from resolution_agent.tools.errors import ResolveError
 
     try:
+        if with_shipped and csv is None:
+            raise ValueError("--with-shipped adds a --csv file to the shipped utterances: pass one")
         settings, known = _context()
-        path = csv or settings.fixtures_dir / "intents" / "utterances.csv"
+        shipped = shipped_utterances(settings.project_root)
+        path = csv or shipped
         data = read_labelled_csv(path, known_labels=known, accept_unknown=accept_unknown_labels)
-        typer.echo(f"training on {len(data)} utterances, {len(data.classes)} intents from {path}")
+        if with_shipped:
+            data = combined(read_labelled_csv(shipped, known_labels=known), data)
+        typer.echo(
+            f"training on {len(data)} utterances, {len(data.classes)} intents from {data.source}"
+        )
         encoder = _encoder(settings)
         with progress("training the intent model", unit="utterances") as task:
             reporting = ReportingEncoder(encoder, fitting_after(task))
@@ -72,7 +94,7 @@ def train_command(csv: CsvOption = None, accept_unknown_labels: AcceptOption = F
         f"out of scope below similarity {built.model.rule.min_similarity:.2f} "
         f"or probability {built.model.rule.min_probability:.2f}"
     )
-    typer.echo("active intent model: " + ("shipped utterances" if csv is None else str(csv)))
+    typer.echo("active intent model: " + ("shipped utterances" if csv is None else data.source))
 
 
 def eval_command(

@@ -13,7 +13,11 @@ from collections.abc import Collection
 from pathlib import Path
 
 from resolution_agent.agent.understanding.classifier.classifier import EmbeddingIntentClassifier
-from resolution_agent.agent.understanding.classifier.data import LabelledTexts, read_labelled_csv
+from resolution_agent.agent.understanding.classifier.data import (
+    LabelledTexts,
+    combined,
+    read_labelled_csv,
+)
 from resolution_agent.agent.understanding.classifier.embedding import (
     Encoder,
     MiniLMEncoder,
@@ -60,6 +64,7 @@ __all__ = [
     "MiniLMEncoder",
     "TrainConfig",
     "build_intent_classifier",
+    "combined",
     "evaluate",
     "read_labelled_csv",
     "shared_encoder",

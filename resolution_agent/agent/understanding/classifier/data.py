@@ -59,6 +59,16 @@ class LabelledTexts:
         )
 
 
+def combined(*parts: LabelledTexts) -> LabelledTexts:
+    """Several labelled sets as one (canonical order; the sources joined with ``+``).
+
+    How a bank's own data is added to the shipped utterances rather than replacing them, and
+    how the benchmark builds the shipped mix (our utterances plus Banking77's training split).
+    """
+    pairs = [pair for part in parts for pair in zip(part.texts, part.labels, strict=True)]
+    return LabelledTexts.of(pairs, source=" + ".join(p.source for p in parts if p.source))
+
+
 def read_labelled_csv(
     path: Path,
     *,

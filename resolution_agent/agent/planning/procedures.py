@@ -28,6 +28,7 @@ from resolution_agent.tools.models import (
     Transaction,
     TransactionList,
 )
+from resolution_agent.tools.vocabulary import CancelReason
 
 Procedure = Callable[[View], Step]
 
@@ -154,16 +155,26 @@ def lost_card(v: View) -> Step:
             {"card": card.model_dump()},
             cite=("freeze-and-unfreeze-card",),
         )
-    reason = (
-        "compromised"
-        if v.intent == "compromised_card"
-        else (
-            "stolen"
-            if any(w in v.words for w in ("stolen", "nicked", "robbed", "mugged", "pickpocketed"))
-            else "lost"
-        )
-    )
-    return Call("cancel_card", {"card_id": card.id, "reason": reason, "replace": True})
+    return Call("cancel_card", {"card_id": card.id, "reason": _cancel_reason(v), "replace": True})
+
+
+_STOLEN_WORDS = frozenset({"stolen", "stole", "nicked", "robbed", "mugged", "pickpocketed"})
+_DETAILS_WORDS = frozenset({"details", "detail", "info", "cloned", "copied", "skimmed"})
+
+
+def _cancel_reason(v: View) -> CancelReason:
+    """Stolen when the customer says the card itself was taken, whatever the intent.
+
+    A pasted card number or security code reads as a compromised card, yet "my card was
+    stolen" means the card is gone; only stolen *details* ("my card details were stolen")
+    leave it a copied card. The bank records the reason, so it must be what happened.
+    """
+    stolen = any(w in _STOLEN_WORDS for w in v.words)
+    if stolen and not any(w in _DETAILS_WORDS for w in v.words):
+        return "stolen"
+    if v.intent == "compromised_card":
+        return "compromised"
+    return "stolen" if stolen else "lost"
 
 
 # ---- unfreeze a card that turned up ----------------------------------------------------------

@@ -136,6 +136,7 @@ FallbackName = Literal[
     "damaged_conversation",
     "card_misused",
     "self_service_failed",
+    "dispute_declined",
 ]
 
 

@@ -71,6 +71,14 @@ class Card(_Wire):
     expiry: str | None = None
 
 
+class Dispute(_Wire):
+    id: str
+    transaction_id: str
+    reason: DisputeReason
+    status: DisputeStatus
+    opened_on: date | None = None
+
+
 class Transaction(_Wire):
     id: str
     account_id: str
@@ -84,6 +92,9 @@ class Transaction(_Wire):
     decline_reason: str | None = None
     created_at: datetime
     category: str | None = None
+    # Disputes raised on it, oldest first: one still open means none is raised again, and one
+    # the bank declined is a person's to reopen, so the planner must see them with the payment.
+    disputes: list[Dispute] = Field(default_factory=list)
 
 
 class Payment(_Wire):
@@ -108,14 +119,6 @@ class DirectDebit(_Wire):
     reference: str | None = None
     last_collected_on: date | None = None
     frequency: str | None = None
-
-
-class Dispute(_Wire):
-    id: str
-    transaction_id: str
-    reason: DisputeReason
-    status: DisputeStatus
-    opened_on: date | None = None
 
 
 class AccountList(_Wire):

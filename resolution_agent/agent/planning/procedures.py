@@ -9,7 +9,7 @@ with what really happened.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 
 from resolution_agent.agent.planning.steps import Call, Escalate, Say, Step, View, name_mentioned
 from resolution_agent.agent.understanding.signals import reports_card_misuse
@@ -315,6 +315,7 @@ def dispute_transaction(v: View) -> Step:
     spendable = [t for t in txns if t.amount < 0 and t.status in ("settled", "pending")]
     target: Transaction | None = None
     reason = "unrecognised"
+    pairs: list[tuple[Transaction, Transaction]] = []
     if v.intent == "transaction_charged_twice":
         reason = "duplicate"
         pairs = [
@@ -343,6 +344,16 @@ def dispute_transaction(v: View) -> Step:
             slot="transaction",
             cite=("payment-not-recognised",),
         )
+    disputed = _earlier_dispute(target, pairs if reason == "duplicate" else [])
+    if disputed is not None and disputed.status in ("open", "under_review"):
+        return Say(
+            "replies/dispute_already_open.j2",
+            "resolved",
+            {"txn": target.model_dump(), "dispute": disputed.model_dump()},
+            cite=("disputes-and-chargebacks",),
+        )
+    if disputed is not None and disputed.status == "resolved_declined":
+        return Escalate("dispute_declined", f"{disputed.id} on this payment was declined")
     if v.declined("raise_dispute"):
         return Say(
             "replies/dispute_not_raised.j2",
@@ -351,6 +362,20 @@ def dispute_transaction(v: View) -> Step:
             cite=("disputes-and-chargebacks",),
         )
     return Call("raise_dispute", {"transaction_id": target.id, "reason": reason})
+
+
+def _earlier_dispute(
+    target: Transaction, pairs: list[tuple[Transaction, Transaction]]
+) -> Dispute | None:
+    """The dispute already raised on this payment (or its double), if any: the latest.
+
+    One still open means the disputes team has it, so a second would only be refused; one
+    declined means the team has decided, and only a person may reopen it. A double charge is
+    one problem, so a dispute on either of the two payments counts.
+    """
+    twins = [b if a.id == target.id else a for a, b in pairs if target.id in (a.id, b.id)]
+    found = [d for t in (target, *twins) for d in t.disputes]
+    return max(found, key=lambda d: (d.opened_on or date.min, d.id)) if found else None
 
 
 # ---- bank transfers --------------------------------------------------------------------------

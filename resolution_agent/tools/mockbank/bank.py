@@ -265,13 +265,22 @@ class MockBank:
                 max_amount is not None and abs(txn.amount) > max_amount
             ):
                 continue
-            found.append(Transaction.model_validate(txn.model_dump()))
+            found.append(self._transaction(txn))
         found.sort(key=lambda t: t.created_at, reverse=True)
         return TransactionList(transactions=found)
 
     def get_transaction(self, caller: str, transaction_id: str) -> Transaction:
         txn = self._owned_transaction(caller, transaction_id)
-        return Transaction.model_validate(txn.model_dump())
+        return self._transaction(txn)
+
+    def _transaction(self, txn: TransactionRecord) -> Transaction:
+        disputes = sorted(
+            (d for d in self.state.disputes.values() if d.transaction_id == txn.id),
+            key=lambda d: (d.opened_on or date.min, d.id),
+        )
+        return Transaction.model_validate(
+            {**txn.model_dump(), "disputes": [d.model_dump() for d in disputes]}
+        )
 
     def raise_dispute(self, caller: str, transaction_id: str, reason: DisputeReason) -> Dispute:
         txn = self._owned_transaction(caller, transaction_id)

@@ -5,9 +5,11 @@ compares it with the compiled graph. Regenerate it after changing the wiring wit
 ``scripts/draw-graph > docs/graph.mmd``. In short:
 
 ingest -> input_guard -> understand -> decide --+--> retrieve -> plan <-> action_guard -> act
-                                                |                 |
-                                                |                 +--> output_guard -> respond
+                                                |       |         |
+                                                |       |         +--> output_guard -> respond
                                                 +--> clarify -> output_guard
+                                                |       ^  (unsure, no passage grounded)
+                                                |       +--- retrieve
                                                 +--> escalate -> respond
 
 (ingest goes straight to respond when it already has a reply, and plan may also escalate;
@@ -105,6 +107,7 @@ def _bind(fn: NodeFn, deps: Deps) -> Callable[[ConversationState], Awaitable[dic
 
 AfterIngest = Literal["respond", "input_guard"]
 AfterDecide = Literal["escalate", "clarify", "retrieve"]
+AfterRetrieve = Literal["clarify", "plan"]
 AfterPlan = Literal["action_guard", "output_guard", "escalate"]
 AfterActionGuard = Literal["act", "plan"]
 AfterOutputGuard = Literal["next_request", "respond"]
@@ -122,6 +125,11 @@ async def _after_decide(state: ConversationState) -> AfterDecide:
     if route == "clarify":
         return "clarify"
     return "retrieve"
+
+
+async def _after_retrieve(state: ConversationState) -> AfterRetrieve:
+    decision = state.this_turn.decision
+    return "clarify" if decision is not None and decision.route == "clarify" else "plan"
 
 
 async def _after_plan(state: ConversationState) -> AfterPlan:
@@ -173,7 +181,7 @@ def _wire(bind: Callable[[NodeFn], Node]) -> Builder:
     builder.add_edge("understand", "decide")
     builder.add_conditional_edges("decide", _after_decide, list(get_args(AfterDecide)))
     builder.add_edge("clarify", "output_guard")
-    builder.add_edge("retrieve", "plan")
+    builder.add_conditional_edges("retrieve", _after_retrieve, list(get_args(AfterRetrieve)))
     builder.add_conditional_edges("plan", _after_plan, list(get_args(AfterPlan)))
     builder.add_conditional_edges(
         "action_guard", _after_action_guard, list(get_args(AfterActionGuard))

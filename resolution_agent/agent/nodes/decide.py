@@ -1,5 +1,11 @@
 """decide: resolve, clarify (at most once) or escalate, with the rule id that decided it.
 
+A clarifying question is worth a turn only when the options lead to different work. When the
+classifier is unsure but every option it would offer is answered from the help centre, the
+answer comes from the customer's words whichever option is right, so decide lets retrieval
+settle it (rule DEC-ANSWER-IF-GROUNDED): a grounded passage answers, none asks the question
+(``nodes.retrieve``).
+
 Before a clarifying question, a planner on a model picks among the options the question would
 offer (``Deps.chooser``); its pick becomes the intent, with source ``model`` and rule
 DEC-MODEL-PICK, and the question is not asked. It is asked only after every hand-off rule has
@@ -29,6 +35,9 @@ from resolution_agent.agent.state import (
 from resolution_agent.agent.understanding.choice import clarify_options
 from resolution_agent.agent.understanding.signals import reports_card_misuse
 from resolution_agent.agent.vocabulary import PRIORITY_RANK, RiskKind
+
+ANSWER_IF_GROUNDED = "DEC-ANSWER-IF-GROUNDED"
+"""Unsure among help-centre answers only: retrieve, then answer if grounded, else clarify."""
 
 _FILLER = frozenset(
     "a an the my me i i'm im it it's its is are was be this that there here to of on in for and "
@@ -130,6 +139,14 @@ def _picked_by_model(
     return update
 
 
+def _all_answers(prediction: IntentPrediction, deps: Deps) -> bool:
+    """Whether every option of the clarifying question is answered from the help centre."""
+    options = clarify_options(prediction, deps.policies)
+    return bool(options) and all(
+        deps.policies.intent(option).handling == "answer" for option in options
+    )
+
+
 async def decide(state: ConversationState, deps: Deps) -> dict[str, Any]:
     policies = deps.policies
     understanding = state.this_turn.understanding
@@ -180,6 +197,13 @@ async def decide(state: ConversationState, deps: Deps) -> dict[str, Any]:
                 chosen = None if unknown or vague else await _model_pick(state, prediction, deps)
                 if chosen is not None:
                     return _picked_by_model(state, deps, understanding, chosen)
+                if not (unknown or vague) and _all_answers(prediction, deps):
+                    answer = Decision(
+                        route="resolve",
+                        rule_id=ANSWER_IF_GROUNDED,
+                        reason="unsure, but every option is a help-centre answer",
+                    )
+                    return {"this_turn": state.this_turn.change(decision=answer)}
                 clarify = Decision(
                     route="clarify", rule_id="DEC-CLARIFY", reason="intent confidence is low"
                 )

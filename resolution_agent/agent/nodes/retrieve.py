@@ -1,12 +1,17 @@
-"""retrieve: help-centre passages for the current problem, with scores for grounding."""
+"""retrieve: help-centre passages for the current problem, with scores for grounding.
+
+It also settles a decision that waited on it (``nodes.decide.ANSWER_IF_GROUNDED``): with no
+passage grounded enough to answer, the unsure intent is asked about after all.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from resolution_agent.agent.guards.input import scan_input
+from resolution_agent.agent.nodes.decide import ANSWER_IF_GROUNDED
 from resolution_agent.agent.nodes.deps import Deps
-from resolution_agent.agent.state import ConversationState
+from resolution_agent.agent.state import ConversationState, Decision
 
 
 async def retrieve(state: ConversationState, deps: Deps) -> dict[str, Any]:
@@ -25,4 +30,13 @@ async def retrieve(state: ConversationState, deps: Deps) -> dict[str, Any]:
             )
             continue
         clean.append(passage)
-    return {"this_turn": state.this_turn.change(retrieved=clean)}
+    decision = state.this_turn.decision
+    if decision is not None and decision.rule_id == ANSWER_IF_GROUNDED:
+        threshold = deps.settings.grounding_threshold
+        if not any(p.score >= threshold for p in clean):
+            decision = Decision(
+                route="clarify",
+                rule_id="DEC-CLARIFY",
+                reason="intent confidence is low and no help-centre passage answers",
+            )
+    return {"this_turn": state.this_turn.change(retrieved=clean, decision=decision)}

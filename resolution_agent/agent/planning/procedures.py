@@ -11,7 +11,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from resolution_agent.agent.planning.steps import Call, Escalate, Say, Step, View, name_mentioned
+from resolution_agent.agent.planning.steps import (
+    Call,
+    Escalate,
+    Say,
+    Step,
+    View,
+    name_mentioned,
+    name_words,
+    named_party,
+)
 from resolution_agent.agent.understanding.signals import reports_card_misuse
 from resolution_agent.tools.models import (
     Account,
@@ -333,6 +342,21 @@ def dispute_transaction(v: View) -> Step:
         named_txns = _mentioned(v, [t for t in spendable if t.card_id])
         if len(named_txns) >= 1:
             target = named_txns[0]
+    asked = named_party(v.state.episode_text)
+    if (
+        target is None
+        and asked
+        and not any(name_mentioned(t.merchant, name_words(asked)) for t in txns)
+    ):
+        # A shop they named that is not on the account: say so; the same list again would
+        # read as if we had not heard them.
+        return Say(
+            "replies/no_payment_to_name.j2",
+            "awaiting_customer",
+            {"asked": asked},
+            slot="transaction",
+            cite=("payment-not-recognised",),
+        )
     if target is None:
         return Say(
             "replies/ask_transaction.j2",
@@ -428,6 +452,19 @@ def cancel_payment(v: View) -> Step:
         )
     scheduled = [p for p in payments if p.status == "scheduled"]
     named = [p for p in scheduled if name_mentioned(p.payee_name, v.words)]
+    asked = named_party(v.state.episode_text)
+    if (
+        not named
+        and asked
+        and not any(name_mentioned(p.payee_name, name_words(asked)) for p in scheduled)
+    ):
+        # A payee with nothing scheduled: never offer to cancel someone else's payment instead.
+        return Say(
+            "replies/no_scheduled_payment_to.j2",
+            "resolved",
+            {"asked": asked},
+            cite=("cancel-scheduled-payment",),
+        )
     pool = named or scheduled
     if not pool:
         return Say(

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, JsonValue
 
+from resolution_agent.agent.guards.third_party import WITHHELD, plain_name
 from resolution_agent.agent.policies import FallbackName
 from resolution_agent.agent.state import ActionRecord, ConversationState, ToolCall
 from resolution_agent.agent.understanding.entities import extract_entities
@@ -85,6 +86,40 @@ def name_mentioned(name: str, words: list[str]) -> bool:
         return True
     long_words = [w for w in stems if len(w) >= 5]
     return any(len(p) >= 5 and any(_one_edit_apart(p, w) for w in long_words) for p in distinctive)
+
+
+# "the payment to Ayesha Khan", "the one at Amazon": up to four capitalised words after a
+# preposition that introduces whom money went to. Spaces only, so a name never runs into the
+# next message of the episode.
+_NAMED = re.compile(r"\b(?:to|at|from|with|by)[ ]+([A-Z][\w'&.-]*(?:[ ][A-Z][\w'&.-]*){0,3})")
+_NOT_A_NAME = frozenset(
+    "i me my you your the a an it this that monday tuesday wednesday thursday friday saturday "
+    "sunday january february march april may june july august september october november "
+    "december christmas easter".split()
+)
+
+
+def named_party(text: str) -> str | None:
+    """The shop or person the customer names last, plain, whether or not their records hold it.
+
+    Only names the customer capitalised count ("to my landlord" names nobody), so a reply can
+    say "I can't find a payment to Amazon" rather than offer a different payment in its place.
+    Made plain as a merchant name is (``guards.third_party``): it is quoted back.
+    """
+    names = [
+        m.group(1)
+        for m in _NAMED.finditer(text)
+        if m.group(1).split()[0].lower().strip(".") not in _NOT_A_NAME
+    ]
+    if not names:
+        return None
+    name = plain_name(names[-1])
+    return None if name == WITHHELD else name
+
+
+def name_words(name: str) -> list[str]:
+    """A name's words as :func:`name_mentioned` reads a message's."""
+    return re.findall(r"[a-z][a-z'&*]+", name.lower())
 
 
 def _one_edit_apart(a: str, b: str) -> bool:

@@ -17,8 +17,9 @@ async def test_a_payee_with_no_scheduled_payment_is_not_swapped_for_another(
         "c-payee", "cus_1001", "cancel the payment to Ayesha Khan please"
     )
 
-    assert "Ayesha Khan" in reply.text
+    assert "nothing to cancel" in reply.text
     assert "Harbour" not in reply.text
+    assert "Ayesha" not in reply.text  # maybe another customer's payee: never said back
     assert reply.status != "awaiting_customer" or "yes or no" not in reply.text.lower()
     assert bank.calls["cancel_payment"] == 0
     assert bank.state.payments["pay_1001_01"].status == "scheduled"

@@ -459,11 +459,9 @@ def cancel_payment(v: View) -> Step:
         and not any(name_mentioned(p.payee_name, name_words(asked)) for p in scheduled)
     ):
         # A payee with nothing scheduled: never offer to cancel someone else's payment instead.
+        # The name is not said back: it may be another customer's payee, typed to fish.
         return Say(
-            "replies/no_scheduled_payment_to.j2",
-            "resolved",
-            {"asked": asked},
-            cite=("cancel-scheduled-payment",),
+            "replies/no_scheduled_payment_to.j2", "resolved", cite=("cancel-scheduled-payment",)
         )
     pool = named or scheduled
     if not pool:

@@ -338,6 +338,9 @@ class ConversationState(BaseModel):
     owned: dict[str, list[str]] = Field(default_factory=dict)
     pending: PendingAction | None = None
     declined: list[ToolCall] = Field(default_factory=list)
+    # the question the customer said no to in the turn before, which an immediate change of
+    # mind ("no wait" ... "sorry, yes actually do cancel it") answers yes after all
+    reopenable: PendingAction | None = None
     slot: str | None = None
     handoff: HandoffSummary | None = None
     # the later requests of a message, each taken up when the one before it is finished

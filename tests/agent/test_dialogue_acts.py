@@ -127,3 +127,35 @@ async def test_naming_the_card_asked_about_asks_again_and_a_later_no_keeps_it_fr
     assert "stays frozen" in kept.text
     assert card_status(bank, "card_1012a") == "frozen"
     assert bank.calls["cancel_card"] == 0
+
+
+async def test_yes_straight_after_no_takes_up_the_declined_question_again(
+    agent: ResolutionAgent,
+) -> None:
+    await agent.handle_message("c-mind", "cus_1020", "cancel the rent payment to highland homes")
+    declined = await agent.handle_message("c-mind", "cus_1020", "no wait")
+    assert "haven't changed anything" in declined.text
+
+    reply = await agent.handle_message(
+        "c-mind", "cus_1020", "sorry, yes actually do cancel it, ive sorted him another way"
+    )
+
+    bank = bank_of(agent)
+    assert reply.status == "resolved"
+    assert bank.state.payments["pay_1020_02"].status == "cancelled"
+    assert bank.calls["cancel_payment"] == 1
+    assert "Do you want me to cancel" not in reply.text  # not asked a second time
+
+
+async def test_a_yes_two_turns_after_the_no_is_not_an_answer_to_it(
+    agent: ResolutionAgent,
+) -> None:
+    await agent.handle_message("c-late", "cus_1020", "cancel the rent payment to highland homes")
+    await agent.handle_message("c-late", "cus_1020", "no wait")
+    await agent.handle_message("c-late", "cus_1020", "what's the exchange rate for euros")
+
+    await agent.handle_message("c-late", "cus_1020", "yes")
+
+    bank = bank_of(agent)
+    assert bank.state.payments["pay_1020_02"].status == "scheduled"
+    assert bank.calls["cancel_payment"] == 0

@@ -80,7 +80,13 @@ async def understand(state: ConversationState, deps: Deps) -> dict[str, Any]:
     pending = state.pending
     confirmation = None
     continuation = False
-    update: dict[str, Any] = {}
+    update: dict[str, Any] = {"reopenable": None}
+    if pending is None and state.reopenable is not None and read_confirmation(text) == "yes":
+        # A yes straight after turning the question down is a change of mind: the question is
+        # open again and this is its answer (asked in an earlier turn, as the guard requires).
+        pending = state.reopenable
+        update["pending"] = pending
+        update["declined"] = [call for call in state.declined if call != pending.call]
 
     if pending is not None and pending.kind == "confirmation":
         confirmation = read_confirmation(text)
@@ -98,6 +104,7 @@ async def understand(state: ConversationState, deps: Deps) -> dict[str, Any]:
         )
         if confirmation == "no":
             update["declined"] = [*state.declined, pending.call][-10:]
+            update["reopenable"] = pending
         if confirmation != "yes":
             update["pending"] = None  # a question still open is asked again by the guard
     elif pending is not None and pending.kind == "step_up":

@@ -4,37 +4,67 @@ A clarifying question costs the customer a turn and is worth it when the options
 different work (a procedure, a hand-off). When every option is answered from the help centre,
 the passage comes from the customer's own words whichever option is right, so the agent
 answers from a grounded passage and asks only when none is (``nodes.decide``,
-``nodes.retrieve``).
+``nodes.retrieve``). The classifier is scripted, so the test is about the rule, not the model.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
 
-from resolution_agent.agent import ResolutionAgent
+from resolution_agent.agent import ResolutionAgent, Settings
+from resolution_agent.agent.retrieval.lexical import LexicalRetriever
+from tests.agent.scripted_classifier import TableClassifier, predicted
 
-OpenAgent = Callable[..., AbstractAsyncContextManager[ResolutionAgent]]
+QUESTION = "how much cash can i withdraw from a cash machine in one day"
+# Unsure (0.45) among three intents that are all answered from the help centre.
+AMONG_ANSWERS = predicted("atm_support", 0.45, ("top_up_by_cash_or_cheque", 0.2))
+# Just as unsure, but the runner-up is a procedure: asking decides what work to do.
+WITH_A_PROCEDURE = predicted("atm_support", 0.45, ("pending_card_payment", 0.3))
 
-# The shipped classifier is unsure here (cash machines, cash top-ups, top-up limits: all
-# answered from the help centre), so this message would have been asked about.
-QUESTION = "how much cash can i withdrw in one day"
+
+@asynccontextmanager
+async def opened(
+    make_settings: Callable[..., Settings],
+    retriever: LexicalRetriever,
+    prediction: Any,
+    **overrides: Any,
+) -> AsyncIterator[ResolutionAgent]:
+    classifier = TableClassifier({QUESTION: prediction})
+    async with ResolutionAgent(
+        make_settings(**overrides), classifier=classifier, retriever=retriever
+    ) as agent:
+        yield agent
 
 
 async def test_an_unsure_question_among_answers_is_answered_from_a_grounded_passage(
-    agent: ResolutionAgent,
+    make_settings: Callable[..., Settings], retriever: LexicalRetriever
 ) -> None:
-    reply = await agent.handle_message("conv-cash-day", "cus_1001", QUESTION)
+    async with opened(make_settings, retriever, AMONG_ANSWERS) as agent:
+        reply = await agent.handle_message("conv-cash-day", "cus_1001", QUESTION)
 
     assert reply.status == "resolved"
     assert "Just to check I've understood" not in reply.text
     assert reply.citations, "an answer from the help centre is cited"
 
 
-async def test_with_no_grounded_passage_the_question_is_asked(open_agent: OpenAgent) -> None:
-    async with open_agent(grounding_threshold=1.01) as agent:  # nothing is grounded enough
-        reply = await agent.handle_message("conv-cash-day-strict", "cus_1001", QUESTION)
+async def test_with_no_grounded_passage_the_question_is_asked(
+    make_settings: Callable[..., Settings], retriever: LexicalRetriever
+) -> None:
+    async with opened(make_settings, retriever, AMONG_ANSWERS, grounding_threshold=1.01) as agent:
+        reply = await agent.handle_message("conv-cash-strict", "cus_1001", QUESTION)
 
     assert reply.status == "awaiting_customer"
     assert reply.text.startswith("Just to check I've understood")
     assert reply.citations == []
+
+
+async def test_an_option_that_is_a_procedure_is_asked_about_first(
+    make_settings: Callable[..., Settings], retriever: LexicalRetriever
+) -> None:
+    async with opened(make_settings, retriever, WITH_A_PROCEDURE) as agent:
+        reply = await agent.handle_message("conv-cash-proc", "cus_1001", QUESTION)
+
+    assert reply.status == "awaiting_customer"
+    assert reply.text.startswith("Just to check I've understood")

@@ -325,6 +325,8 @@ class ConversationState(BaseModel):
     incoming: str = ""
     message_id: str | None = None  # "<channel>:<id>" when the channel sent one
     inbound_identity: IdentityLevel = "none"
+    # the bank's customer record says the account is closed: nothing at the bank is done for them
+    customer_closed: bool = False
     identity: IdentityLevel = "none"
     verified: bool = False
 

@@ -79,6 +79,7 @@ class Wiring:
         self._signals: SignalLog | None = None  # one TurnSignal per finished turn
         self._locks: ConversationLocks = LocalConversationLocks()  # the backend's, once open
         self._known_customers: set[str] = set()
+        self._closed_customers: set[str] = set()  # known, with their accounts closed
         self._metrics = Metrics()  # the open agent's, shared by graph, bank client and models
         self._active_planner: Planner | None = None
         # turns whose caller stopped waiting (a timeout): they finish before the agent closes

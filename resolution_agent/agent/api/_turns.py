@@ -44,6 +44,7 @@ from resolution_agent.agent.storage.integrity import CONVERSATION_DAMAGE, damage
 from resolution_agent.agent.storage.retention import PruneReport, prune_checkpoints
 from resolution_agent.agent.wiring import Wiring
 from resolution_agent.tools.declarations import get_tool
+from resolution_agent.tools.models import CustomerView
 from resolution_agent.tools.vocabulary import IdentityLevel
 
 log = structlog.get_logger("resolution_agent.agent.api")
@@ -181,6 +182,9 @@ class CustomerTurns(Wiring):
                         yield Reply.model_validate_json(claimed.reply_json)
                         return
                 inputs = _inputs(conversation_id, customer_id, text, identity, tagged)
+                if customer_id in self._closed_customers:
+                    # Read from the bank when the conversation began; kept in its state.
+                    inputs["customer_closed"] = True
                 with turn_span(deps.tracer, conversation_id=conversation_id):
                     try:
                         if damage is not None:  # its stored state is unreadable: hand off
@@ -342,6 +346,8 @@ class CustomerTurns(Wiring):
             raise UnknownCustomerError(customer_id)
         if result.ok:
             self._known_customers.add(customer_id)
+            if result.parsed(CustomerView).status == "closed":
+                self._closed_customers.add(customer_id)
 
     async def _recover(
         self,

@@ -155,6 +155,9 @@ async def decide(state: ConversationState, deps: Deps) -> dict[str, Any]:
 
     if state.injection_attempts >= 2:
         escalations.append(fallback_escalation("injection", policies, state.active_intent))
+    if state.customer_closed and policies.intent(state.active_intent).handling == "procedure":
+        # A closed customer's cards and payments are a person's to handle, not a procedure's.
+        escalations.append(fallback_escalation("closed_customer", policies, state.active_intent))
     kinds = {s.kind for s in understanding.signals}
     topic = state.topic_intent or state.active_intent
     intent_policy = policies.intent(state.active_intent)

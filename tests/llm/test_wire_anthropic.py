@@ -198,3 +198,14 @@ def test_every_declared_tool_is_offered_in_anthropic_format() -> None:
         {"name": t.name, "description": t.description, "input_schema": t.json_schema()}
         for t in TOOLS
     ]
+
+
+async def test_a_temperature_is_sent_in_the_body_and_the_answer_read(
+    router: respx.Router, wire_model: Callable[[str], Model]
+) -> None:
+    route = router.post(ANTHROPIC_URL).respond(json=recorded("anthropic/text.json"))
+
+    response = await wire_model(SPEC).complete(REQUEST.model_copy(update={"temperature": 0.2}))
+
+    assert response.text.startswith("Card payments abroad use the Visa exchange rate")
+    assert body(route.calls.last.request)["temperature"] == 0.2

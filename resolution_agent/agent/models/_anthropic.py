@@ -144,7 +144,10 @@ class AnthropicModel:
         if request.tool_choice is not None:
             options["tool_choice"] = {"type": "tool", "name": request.tool_choice}
         if request.temperature is not None:
-            options["temperature"] = request.temperature
+            # anthropic 2.x declares no ``temperature`` argument (passing one is a TypeError
+            # before any request, which read as an unreadable answer); the Messages API reads
+            # the field, so it is sent in the body, the SDK's way for fields it does not type.
+            options["extra_body"] = {"temperature": request.temperature}
         return options
 
     def _translate(self, exc: anthropic.APIError) -> ModelError:

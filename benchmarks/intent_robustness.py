@@ -95,12 +95,12 @@ def noisy(data: LabelledTexts, kind: str, seeds: int) -> LabelledTexts:
 
 def accuracy(model: IntentModel, encoder: CachedEncoder, data: LabelledTexts) -> float:
     texts = list(data.texts)
-    predicted = [p.intent for p in model.predict(encoder.encode(texts), texts)]
+    predicted = [p.intent for p in model.read(encoder, texts)]
     return float(np.mean([p == g for p, g in zip(predicted, data.labels, strict=True)]))
 
 
 def out_of_scope_share(model: IntentModel, encoder: CachedEncoder, texts: list[str]) -> float:
-    predicted = model.predict(encoder.encode(texts), texts)
+    predicted = model.read(encoder, texts)
     return float(np.mean([p.intent == OUT_OF_SCOPE for p in predicted]))
 
 

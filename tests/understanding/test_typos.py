@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pytest
 
 from resolution_agent.agent.understanding.classifier import (
     TrainConfig,
     read_labelled_csv,
+    store,
     train_model,
 )
 from resolution_agent.agent.understanding.classifier.typos import TYPO_KINDS, perturb
@@ -49,7 +51,7 @@ def test_rate_zero_changes_nothing_and_a_bad_rate_is_refused() -> None:
 def test_typo_copies_teach_the_lexical_channel_misspellings_without_new_encodes() -> None:
     data = read_labelled_csv(TINY)
     plain_encoder, augmented_encoder = HashingEncoder(), HashingEncoder()
-    plain = train_model(data, plain_encoder, TrainConfig())
+    plain = train_model(data, plain_encoder, TrainConfig(typo_copies=0))
     augmented = train_model(data, augmented_encoder, TrainConfig(typo_copies=1))
 
     assert plain.heads.features is not None and augmented.heads.features is not None
@@ -60,3 +62,27 @@ def test_typo_copies_teach_the_lexical_channel_misspellings_without_new_encodes(
     assert augmented_encoder.texts == plain_encoder.texts
     assert len(augmented.anchors) == len(plain.anchors) == len(data)
     assert augmented.report.cv_accuracy == plain.report.cv_accuracy
+
+
+def test_a_misspelt_word_is_repaired_to_a_training_word_and_real_words_are_left_alone() -> None:
+    data = read_labelled_csv(TINY)
+    model = train_model(data, HashingEncoder(), TrainConfig())
+
+    [repaired] = model.respelt(["my new crad still has not turned up, go ahead and check"])
+
+    assert "card" in repaired.split()  # "crad" is one swap from the utterances' "card"
+    assert "ahead" in repaired.split()  # not in the utterances, but a word MiniLM knows
+    assert repaired.startswith("my new card still has not turned up")
+
+
+def test_repair_is_part_of_the_saved_model_and_can_be_turned_off(tmp_path: Path) -> None:
+    data = read_labelled_csv(TINY)
+    model = train_model(data, HashingEncoder(), TrainConfig())
+    store.save_model(tmp_path / "m", model)
+
+    loaded = store.load_model(tmp_path / "m")
+    off = train_model(data, HashingEncoder(), TrainConfig(spelling_min_count=0))
+
+    assert loaded.spelling == model.spelling and loaded.spelling["card"] >= 2
+    assert loaded.respelt(["where is my crad"]) == ["where is my card"]
+    assert off.respelt(["where is my crad"]) == ["where is my crad"]

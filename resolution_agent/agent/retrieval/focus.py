@@ -21,10 +21,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from resolution_agent.agent.retrieval._text import snippet
 from resolution_agent.agent.retrieval.chunks import Chunk
 from resolution_agent.agent.retrieval.qualifiers import BY_NAME, Qualifier, weight
 from resolution_agent.agent.state import Passage
+from resolution_agent.agent.text import snippet
 
 #: The longest focused text: a section's facts plus at most two sentences from elsewhere.
 FOCUS_LIMIT = 700

@@ -17,11 +17,11 @@ from collections import Counter
 import numpy as np
 
 from resolution_agent.agent.helpcentre import Article
-from resolution_agent.agent.retrieval._text import SpellFix, respell, stem, tokens, words
 from resolution_agent.agent.retrieval.chunks import Chunk, chunk_articles
 from resolution_agent.agent.retrieval.focus import focus
 from resolution_agent.agent.retrieval.qualifiers import Qualifier, detect
 from resolution_agent.agent.state import Passage
+from resolution_agent.agent.text import SpellFix, respell, stem, tokens, words
 
 
 class LexicalRetriever:

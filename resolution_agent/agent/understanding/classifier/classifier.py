@@ -64,8 +64,7 @@ class EmbeddingIntentClassifier:
         return self.classify_many([text])[0]
 
     def classify_many(self, texts: list[str]) -> list[IntentPrediction]:
-        model = self.model()
-        return model.predict(self._encoder.encode(texts), texts)
+        return self.model().read(self._encoder, texts)
 
     async def warm_up(self) -> None:
         """Resolve the model and open MiniLM now (at agent start), not on the first message."""

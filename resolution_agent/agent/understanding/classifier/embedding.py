@@ -21,7 +21,9 @@ benchmark can show it.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
+import json
 import threading
 from collections import OrderedDict
 from pathlib import Path
@@ -52,6 +54,18 @@ class Encoder(Protocol):
     def identity(self) -> str: ...
 
     def encode(self, texts: list[str]) -> Matrix: ...
+
+
+@functools.lru_cache(maxsize=4)
+def wordpiece_words(folder: Path | None = None) -> frozenset[str]:
+    """The whole English words of MiniLM's WordPiece vocabulary (about 22,500, lower case).
+
+    A word MiniLM has a token for is a word, even if our training utterances never use it
+    ("ahead", "later"): the spelling repair leaves it alone. Read once per process.
+    """
+    path = (folder or minilm_folder()) / "tokenizer.json"
+    vocab = json.loads(path.read_text(encoding="utf-8"))["model"]["vocab"]
+    return frozenset(token for token in vocab if token.isalpha() and token.islower())
 
 
 def minilm_folder() -> Path:

@@ -43,9 +43,7 @@ def evaluate(
 ) -> EvalReport:
     """Classify every row of ``data`` in batches and compare with its label."""
     started = time.perf_counter()
-    texts = list(data.texts)
-    vectors = encoder.encode(texts)
-    predictions = model.predict(vectors, texts)
+    predictions = model.read(encoder, list(data.texts))
     predicted = [p.intent for p in predictions]
     gold = list(data.labels)
     correct = np.array([p == g for p, g in zip(predicted, gold, strict=True)])

@@ -8,19 +8,30 @@ Out of scope is decided twice. The head has an ``out_of_scope`` class learnt fro
 similarity under ``min_similarity``) or with no intent above ``min_probability`` is rejected,
 because a linear head still spreads its mass over known intents for gibberish. A rejected
 message keeps its best in-scope candidates as alternatives, so clarification can offer them.
+
+Misspelt words are repaired before a message is read (:meth:`IntentModel.read`): a word that
+is neither in the training utterances (at least twice) nor a whole word of MiniLM's vocabulary
+becomes the most frequent utterance word within one edit ("withdrw" -> "withdraw"), so MiniLM
+sees the word it knows. A message without typos
+is read as written, and its vector is the one the input guard and retrieval already share.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy.sparse import csr_matrix
 
 from resolution_agent.agent.state import IntentPrediction, IntentScore
+from resolution_agent.agent.text import SpellFix, respell
 from resolution_agent.agent.understanding.classifier.calibration import Floats, softmax
-from resolution_agent.agent.understanding.classifier.embedding import Matrix
+from resolution_agent.agent.understanding.classifier.embedding import (
+    Encoder,
+    Matrix,
+    wordpiece_words,
+)
 from resolution_agent.agent.understanding.classifier.lexical import LexicalFeatures
 from resolution_agent.agent.understanding.classifier.threads import one_blas_thread
 
@@ -98,6 +109,25 @@ class IntentModel:
     rule: OutOfScopeRule
     report: TrainingReport
     key: str = ""
+    # the training utterances' words and how often each is used (empty: no repair)
+    spelling: dict[str, int] = field(default_factory=dict)
+    _speller: SpellFix | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        speller = None
+        if self.spelling:
+            speller = SpellFix(self.spelling, also_known=wordpiece_words())
+        object.__setattr__(self, "_speller", speller)
+
+    def respelt(self, texts: list[str]) -> list[str]:
+        """``texts`` with the words the training utterances misspell repaired (see above)."""
+        speller = self._speller
+        return texts if speller is None else [respell(text, speller) for text in texts]
+
+    def read(self, encoder: Encoder, texts: list[str]) -> list[IntentPrediction]:
+        """Repair, embed and classify ``texts``: what every caller of the model does."""
+        repaired = self.respelt(texts)
+        return self.predict(encoder.encode(repaired), repaired)
 
     def scores(self, embeddings: Matrix, texts: list[str]) -> Floats:
         """Uncalibrated log-scores: the weighted mix of both channels' log-probabilities."""

@@ -86,6 +86,7 @@ def save_model(folder: Path, model: IntentModel, *, extra: dict[str, Any] | None
             "min_probability": model.rule.min_probability,
         },
         "report": _report_dict(model.report),
+        "spelling": model.spelling,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         **(extra or {}),
     }
@@ -150,6 +151,7 @@ def _model_of(meta_path: Path, meta: dict[str, Any], data: dict[str, Any]) -> In
         rule=OutOfScopeRule(**meta["rule"]),
         report=TrainingReport(**meta["report"]),
         key=str(meta["key"]),
+        spelling={str(k): int(v) for k, v in meta.get("spelling", {}).items()},
     )
 
 

@@ -30,6 +30,7 @@ from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyp
 from sklearn.metrics import accuracy_score, f1_score  # type: ignore[import-untyped, unused-ignore]
 from sklearn.model_selection import KFold, StratifiedKFold  # type: ignore[import-untyped, unused-ignore]
 
+from resolution_agent.agent.text import vocabulary
 from resolution_agent.agent.understanding.classifier.calibration import (
     Floats,
     Ints,
@@ -79,6 +80,9 @@ class TrainConfig:
     # the embedding head trained on them lost clean accuracy (benchmarks/intent_robustness.py).
     # Never in the cross-validation folds, whose scores must stay honest; no extra encodes.
     typo_copies: int = 2
+    # A message's words the utterances never use at least this often are repaired to the
+    # nearest one they do (``IntentModel.read``); 0 turns repair off.
+    spelling_min_count: int = 2
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -153,6 +157,11 @@ def train_model(
         anchors=np.asarray(vectors, dtype=np.float32),
         rule=OutOfScopeRule(min_similarity=similarity, min_probability=config.min_probability),
         report=report,
+        spelling=(
+            dict(vocabulary(texts, min_count=config.spelling_min_count))
+            if config.spelling_min_count > 0
+            else {}
+        ),
     )
 
 

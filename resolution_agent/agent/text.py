@@ -1,4 +1,8 @@
-"""Query and passage text as the lexical index sees it: words, light stemming, typo repair.
+"""Text as our lexical parts see it: words, light stemming, typo repair.
+
+Shared by the help-centre index (``agent/retrieval``: queries and passages) and the intent
+classifier (``understanding/classifier``: a message's misspelt words repaired to the words of
+its training utterances before it is read).
 
 Customers write "carged twise", "nicked" and "topping up"; help articles write "charged twice",
 "stolen" and "top-ups". BM25 only matches identical tokens, so both sides go through the same
@@ -11,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 _WORD = re.compile(r"[a-z0-9]+")
 #: A word as written: any case, apostrophes inside it kept ("hasn't", "Josh's").
@@ -105,9 +109,17 @@ class SpellFix:
     three letters almost everything is one edit from something.
     """
 
-    def __init__(self, vocabulary: Iterable[str], *, min_length: int = 4) -> None:
+    def __init__(
+        self,
+        vocabulary: Iterable[str] | Mapping[str, int],
+        *,
+        min_length: int = 4,
+        also_known: Iterable[str] = (),
+    ) -> None:
+        """``also_known``: words never repaired, though nothing is repaired towards them."""
         self._freq: Counter[str] = Counter(vocabulary)
         self._stems = {stem(word) for word in self._freq}
+        self._also_known = frozenset(also_known)
         self._index: dict[str, set[str]] = {}
         self._min = min_length
         for word in self._freq:
@@ -118,7 +130,7 @@ class SpellFix:
 
     def known(self, word: str) -> bool:
         """Whether the help centre uses this word, or another form of it."""
-        return word in self._freq or stem(word) in self._stems
+        return word in self._freq or stem(word) in self._stems or word in self._also_known
 
     def fix(self, word: str) -> str | None:
         """``word`` if known, else the closest known word, else None."""
@@ -132,6 +144,18 @@ class SpellFix:
         if not candidates:
             return None
         return max(sorted(candidates), key=lambda known: self._freq[known])
+
+
+def vocabulary(texts: Iterable[str], *, min_count: int = 1) -> Counter[str]:
+    """The words of ``texts`` as :func:`respell` looks them up, with how often each is used.
+
+    ``min_count`` 2 leaves out what a text set misspells only once, so a typo in the training
+    data is not a word to repair towards.
+    """
+    counts = Counter(
+        word.lower().replace("'", "") for text in texts for word in _WRITTEN_WORD.findall(text)
+    )
+    return Counter({word: n for word, n in counts.items() if n >= min_count})
 
 
 def respell(text: str, spell: SpellFix) -> str:

@@ -7,6 +7,7 @@ import asyncio
 from resolution_agent.agent import ResolutionAgent
 from tests.agent.conftest import bank_of
 
+CLOSED = "cus_1005"  # closed in the seed
 MESSAGES = [
     "I've lost my card",
     "my new card still hasn't arrived",
@@ -32,8 +33,10 @@ async def test_fifty_concurrent_conversations_each_get_only_their_own_messages(
     for (conv, customer, text), reply in zip(jobs, replies, strict=True):
         assert reply.conversation_id == conv
         assert reply.turn == 1
-        if reply.handoff is not None:  # only by policy (complaints), never by a crash
-            assert [r.rule_id for r in reply.handoff.reasons] == ["ESC-COMPLAINT"]
+        if reply.handoff is not None:  # only by policy, never by a crash
+            # complaints; and cus_1005's account is closed, so bank work is a person's
+            allowed = {"ESC-COMPLAINT"} | ({"ESC-CLOSED-CUSTOMER"} if customer == CLOSED else set())
+            assert {r.rule_id for r in reply.handoff.reasons} <= allowed
         stored = await agent.get_conversation(conv)
         assert stored.customer_id == customer
         assert stored.status == reply.status

@@ -28,6 +28,9 @@ from pathlib import Path
 
 import numpy as np
 
+# The encoder cache of the accuracy benchmark: each distinct text embedded once per run.
+from intents import CachedEncoder  # a sibling script: benchmarks/ is on the path when run
+
 from resolution_agent.agent.policies import load_policies
 from resolution_agent.agent.settings import PROJECT_ROOT
 from resolution_agent.agent.understanding.classifier import (
@@ -40,7 +43,6 @@ from resolution_agent.agent.understanding.classifier import (
     shipped_utterances,
     train_model,
 )
-from resolution_agent.agent.understanding.classifier.embedding import Matrix
 from resolution_agent.agent.understanding.classifier.typos import TYPO_KINDS, perturb
 from resolution_agent.evals.loader import load_suite
 
@@ -49,25 +51,6 @@ NOT_BANKING = PROJECT_ROOT / "fixtures" / "intents" / "not_banking.csv"
 #: Scenarios left out of the clean set: already misspelt, deliberately broken, or two requests
 #: in one message (the classifier sees one intent per message; several are split before it).
 SKIPPED_TAGS = frozenset({"typos", "bad_input", "multi_intent"})
-
-
-class CachedEncoder:
-    """Embeds each distinct text once across every variant and noise kind of the run."""
-
-    def __init__(self, inner: MiniLMEncoder) -> None:
-        self.inner = inner
-        self._vectors: dict[str, Matrix] = {}
-
-    @property
-    def identity(self) -> str:
-        return self.inner.identity
-
-    def encode(self, texts: list[str]) -> Matrix:
-        missing = sorted({t for t in texts if t not in self._vectors})
-        if missing:
-            for text, vector in zip(missing, self.inner.encode(missing), strict=True):
-                self._vectors[text] = vector
-        return np.stack([self._vectors[t] for t in texts])
 
 
 def evaluation_texts() -> LabelledTexts:

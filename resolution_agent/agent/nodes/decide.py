@@ -39,6 +39,12 @@ from resolution_agent.agent.vocabulary import PRIORITY_RANK, RiskKind
 ANSWER_IF_GROUNDED = "DEC-ANSWER-IF-GROUNDED"
 """Unsure among help-centre answers only: retrieve, then answer if grounded, else clarify."""
 
+
+def clarify_decision(reason: str = "intent confidence is low") -> Decision:
+    """Ask the one clarifying question (rule DEC-CLARIFY), from decide or after retrieval."""
+    return Decision(route="clarify", rule_id="DEC-CLARIFY", reason=reason)
+
+
 _FILLER = frozenset(
     "a an the my me i i'm im it it's its is are was be this that there here to of on in for and "
     "or so just now please pls plz can could you u need want got have has do does help urgent "
@@ -207,10 +213,7 @@ async def decide(state: ConversationState, deps: Deps) -> dict[str, Any]:
                         reason="unsure, but every option is a help-centre answer",
                     )
                     return {"this_turn": state.this_turn.change(decision=answer)}
-                clarify = Decision(
-                    route="clarify", rule_id="DEC-CLARIFY", reason="intent confidence is low"
-                )
-                return {"this_turn": state.this_turn.change(decision=clarify)}
+                return {"this_turn": state.this_turn.change(decision=clarify_decision())}
             escalations.append(fallback_escalation("low_confidence", policies, state.active_intent))
             return _escalate(state, escalations)
     resolve = Decision(

@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from resolution_agent.agent.guards.input import scan_input
-from resolution_agent.agent.nodes.decide import ANSWER_IF_GROUNDED
+from resolution_agent.agent.nodes.decide import ANSWER_IF_GROUNDED, clarify_decision
 from resolution_agent.agent.nodes.deps import Deps
-from resolution_agent.agent.state import ConversationState, Decision
+from resolution_agent.agent.state import ConversationState
 
 
 async def retrieve(state: ConversationState, deps: Deps) -> dict[str, Any]:
@@ -34,9 +34,7 @@ async def retrieve(state: ConversationState, deps: Deps) -> dict[str, Any]:
     if decision is not None and decision.rule_id == ANSWER_IF_GROUNDED:
         threshold = deps.settings.grounding_threshold
         if not any(p.score >= threshold for p in clean):
-            decision = Decision(
-                route="clarify",
-                rule_id="DEC-CLARIFY",
-                reason="intent confidence is low and no help-centre passage answers",
+            decision = clarify_decision(
+                "intent confidence is low and no help-centre passage answers"
             )
     return {"this_turn": state.this_turn.change(retrieved=clean, decision=decision)}

@@ -3,6 +3,12 @@ prediction, independent of what the trained model happens to say about a sentenc
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from resolution_agent.agent import ResolutionAgent, Settings
+from resolution_agent.agent.retrieval.lexical import LexicalRetriever
 from resolution_agent.agent.state import IntentPrediction, IntentScore
 
 
@@ -26,3 +32,17 @@ def predicted(intent: str, confidence: float, *alternatives: tuple[str, float]) 
         alternatives=[IntentScore(intent=i, score=s) for i, s in alternatives],
         source="test",
     )
+
+
+@asynccontextmanager
+async def agent_with(
+    classifier: TableClassifier,
+    make_settings: Callable[..., Settings],
+    retriever: LexicalRetriever,
+    **overrides: Any,
+) -> AsyncIterator[ResolutionAgent]:
+    """An offline agent (the ``make_settings`` and ``retriever`` fixtures) on ``classifier``."""
+    async with ResolutionAgent(
+        make_settings(**overrides), classifier=classifier, retriever=retriever
+    ) as agent:
+        yield agent

@@ -9,13 +9,11 @@ classifier is scripted: the test is about what the graph does with ``out_of_scop
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
-from typing import Any
+from collections.abc import Callable
 
-from resolution_agent.agent import ResolutionAgent, Settings
+from resolution_agent.agent import Settings
 from resolution_agent.agent.retrieval.lexical import LexicalRetriever
-from tests.agent.scripted_classifier import TableClassifier, predicted
+from tests.agent.scripted_classifier import TableClassifier, agent_with, predicted
 
 STANDING_ORDER = "how do I set up a standing order to pay my landlord"
 WEATHER = "is it going to snow in Aberdeen this week"
@@ -27,20 +25,10 @@ CLASSIFIER = TableClassifier(
 )
 
 
-@asynccontextmanager
-async def opened(
-    make_settings: Callable[..., Settings], retriever: LexicalRetriever, **overrides: Any
-) -> AsyncIterator[ResolutionAgent]:
-    async with ResolutionAgent(
-        make_settings(**overrides), classifier=CLASSIFIER, retriever=retriever
-    ) as agent:
-        yield agent
-
-
 async def test_a_banking_question_no_intent_names_is_answered_from_the_help_centre(
     make_settings: Callable[..., Settings], retriever: LexicalRetriever
 ) -> None:
-    async with opened(make_settings, retriever) as agent:
+    async with agent_with(CLASSIFIER, make_settings, retriever) as agent:
         reply = await agent.handle_message("conv-standing-order", "cus_1001", STANDING_ORDER)
 
     assert reply.intent == "out_of_scope"
@@ -52,7 +40,7 @@ async def test_a_banking_question_no_intent_names_is_answered_from_the_help_cent
 async def test_a_question_about_something_else_gets_the_what_can_i_help_with_reply(
     make_settings: Callable[..., Settings], retriever: LexicalRetriever
 ) -> None:
-    async with opened(make_settings, retriever) as agent:
+    async with agent_with(CLASSIFIER, make_settings, retriever) as agent:
         reply = await agent.handle_message("conv-weather", "cus_1001", WEATHER)
 
     assert reply.status == "awaiting_customer"
@@ -63,7 +51,9 @@ async def test_a_question_about_something_else_gets_the_what_can_i_help_with_rep
 async def test_the_threshold_is_a_setting(
     make_settings: Callable[..., Settings], retriever: LexicalRetriever
 ) -> None:
-    async with opened(make_settings, retriever, out_of_scope_grounding=1.01) as agent:
+    async with agent_with(
+        CLASSIFIER, make_settings, retriever, out_of_scope_grounding=1.01
+    ) as agent:
         reply = await agent.handle_message("conv-strict", "cus_1001", STANDING_ORDER)
 
     assert "banking assistant" in reply.text

@@ -9,13 +9,11 @@ answers from a grounded passage and asks only when none is (``nodes.decide``,
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
-from typing import Any
+from collections.abc import Callable
 
-from resolution_agent.agent import ResolutionAgent, Settings
+from resolution_agent.agent import Settings
 from resolution_agent.agent.retrieval.lexical import LexicalRetriever
-from tests.agent.scripted_classifier import TableClassifier, predicted
+from tests.agent.scripted_classifier import TableClassifier, agent_with, predicted
 
 QUESTION = "how much cash can i withdraw from a cash machine in one day"
 # Unsure (0.45) among three intents that are all answered from the help centre.
@@ -24,24 +22,12 @@ AMONG_ANSWERS = predicted("atm_support", 0.45, ("top_up_by_cash_or_cheque", 0.2)
 WITH_A_PROCEDURE = predicted("atm_support", 0.45, ("pending_card_payment", 0.3))
 
 
-@asynccontextmanager
-async def opened(
-    make_settings: Callable[..., Settings],
-    retriever: LexicalRetriever,
-    prediction: Any,
-    **overrides: Any,
-) -> AsyncIterator[ResolutionAgent]:
-    classifier = TableClassifier({QUESTION: prediction})
-    async with ResolutionAgent(
-        make_settings(**overrides), classifier=classifier, retriever=retriever
-    ) as agent:
-        yield agent
-
-
 async def test_an_unsure_question_among_answers_is_answered_from_a_grounded_passage(
     make_settings: Callable[..., Settings], retriever: LexicalRetriever
 ) -> None:
-    async with opened(make_settings, retriever, AMONG_ANSWERS) as agent:
+    async with agent_with(
+        TableClassifier({QUESTION: AMONG_ANSWERS}), make_settings, retriever
+    ) as agent:
         reply = await agent.handle_message("conv-cash-day", "cus_1001", QUESTION)
 
     assert reply.status == "resolved"
@@ -52,7 +38,12 @@ async def test_an_unsure_question_among_answers_is_answered_from_a_grounded_pass
 async def test_with_no_grounded_passage_the_question_is_asked(
     make_settings: Callable[..., Settings], retriever: LexicalRetriever
 ) -> None:
-    async with opened(make_settings, retriever, AMONG_ANSWERS, grounding_threshold=1.01) as agent:
+    async with agent_with(
+        TableClassifier({QUESTION: AMONG_ANSWERS}),
+        make_settings,
+        retriever,
+        grounding_threshold=1.01,
+    ) as agent:
         reply = await agent.handle_message("conv-cash-strict", "cus_1001", QUESTION)
 
     assert reply.status == "awaiting_customer"
@@ -63,7 +54,9 @@ async def test_with_no_grounded_passage_the_question_is_asked(
 async def test_an_option_that_is_a_procedure_is_asked_about_first(
     make_settings: Callable[..., Settings], retriever: LexicalRetriever
 ) -> None:
-    async with opened(make_settings, retriever, WITH_A_PROCEDURE) as agent:
+    async with agent_with(
+        TableClassifier({QUESTION: WITH_A_PROCEDURE}), make_settings, retriever
+    ) as agent:
         reply = await agent.handle_message("conv-cash-proc", "cus_1001", QUESTION)
 
     assert reply.status == "awaiting_customer"

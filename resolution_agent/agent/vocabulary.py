@@ -30,6 +30,7 @@ RiskKind = Literal[
     "complaint",
     "human_request",
     "abuse",
+    "staff_only",
     "prompt_injection",
 ]
 

@@ -61,6 +61,22 @@ async def test_asking_for_a_real_person_hands_off(agent: ResolutionAgent) -> Non
     assert "ESC-HUMAN-REQUEST" in [r.rule_id for r in reply.handoff.reasons]
 
 
+async def test_a_chaps_payment_to_send_goes_to_the_payments_team(agent: ResolutionAgent) -> None:
+    bank = bank_of(agent)
+
+    reply = await agent.handle_message(
+        "conv-chaps", CUSTOMER, "please send 45,000 to my solicitor by CHAPS today"
+    )
+
+    assert reply.status == "handed_off"
+    assert reply.handoff is not None
+    assert reply.handoff.queue == "payments"
+    assert reply.handoff.priority == "high"
+    assert "ESC-STAFF-ONLY-PAYMENT" in [r.rule_id for r in reply.handoff.reasons]
+    assert reply.actions == []
+    assert sum(bank.calls.values()) == bank.calls["get_customer"]  # nothing sent by the agent
+
+
 async def test_a_request_for_a_person_mid_problem_keeps_the_problems_queue(
     agent: ResolutionAgent,
 ) -> None:

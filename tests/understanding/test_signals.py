@@ -64,6 +64,8 @@ def test_scam_look_alikes_do_not_fire(text: str) -> None:
         ("my son took my card and controls my money", "vulnerability"),
         ("my son has been taking money out of my account without asking", "vulnerability"),
         ("I have a gambling problem, can you block gambling payments", "vulnerability"),
+        ("I had a breakdown last month and can't face the post", "vulnerability"),
+        ("my husband had a nervous breakdown and I look after the bills", "vulnerability"),
     ],
 )
 def test_vulnerability_kinds(text: str, kind: str) -> None:
@@ -81,6 +83,8 @@ def test_vulnerability_kinds(text: str, kind: str) -> None:
         "I'm in hospital car park and the machine took my card",
         "what is the debt collection fee in your tariff",
         "I'm depressing the button and nothing happens",
+        "whys AA breakdown taking money off me, never joined",  # a company, not a health crisis
+        "how much is the breakdown cover direct debit",
     ],
 )
 def test_vulnerability_look_alikes_do_not_fire(text: str) -> None:
@@ -125,3 +129,29 @@ def test_evidence_is_short_and_from_the_message() -> None:
     assert signal.kind == "scam"
     assert signal.evidence in "someone phoned pretending to be from the bank"
     assert len(signal.evidence) <= 80
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I need to send 60,000 to my solicitor by CHAPS today for my house completion",
+        "please send 45,000 to Lawson & Reid by CHAPS today",
+        "can you do a chaps payment for me",
+        "i'd like to make a CHAPS transfer of 250k this afternoon",
+    ],
+)
+def test_a_chaps_payment_to_send_is_for_staff(text: str) -> None:
+    assert "staff_only" in kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how do i send a CHAPS payment",  # a question the help centre answers
+        "how much is a CHAPS payment with you and does it get there the same day?",
+        "does chaps run at weekends",
+        "I sent money to my sister by bank transfer",
+    ],
+)
+def test_questions_about_chaps_are_not_for_staff(text: str) -> None:
+    assert "staff_only" not in kinds(text)

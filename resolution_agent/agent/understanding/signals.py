@@ -102,7 +102,10 @@ _RULES: list[tuple[RiskKind, str]] = [
     (
         "vulnerability",
         r"\b(suicidal|want to die|end it all|kill myself|self[- ]harm|depress(ed|ion)|"
-        r"anxiety attacks?|panic attacks?|mental health|breakdown|diagnosed with|"
+        r"anxiety attacks?|panic attacks?|mental health|diagnosed with|"
+        # a breakdown of health, never a breakdown company ("AA Breakdown") or breakdown cover
+        r"(nervous|mental|emotional) breakdown|(having|had|have had|on the verge of|close to) "
+        r"a breakdown|"
         r"terminal(ly)? ill|in hospital(?! car| park)|chemo(therapy)?|cancer|dementia|alzheimer'?s|"
         r"memory (problems|loss)|carer for|power of attorney|gambling (problem|addiction)|"
         r"addicted to gambling)\b",
@@ -131,6 +134,17 @@ _RULES: list[tuple[RiskKind, str]] = [
         r"\b(transfer|put|pass) me (to|through to|on to) (a |an )?(human|person|agent|someone)\b",
     ),
     ("human_request", r"\b(not|don'?t want|stop) (a |talking to a |the )?(bot|robot|chatbot)\b"),
+    # --- a request only staff can carry out: a CHAPS payment is sent by a colleague, never in
+    # the app (help centre, "How long do bank transfers take?"). Asking how CHAPS works is a
+    # question the article answers; asking for one to be sent is this.
+    (
+        "staff_only",
+        r"\b(send|make|pay|transfer|do|move)\b.{0,60}\b(by|via|through|using|over|as) "
+        r"(a )?chaps\b|"
+        r"\b(can you|could you|would you|please|pls|i need to|i want to|i'?d like to|"
+        r"i need you to|i want you to)\b.{0,30}\b(send|make|do|set up|arrange)\b.{0,12}"
+        r"\bchaps (payment|transfer)\b",
+    ),
     # --- abuse towards the agent (starred or spaced swearing included)
     (
         "abuse",

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from resolution_agent.agent import ResolutionAgent
+from collections.abc import Callable
+
+from resolution_agent.agent import ResolutionAgent, Settings
+from resolution_agent.agent.retrieval.lexical import LexicalRetriever
 from tests.agent.conftest import bank_of
+from tests.agent.scripted_classifier import TableClassifier, agent_with, predicted
 
 CUSTOMER = "cus_1003"
 CARD = "card_1003a"
 PIN = "my PIN is blocked"
 RIGHT_CODE = "731640"
 WRONG_CODE = "111111"
+NO_TEXT = "I haven't got a text yet"
 
 
 async def test_a_blocked_pin_starts_verification_and_waits_for_the_code(
@@ -116,3 +121,44 @@ async def test_an_unauthenticated_channel_gets_nothing_read_or_changed(
     assert bank.calls["start_verification"] == 0
     assert bank.calls["unblock_pin"] == 0
     assert bank.state.cards[CARD].pin_blocked is True
+
+
+async def test_a_half_guessed_other_topic_while_the_code_is_awaited_keeps_waiting(
+    make_settings: Callable[..., Settings], retriever: LexicalRetriever
+) -> None:
+    # "I haven't got a text yet" reads a little like a card that has not arrived; the code
+    # is what is awaited, so the agent still waits for it and asks for nothing else.
+    classifier = TableClassifier(
+        {
+            PIN: predicted("pin_blocked", 0.97),
+            NO_TEXT: predicted("card_arrival", 0.55, ("out_of_scope", 0.2)),
+            RIGHT_CODE: predicted("out_of_scope", 0.6),
+        }
+    )
+    async with agent_with(classifier, make_settings, retriever) as agent:
+        await agent.handle_message("conv-pin-wait", CUSTOMER, PIN)
+
+        waiting = await agent.handle_message("conv-pin-wait", CUSTOMER, NO_TEXT)
+        done = await agent.handle_message("conv-pin-wait", CUSTOMER, RIGHT_CODE)
+
+    assert waiting.status == "awaiting_customer"
+    assert "get_card_delivery" not in [a.tool for a in waiting.actions]
+    assert "code" in waiting.text.lower()
+    assert done.status == "resolved"
+    assert [a.tool for a in done.actions] == ["check_verification", "unblock_pin"]
+
+
+async def test_a_confident_new_problem_while_the_code_is_awaited_is_taken_up(
+    make_settings: Callable[..., Settings], retriever: LexicalRetriever
+) -> None:
+    lost = "actually forget that, I've just lost my card"
+    classifier = TableClassifier(
+        {PIN: predicted("pin_blocked", 0.97), lost: predicted("lost_or_stolen_card", 0.96)}
+    )
+    async with agent_with(classifier, make_settings, retriever) as agent:
+        await agent.handle_message("conv-pin-lost", CUSTOMER, PIN)
+
+        reply = await agent.handle_message("conv-pin-lost", CUSTOMER, lost)
+
+    assert reply.intent == "lost_or_stolen_card"
+    assert "freeze_card" in [a.tool for a in reply.actions]

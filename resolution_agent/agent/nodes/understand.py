@@ -108,7 +108,13 @@ async def understand(state: ConversationState, deps: Deps) -> dict[str, Any]:
         if confirmation != "yes":
             update["pending"] = None  # a question still open is asked again by the guard
     elif pending is not None and pending.kind == "step_up":
-        continuation = bool(entities.codes) or prediction.intent in ("out_of_scope",)
+        # While a code is awaited, "I haven't got a text yet" is about the code, whatever the
+        # classifier half-guesses (a card not arrived); only a confident new problem leaves it.
+        continuation = (
+            bool(entities.codes)
+            or prediction.intent == "out_of_scope"
+            or not _new_problem(prediction, state, deps)
+        )
     elif state.slot in ("card", "transaction", "payment", "direct_debit", "code", "question"):
         continuation = not _new_problem(prediction, state, deps)
 

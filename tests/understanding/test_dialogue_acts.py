@@ -31,6 +31,31 @@ def test_a_decline_after_a_lead_in_is_a_no(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "sorry my mistake, my partner used my card for that. all good",
+        "oh it was my daughter, she bought it",
+        "my bad, I remember now",
+        "false alarm",
+        "found it, all sorted!",
+    ],
+)
+def test_taking_the_request_back_is_a_no(text: str) -> None:
+    assert read_confirmation(text) == "no"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "yes, it was my partner's card that got taken too, all good to go ahead",
+        "that was my card, the one ending 4821",
+    ],
+)
+def test_a_yes_or_a_card_named_is_not_taken_back(text: str) -> None:
+    assert read_confirmation(text) != "no"
+
+
+@pytest.mark.parametrize(
     "text", ["sorry, yes actually do cancel it, ive sorted him another way", "oh yes please", "ye"]
 )
 def test_a_yes_after_a_lead_in_is_a_yes(text: str) -> None:

@@ -44,6 +44,15 @@ _NO = re.compile(
 # "Never mind" later in a short answer ("oh wait, that was my son. never mind!") still turns the
 # offer down.
 _NEVER_MIND = re.compile(r"\b(?:never\s*mind|nvm|forget it)\b[\s.!]*$", re.I)
+# Taking the request back: "my mistake, my partner used my card for that. all good" answers an
+# offer to dispute or cancel with a no, though it says neither word. Only the customer's own
+# people count ("that was my son"), never "that was my card", which may come with a yes.
+_WITHDRAWN = re.compile(
+    r"\b(?:my mistake|my bad|false alarm|ignore (?:that|me|my last)|i remember (?:it )?now|"
+    r"(?:it|that) was (?:me|mine|my (?:partner|husband|wife|boyfriend|girlfriend|son|daughter|"
+    r"kids?|child|mum|dad|brother|sister|flatmate))\b)|\ball (?:good|sorted|fine)[\s.!]*$",
+    re.I,
+)
 _SPEAKER = (
     r"(?:assistant|agent|system|bot|customer|user|client|me|human|ai|kestrel|advisor|adviser)"
 )
@@ -72,4 +81,6 @@ def read_confirmation(text: str) -> Literal["yes", "no"] | None:
         return None
     if _YES.search(clean):
         return "yes"
+    if _WITHDRAWN.search(clean):
+        return "no"
     return None

@@ -83,6 +83,34 @@ async def test_an_unsure_second_clause_stays_with_the_first_request() -> None:
     assert await find_requests(text, classifier, POLICIES) == []
 
 
+async def test_thanks_before_one_request_is_left_out_of_it() -> None:
+    classifier = Batched(
+        {
+            "thx for the help earlier.": _said("thanks_goodbye"),
+            "my payment to quick crypto invest didnt go, why?": _said("failed_transfer", 0.74),
+        }
+    )
+    text = "thx for the help earlier. also my payment to quick crypto invest didnt go, why?"
+
+    found = await find_requests(text, classifier, POLICIES)
+
+    assert [(r.prediction.intent, r.text) for r in found] == [
+        ("failed_transfer", "my payment to quick crypto invest didnt go, why?")
+    ]
+
+
+async def test_one_request_with_an_unsure_clause_is_not_cut() -> None:
+    classifier = Batched(
+        {
+            "hiya.": _said("greeting", 0.4),  # not surely a greeting: the message stays whole
+            "my payment to quick crypto invest didnt go, why?": _said("failed_transfer", 0.74),
+        }
+    )
+    text = "hiya. my payment to quick crypto invest didnt go, why?"
+
+    assert await find_requests(text, classifier, POLICIES) == []
+
+
 async def test_a_clause_pointing_back_at_the_first_is_kept_with_it() -> None:
     assert clauses("found my card behind the sofa!! can i use it again now") == [
         "found my card behind the sofa!! can i use it again now"

@@ -49,3 +49,18 @@ async def test_the_fee_for_cash_abroad_states_the_allowance_and_the_charge(
     assert "free up to £200 a month" in reply.text
     assert "2%" in reply.text
     assert [c.article_id for c in reply.citations] == ["cash-withdrawals-abroad"]
+
+
+async def test_a_question_asking_two_facts_states_both_and_cites_both_articles(
+    agent: ResolutionAgent,
+) -> None:
+    reply = await agent.handle_message(
+        "conv-chaps",
+        "cus_1019",
+        "how much is a CHAPS payment with you and does it get there the same day?",
+    )
+
+    assert reply.status == "resolved"
+    assert "£20" in reply.text
+    assert "same working day" in reply.text
+    assert {c.article_id for c in reply.citations} == {"transfer-fees", "transfer-timing"}

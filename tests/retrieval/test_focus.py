@@ -5,7 +5,14 @@ from __future__ import annotations
 from resolution_agent.agent.helpcentre import load_articles
 from resolution_agent.agent.retrieval import LexicalRetriever
 from resolution_agent.agent.retrieval.chunks import Chunk
-from resolution_agent.agent.retrieval.focus import asked_fact, best_answer, focus, sentences
+from resolution_agent.agent.retrieval.focus import (
+    asked_fact,
+    best_answer,
+    focus,
+    sections_stating_asks,
+    sentences,
+    supporting_facts,
+)
 from resolution_agent.agent.retrieval.qualifiers import detect
 from resolution_agent.agent.state import Passage
 from tests.retrieval.conftest import HELP
@@ -165,3 +172,66 @@ def test_the_lexical_retriever_focuses_each_article_on_the_fact_asked() -> None:
     assert weekend.section == "Card payments at the weekend"
     assert "doesn't apply to card payments" in weekend.snippet
     assert "weekend" in weekend.answers
+
+
+def section(article_id: str, ordinal: int, text: str) -> Chunk:
+    return Chunk(
+        id=f"{article_id}#{ordinal}",
+        article_id=article_id,
+        title=article_id,
+        section=f"Section {ordinal}",
+        text=text,
+        ordinal=ordinal,
+    )
+
+
+def test_each_ask_brings_the_first_ranked_section_stating_it_one_per_article() -> None:
+    ranked = [
+        section("timing", 3, "A CHAPS payment arrives on the same working day."),
+        section("timing", 1, "CHAPS doesn't run at weekends."),
+        section("fees", 3, "A CHAPS payment costs £20."),
+        section("general", 0, "International transfers cost a fixed £3 each."),
+    ]
+
+    found = sections_stating_asks(ranked, detect("how much is a CHAPS payment, is it same day?"))
+
+    assert [c.id for c in found] == ["timing#3", "fees#3"]
+    assert sections_stating_asks(ranked, detect("how do I send a CHAPS payment")) == []
+
+
+def test_a_missing_ask_is_added_from_the_best_grounded_passage_stating_it() -> None:
+    answer = passage(
+        "timing", 0.54, ("how_long",), "CHAPS is for large payments. It arrives the same day."
+    )
+    low = passage("abroad", 0.33, ("fee", "how_long"), "International transfers cost £3.")
+    fees = passage(
+        "fees", 0.50, ("fee",), "A CHAPS payment costs £20. We tell you the fee before it's sent."
+    )
+
+    support = supporting_facts(answer, [answer, low, fees], floor=0.3)
+
+    assert [(p.article_id, fact) for p, fact in support] == [
+        ("fees", "A CHAPS payment costs £20.")  # only the sentence stating the fee
+    ]
+
+
+def test_no_fact_is_added_below_the_floor_outside_the_setting_or_when_nothing_is_missing() -> None:
+    answer = passage("timing", 0.54, ("how_long", "weekend"), "It arrives within seconds.")
+    weekday_fee = passage("fees", 0.60, ("fee", "weekday"), "It costs £20 on weekdays.")
+    weak_fee = passage("other", 0.20, ("fee", "weekend"), "It costs £5 at weekends.")
+    complete = passage("both", 0.40, ("fee", "how_long"), "It costs £1 and takes 2 days.")
+
+    assert supporting_facts(answer, [answer, weekday_fee, weak_fee], floor=0.3) == []
+    assert supporting_facts(complete, [complete, weekday_fee], floor=0.3) == []
+
+
+def test_a_question_asking_two_facts_also_gets_the_article_stating_the_second() -> None:
+    retriever = LexicalRetriever(load_articles(HELP))
+    question = "how much is a CHAPS payment with you and does it get there the same day?"
+
+    hits = retriever.rank(question, k=1)
+
+    assert [p.article_id for p in hits] == ["transfer-fees", "transfer-timing"]
+    assert hits[1].section == "CHAPS payments"
+    assert "how_long" in hits[1].answers
+    assert len(retriever.rank("how do i send a CHAPS payment", k=1)) == 1

@@ -18,10 +18,16 @@ from resolution_agent.agent.guards.action import LIMIT_AMOUNT
 from resolution_agent.agent.planning.base import PlanningContext
 from resolution_agent.agent.planning.procedures import PROCEDURES
 from resolution_agent.agent.planning.steps import Call, Escalate, Say, Step, View
-from resolution_agent.agent.retrieval.focus import asked_fact, best_answer
+from resolution_agent.agent.retrieval.focus import (
+    SUPPORT_MARGIN,
+    asked_fact,
+    best_answer,
+    supporting_facts,
+)
 from resolution_agent.agent.state import (
     Citation,
     ConversationState,
+    Passage,
     Proposal,
     ProposeEscalate,
     ProposeReply,
@@ -165,10 +171,7 @@ def _smalltalk(state: ConversationState, ctx: PlanningContext) -> Step:
     # do not name ("set up a standing order"). Non-banking text scores below 0.3 almost always.
     grounded = [p for p in state.this_turn.retrieved if p.score >= ctx.out_of_scope_grounding]
     if grounded:
-        best = best_answer(grounded)
-        return Say(
-            "replies/answer.j2", "resolved", {"passage": best.model_dump()}, cite=(best.article_id,)
-        )
+        return _answer_from(best_answer(grounded), state, ctx)
     if state.clarifications < 1:
         return Say("replies/out_of_scope.j2", "awaiting_customer", slot="clarify")
     return Escalate("low_confidence", "still out of scope after one clarification")
@@ -182,13 +185,26 @@ def _answer(state: ConversationState, ctx: PlanningContext) -> Step:
     if grounded:
         # Retrieval order, unless a later passage states more of the fact a qualified
         # question asks for ("at the weekend", "the most", "abroad"): ``retrieval.focus``.
-        best = best_answer(grounded)
-        return Say(
-            "replies/answer.j2", "resolved", {"passage": best.model_dump()}, cite=(best.article_id,)
-        )
+        return _answer_from(best_answer(grounded), state, ctx)
     if state.clarifications < 1:
         return Say("replies/no_answer_clarify.j2", "awaiting_customer", slot="clarify")
     return Escalate("no_answer", "no help-centre article is close enough")
+
+
+def _answer_from(best: Passage, state: ConversationState, ctx: PlanningContext) -> Step:
+    """The answer from ``best``, with the asked facts it leaves out that other passages state.
+
+    "How much is a CHAPS payment and does it arrive the same day?": the timing article answers
+    and the fees article adds its £20, both cited (``retrieval.focus.supporting_facts``).
+    """
+    floor = _threshold(ctx) - SUPPORT_MARGIN
+    support = supporting_facts(best, state.this_turn.retrieved, floor)
+    return Say(
+        "replies/answer.j2",
+        "resolved",
+        {"passage": best.model_dump(), "support": [fact for _, fact in support]},
+        cite=(best.article_id, *(p.article_id for p, _ in support)),
+    )
 
 
 def _threshold(ctx: PlanningContext) -> float:

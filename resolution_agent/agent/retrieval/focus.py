@@ -13,12 +13,19 @@ A sentence that sends the reader to another article ("read [Weekend exchange rat
 states nothing here: the fact is over there, and that article answers instead
 (:func:`best_answer`). Among the grounded passages, the one stating more of what was asked
 answers; otherwise the retriever's order stands.
+
+A question asking for two facts may find them in two articles: "how much is a CHAPS payment
+and does it arrive the same day?" is answered by the transfer-timing article, while the £20 is
+in the fees articles, which the question's topic ranks lower. So retrieval looks one page
+deeper for the best-ranked section stating each ask (:func:`sections_stating_asks`), and the
+answer adds, for an ask its passage leaves out, the sentence of another passage that states it
+in the same setting (:func:`supporting_facts`), citing that article too.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from resolution_agent.agent.retrieval.chunks import Chunk
@@ -34,6 +41,10 @@ _MAX_EXTRA = 2
 _SECTION_LIMIT = 320
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\[\"“(])")
 _LINK = re.compile(r"\[[^\]]+\]\([^)]*\)")
+#: How far below the grounding threshold a passage may score and still add an asked fact to an
+#: answer grounded on its own: a question asking two things is embedded between them, so the
+#: article holding only one of them scores lower than it would for that question alone.
+SUPPORT_MARGIN = 0.05
 _POINTS_BACK = re.compile(
     r"^(?:during this|after that|at that|in that case|this|that|these|those|it|they|then)\b", re.I
 )
@@ -172,3 +183,66 @@ def asked_fact(passage: Passage) -> str:
     """
     asks = [BY_NAME[n] for n in passage.answers if n in BY_NAME and BY_NAME[n].role == "ask"]
     return " ".join(s for s in sentences(passage.snippet) if any(q.in_sentence(s) for q in asks))
+
+
+def sections_stating_asks(ranked: Iterable[Chunk], qualifiers: Sequence[Qualifier]) -> list[Chunk]:
+    """For each ask of the question, the first of the ``ranked`` sections stating it.
+
+    ``ranked`` is the retriever's section order (best first), over a deeper list of articles
+    than it returns; a section it lists here is how an ask's fact, kept in an article the
+    topic ranks lower (the fees article for "how much is a CHAPS payment"), reaches the
+    answer. One section per ask and per article (an article's passage is focused on every ask
+    anyway), best-ranked first.
+    """
+    asks = [q for q in qualifiers if q.role == "ask"]
+    found: dict[str, Chunk] = {}
+    for chunk in ranked:
+        if len(found) == len(asks):
+            break
+        missing = [q for q in asks if q.name not in found]
+        said = sentences(chunk.text)
+        for q in missing:
+            if any(_states(q, s) for s in said):
+                found[q.name] = chunk
+    by_article: dict[str, Chunk] = {}
+    for chunk in found.values():
+        by_article.setdefault(chunk.article_id, chunk)
+    return list(by_article.values())
+
+
+def supporting_facts(
+    answer: Passage, passages: Sequence[Passage], floor: float
+) -> list[tuple[Passage, str]]:
+    """Facts other passages add to ``answer``: for each ask it leaves out, one passage's sentences.
+
+    A passage supports when it states an ask the answer does not, in the answer's setting (every
+    narrowing qualifier the answer states, so a fee at the weekend is not completed by a fee on
+    a weekday), and scores at least ``floor``; the best grounded of those is taken. What it adds
+    is its sentences stating the missing asks, never a sentence the answer already says.
+    """
+    said = set(sentences(answer.snippet))
+    setting = {n for n in answer.answers if n in BY_NAME and BY_NAME[n].role == "narrow"}
+    missing = [
+        BY_NAME[n]
+        for p in passages
+        for n in p.answers
+        if n in BY_NAME and BY_NAME[n].role == "ask" and n not in answer.answers
+    ]
+    facts: dict[str, tuple[Passage, list[str]]] = {}
+    for ask in dict.fromkeys(missing):
+        candidates = [
+            p
+            for p in passages
+            if p.article_id != answer.article_id
+            and ask.name in p.answers
+            and setting <= set(p.answers)
+            and p.score >= floor
+        ]
+        if not candidates:
+            continue
+        best = max(candidates, key=lambda p: p.score)
+        adds = [s for s in sentences(best.snippet) if _states(ask, s) and s not in said]
+        if adds:
+            _, kept = facts.setdefault(best.article_id, (best, []))
+            kept.extend(s for s in adds if s not in kept)
+    return [(p, " ".join(kept)) for p, kept in facts.values()]

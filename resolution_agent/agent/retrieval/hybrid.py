@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from resolution_agent.agent.helpcentre import Article
 from resolution_agent.agent.retrieval.chunks import Chunk
+from resolution_agent.agent.retrieval.focus import sections_stating_asks
 from resolution_agent.agent.retrieval.index import ChromaIndex, DenseHit, SyncReport
 from resolution_agent.agent.retrieval.lexical import LexicalRetriever
 from resolution_agent.agent.retrieval.qualifiers import Qualifier, detect
@@ -115,6 +116,10 @@ class HybridRetriever:
     ) -> list[Passage]:
         """Best articles first, each with its best section; blocking (embedding, Chroma).
 
+        A question asking for a fact (``retrieval.qualifiers``) may get, after the ``k`` best,
+        the articles holding the best-ranked section that states an ask among the ``2 k`` best
+        (``focus.sections_stating_asks``): what an answer needs to state both facts asked.
+
         ``method`` picks one side alone (the benchmark compares them); both sides see the query
         with typos repaired. The dense side reuses the vector understanding computed for the
         same text, or composes the episode's (its first message and what the customer added,
@@ -141,7 +146,21 @@ class HybridRetriever:
         best = self._lexical.score_chunks(query, limit=self.config.lexical_candidates)
         lexical = [chunk.id for chunk, _ in best]
         votes, chunk_votes = self._fuse([hit.chunk_id for hit in dense], lexical, intent)
-        order = sorted(votes, key=lambda a: (-votes[a], a))[:k]
+        ranked = sorted(votes, key=lambda a: (-votes[a], a))
+        order = ranked[:k]
+        qualifiers = detect(query, self._lexical.normalise(query))
+        # An asked fact kept in an article the topic ranks lower joins, with its section.
+        deeper = set(ranked[: 2 * k])
+        sections = sorted(
+            (c for c in chunk_votes if self._chunks[c].article_id in deeper),
+            key=lambda c: (-chunk_votes[c], c),
+        )
+        pulled = {
+            chunk.article_id: chunk.id
+            for chunk in sections_stating_asks((self._chunks[c] for c in sections), qualifiers)
+            if chunk.article_id not in order
+        }
+        order = [*order, *pulled]
         missing = [a for a in order if a not in cosine]
         found = self._index.similarities(vector, missing)
         cosine.update(_best_per_article([h for h in found if h.chunk_id in self._chunks]))
@@ -149,11 +168,12 @@ class HybridRetriever:
         for chunk_id in chunk_votes:
             by_article.setdefault(self._chunks[chunk_id].article_id, []).append(chunk_id)
         passages = []
-        qualifiers = detect(query, self._lexical.normalise(query))
         for article_id in order:
             candidates = by_article[article_id]
             closest, similarity = cosine.get(article_id, (candidates[0], 0.0))
-            best_chunk = max(candidates, key=lambda c: (chunk_votes[c], c == closest))
+            best_chunk = pulled.get(article_id) or max(
+                candidates, key=lambda c: (chunk_votes[c], c == closest)
+            )
             passage = self._passage(article_id, best_chunk, similarity, qualifiers)
             if intent and intent in self._by_id[article_id].intents:
                 bonus = min(passage.score + self.config.intent_grounding_bonus, 1.0)

@@ -18,7 +18,7 @@ import numpy as np
 
 from resolution_agent.agent.helpcentre import Article
 from resolution_agent.agent.retrieval.chunks import Chunk, chunk_articles
-from resolution_agent.agent.retrieval.focus import focus
+from resolution_agent.agent.retrieval.focus import focus, sections_stating_asks
 from resolution_agent.agent.retrieval.qualifiers import Qualifier, detect
 from resolution_agent.agent.state import Passage
 from resolution_agent.agent.text import SpellFix, respell, stem, tokens, words
@@ -117,18 +117,34 @@ class LexicalRetriever:
         return [(self._chunks[n], min(float(scores[n]) / best_possible, 1.0)) for n in hits]
 
     def rank(self, query: str, *, intent: str | None = None, k: int = 3) -> list[Passage]:
-        """Best chunk per article, intent-boosted, best article first."""
+        """Best chunk per article, intent-boosted, best article first.
+
+        As the hybrid retriever does, a question asking for a fact may get, after the ``k``
+        best, the article of the best section among the ``2 k`` best articles stating an ask.
+        """
         per_article: dict[str, tuple[float, Chunk]] = {}
+        scored: list[tuple[float, Chunk]] = []
         for chunk, score in self.score_chunks(query):
             article = self._articles[chunk.article_id]
             if intent and intent in article.intents:
                 score += self._boost
+            scored.append((score, chunk))
             current = per_article.get(article.id)
             if current is None or score > current[0]:
                 per_article[article.id] = (score, chunk)
-        ranked = sorted(per_article.values(), key=lambda r: (-r[0], r[1].article_id))[:k]
+        ranked = sorted(per_article.values(), key=lambda r: (-r[0], r[1].article_id))
         qualifiers = detect(query, self.normalise(query))
-        return [self.focused(chunk, qualifiers, score) for score, chunk in ranked]
+        chosen = {chunk.article_id for _, chunk in ranked[:k]}
+        deeper = {chunk.article_id: score for score, chunk in ranked[: 2 * k]}
+        sections = sorted(
+            (row for row in scored if row[1].article_id in deeper), key=lambda r: (-r[0], r[1].id)
+        )
+        pulled = [
+            (deeper[chunk.article_id], chunk)
+            for chunk in sections_stating_asks((chunk for _, chunk in sections), qualifiers)
+            if chunk.article_id not in chosen
+        ]
+        return [self.focused(chunk, qualifiers, score) for score, chunk in [*ranked[:k], *pulled]]
 
     async def search(self, query: str, *, intent: str | None = None, k: int = 3) -> list[Passage]:
         return self.rank(query, intent=intent, k=k)

@@ -20,10 +20,11 @@ def names(*question: str) -> list[str]:
         ("whats the minimun i can top up by card", ["least"]),
         ("is it free to pay cash in at the post office or do u charge", ["fee", "post_office"]),
         ("how much cash can i withdraw in one day", ["most", "per_period", "cash_machine"]),
-        ("if i send money on a bank holiday will it arrive", ["weekend"]),
+        ("if i send money on a bank holiday will it arrive", ["how_long", "weekend"]),
         ("do you charge for paying on my card in the states?", ["fee", "abroad", "card_payment"]),
         ("when does my free allowance reset?", ["fee", "reset"]),
         ("how old do I need to be to open an account", ["age"]),
+        ("send money on a sunday, will it go through or wait till monday", ["how_long", "weekend"]),
     ],
 )
 def test_a_question_names_the_fact_it_asks_for_and_where_it_applies(

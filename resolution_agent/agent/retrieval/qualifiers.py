@@ -101,7 +101,10 @@ QUALIFIERS: tuple[Qualifier, ...] = (
         "time",
         "ask",
         r"\bhow (?:long|quick(?:ly)?|soon|fast)\b|\bsame[- ]day\b|"
-        r"\btakes? to (?:arrive|come|clear|reach|get|show)\b",
+        r"\btakes? to (?:arrive|come|clear|reach|get|show)\b|"
+        # "will it go through or wait till monday": when it arrives, asked as a yes or no.
+        r"\bwill (?:it|they) (?:go through|arrive|clear|get there)\b|"
+        r"\bwait (?:till|until|til|for) (?:mon|tues|wednes|thurs|fri|satur|sun)day\b",
         r"\bwithin (?:\d|seconds|minutes|hours|a day|an hour)|"
         r"\b\d+ (?:to \d+ )?(?:working |business )?(?:days?|hours?|minutes?|seconds?)\b|"
         r"\bsame (?:working )?day\b|\b(?:instantly|straight away|immediately)\b|"

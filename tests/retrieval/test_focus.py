@@ -220,9 +220,10 @@ def test_no_fact_is_added_below_the_floor_outside_the_setting_or_when_nothing_is
     weekday_fee = passage("fees", 0.60, ("fee", "weekday"), "It costs £20 on weekdays.")
     weak_fee = passage("other", 0.20, ("fee", "weekend"), "It costs £5 at weekends.")
     complete = passage("both", 0.40, ("fee", "how_long"), "It costs £1 and takes 2 days.")
+    less = passage("less", 0.90, ("fee",), "It costs £2.")
 
     assert supporting_facts(answer, [answer, weekday_fee, weak_fee], floor=0.3) == []
-    assert supporting_facts(complete, [complete, weekday_fee], floor=0.3) == []
+    assert supporting_facts(complete, [complete, less], floor=0.3) == []
 
 
 def test_a_question_asking_two_facts_also_gets_the_article_stating_the_second() -> None:
@@ -235,3 +236,45 @@ def test_a_question_asking_two_facts_also_gets_the_article_stating_the_second() 
     assert hits[1].section == "CHAPS payments"
     assert "how_long" in hits[1].answers
     assert len(retriever.rank("how do i send a CHAPS payment", k=1)) == 1
+
+
+def test_a_clause_saying_what_may_happen_states_neither_a_fact_nor_its_setting() -> None:
+    limits = section(
+        "top-ups",
+        0,
+        "There's no Kestrel limit on receiving money, "
+        "but your other bank may limit how much you can send in a day.",
+    )
+
+    found = focus([limits], limits, detect("what's the most i can send in a single day"))
+
+    assert found.answers == ("most",)  # the day is the other bank's, not a fact of ours
+
+
+def test_a_section_stating_the_ask_where_asked_is_pulled_before_one_stating_it_alone() -> None:
+    ranked = [
+        section("top-ups", 3, "There's no Kestrel limit on receiving money by bank transfer."),
+        section("limits", 1, "You can send up to £25,000 a day by Faster Payments."),
+    ]
+
+    found = sections_stating_asks(ranked, detect("what's the most i can send in a single day"))
+
+    assert [c.id for c in found] == ["limits#1"]
+
+
+def test_a_setting_the_answer_leaves_out_is_filled_by_the_same_ask_stated_in_it() -> None:
+    answer = passage("top-ups", 0.67, ("most",), "There's no Kestrel limit on receiving money.")
+    daily = passage(
+        "limits",
+        0.55,
+        ("most", "per_period"),
+        "You can send up to £25,000 a day. This daily limit covers standing orders too.",
+    )
+    timing = passage("timing", 0.60, ("per_period",), "Faster Payments work 24 hours a day.")
+
+    support = supporting_facts(answer, [answer, timing, daily], floor=0.3)
+
+    # The limit stated for a day; not the timing passage, which states no limit at all.
+    assert [(p.article_id, fact) for p, fact in support] == [
+        ("limits", "You can send up to £25,000 a day.")
+    ]

@@ -45,6 +45,10 @@ _LINK = re.compile(r"\[[^\]]+\]\([^)]*\)")
 #: answer grounded on its own: a question asking two things is embedded between them, so the
 #: article holding only one of them scores lower than it would for that question alone.
 SUPPORT_MARGIN = 0.05
+#: A clause saying what may happen ("..., but your other bank may limit how much you can send in
+#: a day") states neither a fact nor its setting: the day is the other bank's, not ours.
+_CLAUSE = re.compile(r",\s+(?=(?:but|and|or|so|while|although|though)\b)|;\s+")
+_HEDGE = re.compile(r"\b(?:may|might)\b")
 _POINTS_BACK = re.compile(
     r"^(?:during this|after that|at that|in that case|this|that|these|those|it|they|then)\b", re.I
 )
@@ -64,8 +68,13 @@ def sentences(text: str) -> list[str]:
     return [s for s in _SENTENCE_END.split(" ".join(text.split())) if s]
 
 
+def _firm(sentence: str) -> str:
+    """The sentence without its clauses that say what may happen, which state no fact."""
+    return " ".join(c for c in _CLAUSE.split(sentence) if not _HEDGE.search(c))
+
+
 def _states(qualifier: Qualifier, sentence: str) -> bool:
-    return not _LINK.search(sentence) and qualifier.in_sentence(sentence)
+    return not _LINK.search(sentence) and qualifier.in_sentence(_firm(sentence))
 
 
 def _section_states(chunk: Chunk, qualifiers: Sequence[Qualifier]) -> tuple[str, ...]:
@@ -186,62 +195,77 @@ def asked_fact(passage: Passage) -> str:
 
 
 def sections_stating_asks(ranked: Iterable[Chunk], qualifiers: Sequence[Qualifier]) -> list[Chunk]:
-    """For each ask of the question, the first of the ``ranked`` sections stating it.
+    """For each ask of the question, the first of the ``ranked`` sections stating it where asked.
 
     ``ranked`` is the retriever's section order (best first), over a deeper list of articles
     than it returns; a section it lists here is how an ask's fact, kept in an article the
     topic ranks lower (the fees article for "how much is a CHAPS payment"), reaches the
-    answer. One section per ask and per article (an article's passage is focused on every ask
-    anyway), best-ranked first.
+    answer. A section stating the ask in every setting the question names ("the most I can
+    send in a day": a daily limit) comes before one stating it alone ("no limit on
+    receiving money"); one section per article (its passage is focused on every ask anyway),
+    best-ranked first.
     """
     asks = [q for q in qualifiers if q.role == "ask"]
-    found: dict[str, Chunk] = {}
+    setting = {q.name for q in qualifiers if q.role == "narrow"}
+    order: list[Chunk] = []
+    first: dict[str, int] = {}
+    where_asked: dict[str, int] = {}
     for chunk in ranked:
-        if len(found) == len(asks):
+        if len(where_asked) == len(asks):
             break
-        missing = [q for q in asks if q.name not in found]
-        said = sentences(chunk.text)
-        for q in missing:
-            if any(_states(q, s) for s in said):
-                found[q.name] = chunk
+        states = set(_section_states(chunk, qualifiers))
+        for q in asks:
+            if q.name in states:
+                first.setdefault(q.name, len(order))
+                if setting <= states:
+                    where_asked.setdefault(q.name, len(order))
+        order.append(chunk)
+    found = sorted({where_asked.get(name, n) for name, n in first.items()})
     by_article: dict[str, Chunk] = {}
-    for chunk in found.values():
-        by_article.setdefault(chunk.article_id, chunk)
+    for n in found:
+        by_article.setdefault(order[n].article_id, order[n])
     return list(by_article.values())
 
 
 def supporting_facts(
     answer: Passage, passages: Sequence[Passage], floor: float
 ) -> list[tuple[Passage, str]]:
-    """Facts other passages add to ``answer``: for each ask it leaves out, one passage's sentences.
+    """Facts other passages add to ``answer``: what it leaves out of the question, each once.
 
-    A passage supports when it states an ask the answer does not, in the answer's setting (every
-    narrowing qualifier the answer states, so a fee at the weekend is not completed by a fee on
-    a weekday), and scores at least ``floor``; the best grounded of those is taken. What it adds
-    is its sentences stating the missing asks, never a sentence the answer already says.
+    Two gaps are filled. An ask it does not state ("how much is a CHAPS payment and is it
+    same day?", answered with the timing): its sentences from a passage stating it in the
+    answer's setting (every narrowing qualifier the answer states, so a fee at the weekend is
+    not completed by a fee on a weekday). And a setting it leaves out ("the most I can send in
+    a day", answered with "no limit on receiving money"): the sentences stating the same ask
+    from a passage stating it in that setting too. Of the passages scoring at least
+    ``floor`` that fill a gap, the best grounded does; a sentence the answer says is not added.
     """
     said = set(sentences(answer.snippet))
-    setting = {n for n in answer.answers if n in BY_NAME and BY_NAME[n].role == "narrow"}
-    missing = [
-        BY_NAME[n]
-        for p in passages
-        for n in p.answers
-        if n in BY_NAME and BY_NAME[n].role == "ask" and n not in answer.answers
-    ]
+    have = set(answer.answers)
+    setting = {n for n in have if n in BY_NAME and BY_NAME[n].role == "narrow"}
+    asked = [BY_NAME[n] for n in answer.answers if n in BY_NAME and BY_NAME[n].role == "ask"]
+    gaps = [BY_NAME[n] for p in passages for n in p.answers if n in BY_NAME and n not in have]
     facts: dict[str, tuple[Passage, list[str]]] = {}
-    for ask in dict.fromkeys(missing):
+    for gap in dict.fromkeys(gaps):
+        # An ask is filled by its own sentences; a setting, by the answer's asks stated in it.
+        facts_of = [gap] if gap.role == "ask" else asked
         candidates = [
             p
             for p in passages
             if p.article_id != answer.article_id
-            and ask.name in p.answers
+            and gap.name in p.answers
             and setting <= set(p.answers)
+            and any(q.name in p.answers for q in facts_of)
             and p.score >= floor
         ]
         if not candidates:
             continue
         best = max(candidates, key=lambda p: p.score)
-        adds = [s for s in sentences(best.snippet) if _states(ask, s) and s not in said]
+        adds = [
+            s
+            for s in sentences(best.snippet)
+            if any(_states(q, s) for q in facts_of) and s not in said
+        ]
         if adds:
             _, kept = facts.setdefault(best.article_id, (best, []))
             kept.extend(s for s in adds if s not in kept)

@@ -9,6 +9,7 @@ from resolution_agent.agent.retrieval.focus import (
     asked_fact,
     best_answer,
     focus,
+    says_more,
     sections_stating_asks,
     sentences,
     supporting_facts,
@@ -278,3 +279,13 @@ def test_a_setting_the_answer_leaves_out_is_filled_by_the_same_ask_stated_in_it(
     assert [(p.article_id, fact) for p, fact in support] == [
         ("limits", "You can send up to £25,000 a day.")
     ]
+
+
+def test_a_supporting_fact_leads_when_its_passage_states_what_the_answer_does_and_more() -> None:
+    answer = passage("top-ups", 0.67, ("most",))
+    daily = passage("limits", 0.55, ("most", "per_period"))
+    fee = passage("fees", 0.55, ("fee",))
+
+    assert says_more(daily, answer)
+    assert not says_more(fee, answer)
+    assert not says_more(answer, answer)

@@ -22,6 +22,7 @@ from resolution_agent.agent.retrieval.focus import (
     SUPPORT_MARGIN,
     asked_fact,
     best_answer,
+    says_more,
     supporting_facts,
 )
 from resolution_agent.agent.state import (
@@ -195,15 +196,27 @@ def _answer_from(best: Passage, state: ConversationState, ctx: PlanningContext) 
     """The answer from ``best``, with the asked facts it leaves out that other passages state.
 
     "How much is a CHAPS payment and does it arrive the same day?": the timing article answers
-    and the fees article adds its £20, both cited (``retrieval.focus.supporting_facts``).
+    and the fees article adds its £20, both cited (``retrieval.focus.supporting_facts``). A
+    fact from a passage stating all the answer states and more ("up to £25,000 a day" beside
+    "no limit on receiving money") is said, and cited, first.
     """
     floor = _threshold(ctx) - SUPPORT_MARGIN
     support = supporting_facts(best, state.this_turn.retrieved, floor)
+    before = [(p, fact) for p, fact in support if says_more(p, best)]
+    after = [(p, fact) for p, fact in support if not says_more(p, best)]
     return Say(
         "replies/answer.j2",
         "resolved",
-        {"passage": best.model_dump(), "support": [fact for _, fact in support]},
-        cite=(best.article_id, *(p.article_id for p, _ in support)),
+        {
+            "passage": best.model_dump(),
+            "before": [fact for _, fact in before],
+            "after": [fact for _, fact in after],
+        },
+        cite=(
+            *(p.article_id for p, _ in before),
+            best.article_id,
+            *(p.article_id for p, _ in after),
+        ),
     )
 
 

@@ -9,7 +9,11 @@ from resolution_agent.agent.state import Passage
 
 class Retriever(Protocol):
     async def search(self, query: str, *, intent: str | None = None, k: int = 3) -> list[Passage]:
-        """Best passages first; ``score`` is comparable with ``Settings.grounding_threshold``."""
+        """Best passages first; ``score`` is comparable with ``Settings.grounding_threshold``.
+
+        ``k`` of them, then, for a question asking for a fact, any article a deeper look finds
+        stating it (``focus.sections_stating_asks``), so an answer can state every fact asked.
+        """
         ...
 
 

@@ -11,15 +11,17 @@ time, ..."), so "cheaper on a weekday?" gets both the weekday advice and the 0.5
 
 A sentence that sends the reader to another article ("read [Weekend exchange rates](...)")
 states nothing here: the fact is over there, and that article answers instead
-(:func:`best_answer`). Among the grounded passages, the one stating more of what was asked
-answers; otherwise the retriever's order stands.
+(:func:`best_answer`). Nor does a clause saying what may happen ("..., but your other bank may
+limit how much you can send in a day"): it is no fact of ours, and its day no setting. Among
+the grounded passages, the one stating more of what was asked answers; otherwise the
+retriever's order stands.
 
 A question asking for two facts may find them in two articles: "how much is a CHAPS payment
 and does it arrive the same day?" is answered by the transfer-timing article, while the £20 is
 in the fees articles, which the question's topic ranks lower. So retrieval looks one page
-deeper for the best-ranked section stating each ask (:func:`sections_stating_asks`), and the
-answer adds, for an ask its passage leaves out, the sentence of another passage that states it
-in the same setting (:func:`supporting_facts`), citing that article too.
+deeper for the best-ranked section stating each ask, in the setting asked when one does
+(:func:`sections_stating_asks`), and the answer adds what its passage leaves out, an ask or the
+setting of one, from another passage stating it (:func:`supporting_facts`), citing it too.
 """
 
 from __future__ import annotations
@@ -45,8 +47,7 @@ _LINK = re.compile(r"\[[^\]]+\]\([^)]*\)")
 #: answer grounded on its own: a question asking two things is embedded between them, so the
 #: article holding only one of them scores lower than it would for that question alone.
 SUPPORT_MARGIN = 0.05
-#: A clause saying what may happen ("..., but your other bank may limit how much you can send in
-#: a day") states neither a fact nor its setting: the day is the other bank's, not ours.
+#: Clauses of a sentence, and the words that make one say only what may happen.
 _CLAUSE = re.compile(r",\s+(?=(?:but|and|or|so|while|although|though)\b)|;\s+")
 _HEDGE = re.compile(r"\b(?:may|might)\b")
 _POINTS_BACK = re.compile(
@@ -270,3 +271,8 @@ def supporting_facts(
             _, kept = facts.setdefault(best.article_id, (best, []))
             kept.extend(s for s in adds if s not in kept)
     return [(p, " ".join(kept)) for p, kept in facts.values()]
+
+
+def says_more(passage: Passage, than: Passage) -> bool:
+    """``passage`` states every qualifier ``than`` states, and more: its fact is said first."""
+    return set(than.answers) < set(passage.answers)

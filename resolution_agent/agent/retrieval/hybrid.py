@@ -117,8 +117,8 @@ class HybridRetriever:
         """Best articles first, each with its best section; blocking (embedding, Chroma).
 
         A question asking for a fact (``retrieval.qualifiers``) may get, after the ``k`` best,
-        the articles holding the best-ranked section that states an ask among the ``2 k`` best
-        (``focus.sections_stating_asks``): what an answer needs to state both facts asked.
+        articles of the ``2 k`` best whose sections state an ask (``focus.sections_stating_asks``):
+        what an answer needs to state every fact asked, where asked.
 
         ``method`` picks one side alone (the benchmark compares them); both sides see the query
         with typos repaired. The dense side reuses the vector understanding computed for the

@@ -120,7 +120,8 @@ class LexicalRetriever:
         """Best chunk per article, intent-boosted, best article first.
 
         As the hybrid retriever does, a question asking for a fact may get, after the ``k``
-        best, the article of the best section among the ``2 k`` best articles stating an ask.
+        best, articles of the ``2 k`` best whose sections state an ask
+        (``focus.sections_stating_asks``).
         """
         per_article: dict[str, tuple[float, Chunk]] = {}
         scored: list[tuple[float, Chunk]] = []

@@ -22,6 +22,8 @@ def words(text: str) -> list[str]:
         ("Tesco Stores 2041", "the tesco one"),
         ("Pure Gym Ltd", "cancel my gym direct debit, PureGym? no, pure gym"),
         ("Harbour Lettings", "the rent to harbor lettings"),
+        ("EE", "EE"),  # a two-letter brand, given in answer to "which one?"
+        ("BT", "the bt one"),
     ],
 )
 def test_mentioned(merchant: str, text: str) -> None:
@@ -35,6 +37,8 @@ def test_mentioned(merchant: str, text: str) -> None:
         ("Tesco Stores", "a store charged me"),
         ("Uber", "I used a taxi"),
         ("Costa", "it cost a lot"),  # short words need an exact match
+        ("EE", "the fee seems high"),  # a two-letter name is a word of its own, never a part
+        ("BP", "bpm"),
     ],
 )
 def test_not_mentioned(merchant: str, text: str) -> None:

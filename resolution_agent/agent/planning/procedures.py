@@ -186,6 +186,35 @@ def _cancel_reason(v: View) -> CancelReason:
     return "stolen" if stolen else "lost"
 
 
+# ---- card kept by a cash machine -------------------------------------------------------------
+def swallowed_card(v: View) -> Step:
+    """Freeze the card a cash machine kept, as the help centre's first advice says, then answer.
+
+    A freeze runs without a yes, so only on the card it must be: the one the customer names by
+    its last four digits, or their only active physical card (a machine cannot keep a virtual
+    one). With several, none is guessed at: the reply asks for the last four digits instead.
+    """
+    cards = _cards(v)
+    if isinstance(cards, Call):
+        return cards
+    picked = _pick_card(v, cards, {"active", "frozen"}, lambda c: c.type == "physical")
+    kept = picked if isinstance(picked, Card) and picked.type == "physical" else None
+    frozen_now = kept is not None and v.ok("freeze_card", card_id=kept.id) is not None
+    if kept is not None and kept.status == "active" and not frozen_now:
+        return Call("freeze_card", {"card_id": kept.id})
+    physical = [c for c in cards if c.type == "physical" and c.status == "active"]
+    return Say(
+        "replies/card_swallowed.j2",
+        "resolved",
+        {
+            "card": kept.model_dump() if kept is not None else None,
+            "frozen_before": kept is not None and kept.status == "frozen" and not frozen_now,
+            "cards": [] if kept is not None else [c.model_dump() for c in physical],
+        },
+        cite=("card-swallowed-by-atm",),
+    )
+
+
 # ---- unfreeze a card that turned up ----------------------------------------------------------
 def unfreeze_card(v: View) -> Step:
     """Unfreeze the frozen card the customer means, after their yes (the guard asks)."""
@@ -536,6 +565,7 @@ def direct_debit(v: View) -> Step:
 
 PROCEDURES: dict[str, Procedure] = {
     "lost_card": lost_card,
+    "swallowed_card": swallowed_card,
     "unfreeze_card": unfreeze_card,
     "card_delivery": card_delivery,
     "pin_unblock": pin_unblock,

@@ -135,6 +135,7 @@ FallbackName = Literal[
     "closed_customer",
     "damaged_conversation",
     "card_misused",
+    "card_details_given",
     "self_service_failed",
     "dispute_declined",
 ]

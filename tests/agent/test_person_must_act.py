@@ -11,6 +11,7 @@ import pytest
 
 from resolution_agent.agent import ResolutionAgent
 from resolution_agent.agent.understanding.signals import (
+    reports_card_details_given,
     reports_card_gone,
     reports_card_misuse,
     reports_self_service_failed,
@@ -69,6 +70,51 @@ async def test_misuse_told_while_the_cancel_question_waits_reaches_the_fraud_tea
     assert conversation.handoff.queue == "fincrime"
     assert card_status(bank_of(agent), "card_1001a") == "frozen"
     assert bank_of(agent).calls["cancel_card"] == 0
+
+
+async def test_card_details_given_to_a_fake_text_are_frozen_first_then_handed_to_fraud(
+    agent: ResolutionAgent,
+) -> None:
+    reply = await agent.handle_message(
+        "c-parcel",
+        "cus_1008",
+        "I got a text saying a parcel couldnt be delivered and I had to pay a fee, I clicked it "
+        "and put my card details in and now I think it was fake",
+    )
+
+    conversation = await agent.get_conversation("c-parcel")
+    assert card_status(bank_of(agent), "card_1008a") == "frozen"
+    assert reply.status == "handed_off"
+    assert conversation.handoff is not None
+    assert (conversation.handoff.queue, conversation.handoff.priority) == ("fincrime", "urgent")
+    assert [r.rule_id for r in conversation.handoff.reasons] == ["ESC-FINCRIME-CARD-DETAILS-GIVEN"]
+    assert "frozen" in reply.text and "fraud and scams team" in reply.text
+    assert bank_of(agent).calls["cancel_card"] == 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I clicked it and put my card details in",
+        "the caller said he was from the bank so i gave him my card number",
+        "i typed in my long number and the cvv",
+    ],
+)
+def test_card_details_typed_in_or_read_out_are_given_away(text: str) -> None:
+    assert reports_card_details_given(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my card details were leaked in a data breach",  # compromised, but not handed over
+        "someone must have my card details",
+        "I clicked a link and put in my details",  # login details, maybe: no card to freeze
+        "how do i give my details to a new employer",
+    ],
+)
+def test_details_leaked_or_not_about_the_card_are_not_given_away(text: str) -> None:
+    assert not reports_card_details_given(text)
 
 
 async def test_a_lost_card_without_misuse_still_offers_a_replacement(

@@ -23,6 +23,7 @@ from resolution_agent.agent.escalation import (
     intent_escalation,
 )
 from resolution_agent.agent.nodes.deps import Deps
+from resolution_agent.agent.policies import Policies
 from resolution_agent.agent.state import (
     ConversationState,
     Decision,
@@ -33,7 +34,10 @@ from resolution_agent.agent.state import (
     Understanding,
 )
 from resolution_agent.agent.understanding.choice import clarify_options
-from resolution_agent.agent.understanding.signals import reports_card_misuse
+from resolution_agent.agent.understanding.signals import (
+    reports_card_details_given,
+    reports_card_misuse,
+)
 from resolution_agent.agent.vocabulary import PRIORITY_RANK, RiskKind
 
 ANSWER_IF_GROUNDED = "DEC-ANSWER-IF-GROUNDED"
@@ -68,13 +72,21 @@ def _too_vague(understanding: Understanding, state: ConversationState) -> bool:
 
 
 def _freeze_first(
-    state: ConversationState, kinds: set[RiskKind], procedure: str | None, sure_enough: bool
+    state: ConversationState, kinds: set[RiskKind], policies: Policies, sure_enough: bool
 ) -> bool:
-    """Whether the only risk is misuse of a lost card that the card procedure deals with."""
+    """Whether the only risk is a card someone else may use, which the card procedure freezes.
+
+    Two tellings: a lost or stolen card someone is spending on (the scam signal is the only
+    risk), and card details the customer gave away (a fake parcel text, a caller), under any
+    intent that may freeze a card (``policies/tools.yaml``), a scam report included.
+    """
+    if not sure_enough or not kinds <= {"scam"}:
+        return False
+    if reports_card_details_given(state.incoming):
+        return state.active_intent in (policies.tools["freeze_card"].intents or [])
     return (
         kinds == {"scam"}
-        and procedure == "lost_card"
-        and sure_enough
+        and policies.intent(state.active_intent).procedure == "lost_card"
         and reports_card_misuse(state.incoming)
     )
 
@@ -168,16 +180,18 @@ async def decide(state: ConversationState, deps: Deps) -> dict[str, Any]:
     topic = state.topic_intent or state.active_intent
     intent_policy = policies.intent(state.active_intent)
     sure_enough = state.intent_confidence >= deps.settings.clarify_threshold
-    if _freeze_first(state, kinds, intent_policy.procedure, sure_enough):
-        # A lost or stolen card someone is spending on: the procedure freezes it first, then
-        # hands off to the fraud team (``planning.procedures.lost_card``); handing off now would
-        # leave the card usable while the customer waits.
+    freeze_first = _freeze_first(state, kinds, policies, sure_enough)
+    if freeze_first:
+        # A card someone else may use: the procedure freezes it first, then hands off to the
+        # fraud team (``planning.procedures.lost_card``); handing off now would leave the card
+        # usable while the customer waits.
         kinds = set()
     for signal_rule in policies.escalation.signal_rules:
         if signal_rule.signal in kinds:
             escalations.append(escalation_from_rule(signal_rule, policies, topic))
     if (
         not escalations
+        and not freeze_first
         and not understanding.continuation
         and intent_policy.handling == "escalate"
         and sure_enough  # an unsure guess at an escalation intent is clarified, not handed off

@@ -36,6 +36,7 @@ from resolution_agent.agent.state import (
 )
 from resolution_agent.agent.templates import part_of
 from resolution_agent.agent.understanding.signals import (
+    reports_card_details_given,
     reports_card_gone,
     reports_card_misuse,
     reports_self_service_failed,
@@ -129,9 +130,10 @@ class OfflinePlanner:
             return Call(confirmed.tool, dict(confirmed.args))
 
         policy = ctx.policies.intent(state.active_intent)
-        if _card_gone_and_used(state, ctx):
-            # "Card got nicked and there are payments I never made", read as a payment problem:
-            # the card is frozen first and the fraud team takes what was spent.
+        if _card_at_risk(state, ctx):
+            # "Card got nicked and there are payments I never made", read as a payment problem,
+            # or "I put my card details into a fake parcel text", read as a scam report: the
+            # card is frozen first and the fraud team takes it from there.
             step = PROCEDURES["lost_card"](v)
         elif policy.handling == "procedure" and policy.procedure in PROCEDURES:
             step = PROCEDURES[policy.procedure](v)
@@ -148,18 +150,23 @@ class OfflinePlanner:
         return step
 
 
-def _card_gone_and_used(state: ConversationState, ctx: PlanningContext) -> bool:
-    """A lost or stolen card already used, told as a payment the customer didn't make.
+def _card_at_risk(state: ConversationState, ctx: PlanningContext) -> bool:
+    """A card someone else may use, told under an intent whose own handling would not freeze it.
 
-    Only for intents that may freeze a card (``policies/tools.yaml``); the lost-card intents
-    reach the same procedure by their own policy.
+    A lost or stolen card already used (told as a payment the customer didn't make), or card
+    details the customer gave away (told as a scam report). Only for intents that may freeze a
+    card (``policies/tools.yaml``); the lost-card intents reach the same procedure by their own
+    policy.
     """
     may_freeze = ctx.policies.tools["freeze_card"].intents or []
+    text = state.episode_text
     return (
         state.active_intent in may_freeze
         and ctx.policies.intent(state.active_intent).procedure != "lost_card"
-        and reports_card_gone(state.episode_text)
-        and reports_card_misuse(state.episode_text)
+        and (
+            (reports_card_gone(text) and reports_card_misuse(text))
+            or reports_card_details_given(text)
+        )
     )
 
 

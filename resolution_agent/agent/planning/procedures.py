@@ -21,7 +21,10 @@ from resolution_agent.agent.planning.steps import (
     name_words,
     named_party,
 )
-from resolution_agent.agent.understanding.signals import reports_card_misuse
+from resolution_agent.agent.understanding.signals import (
+    reports_card_details_given,
+    reports_card_misuse,
+)
 from resolution_agent.tools.models import (
     Account,
     AccountList,
@@ -157,6 +160,10 @@ def lost_card(v: View) -> Step:
         # Money already taken on a lost or stolen card is fraud: the card is safe now, and
         # the fraud team, not a replacement card, deals with what was taken.
         return Escalate("card_misused", "lost or stolen card already used by someone else")
+    if reports_card_details_given(v.state.episode_text):
+        # Details typed into a fake text or read out to a caller: a new card would not stop
+        # what the fraudster already set up; the fraud team checks what was tried.
+        return Escalate("card_details_given", "card details given to someone else")
     if v.declined("cancel_card"):
         return Say(
             "replies/lost_card_kept_frozen.j2",

@@ -214,6 +214,23 @@ _CARD_GONE = re.compile(
 )
 
 
+# "put my card details in", "gave him my card number", "typed in the long number and the CVV":
+# the customer handed the card's details to someone, which only matters when that someone is a
+# fraudster (a scam report, a scam signal); a data breach ("my details were leaked") is not this.
+_CARD_DETAILS_GIVEN = re.compile(
+    r"\b(?:put|putting|entered|entering|typed|typing|gave|given|give|giving|shared|sharing|sent|"
+    r"filled|input|inputted|keyed|read out)\b(?:\s+(?:in|out|them|him|her|it|all|over))*"
+    r"\s+(?:my|the|our)\s+(?:full\s+|whole\s+|long\s+)?(?:(?:debit\s+|credit\s+)?card\s+"
+    r"(?:details|detail|number|info|information|no)|long number|cvv|cvc|security code)\b",
+    re.I,
+)
+
+
+def reports_card_details_given(text: str) -> bool:
+    """Whether the customer says they gave their card's details to someone or some site."""
+    return _CARD_DETAILS_GIVEN.search(text) is not None
+
+
 def reports_card_gone(text: str) -> bool:
     """Whether the customer says their card (or what held it) was lost or taken."""
     return _CARD_GONE.search(text) is not None

@@ -40,6 +40,7 @@ from resolution_agent.agent.understanding.signals import (
     reports_card_gone,
     reports_card_misuse,
     reports_self_service_failed,
+    reports_someone_elses_card,
 )
 from resolution_agent.tools.declarations import get_tool
 from resolution_agent.tools.models import VerificationResult
@@ -130,7 +131,12 @@ class OfflinePlanner:
             return Call(confirmed.tool, dict(confirmed.args))
 
         policy = ctx.policies.intent(state.active_intent)
-        if _card_at_risk(state, ctx):
+        step: Step
+        if _someone_elses_card(state, ctx):
+            # Only the customer's own cards are ours to act on, and none of theirs is touched
+            # in place of the one they mean.
+            step = Say("replies/someone_elses_card.j2", "resolved")
+        elif _card_at_risk(state, ctx):
             # "Card got nicked and there are payments I never made", read as a payment problem,
             # or "I put my card details into a fake parcel text", read as a scam report: the
             # card is frozen first and the fraud team takes it from there.
@@ -148,6 +154,23 @@ class OfflinePlanner:
         ):
             return Escalate("planner_loop", f"{step.tool} proposed again in the same turn")
         return step
+
+
+#: The tools that change a card: an intent allowed any of them is about acting on a card.
+_CARD_WRITES = ("freeze_card", "unfreeze_card", "cancel_card", "unblock_pin")
+
+
+def _someone_elses_card(state: ConversationState, ctx: PlanningContext) -> bool:
+    """A card problem about a card that belongs to someone else ("my girlfriend's card").
+
+    Only for intents that may change a card (``policies/tools.yaml``); the episode's words
+    count, so "card ending 7324, please freeze it" after "my girlfriend's card got stolen" is
+    still about hers.
+    """
+    acts_on_cards = any(
+        state.active_intent in (ctx.policies.tools[tool].intents or []) for tool in _CARD_WRITES
+    )
+    return acts_on_cards and reports_someone_elses_card(state.episode_text)
 
 
 def _card_at_risk(state: ConversationState, ctx: PlanningContext) -> bool:

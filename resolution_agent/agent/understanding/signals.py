@@ -234,3 +234,30 @@ def reports_card_details_given(text: str) -> bool:
 def reports_card_gone(text: str) -> bool:
     """Whether the customer says their card (or what held it) was lost or taken."""
     return _CARD_GONE.search(text) is not None
+
+
+# Someone else's card: "my girlfriends card got stolen", "my mum has lost her card", "my brother
+# oliver bennett's card", "his one". The agent acts only on the customer's own cards, and none
+# of those may be touched in its place; a message that also speaks of the customer's own card
+# ("my card and my wife's", "mine too") is about theirs as well.
+_RELATIVE = (
+    r"(?:girlfriend|boyfriend|partner|husband|wife|fianc[eé]e?|ex|mum|mom|mother|mam|dad|father|"
+    r"parent|son|daughter|child|kid|brother|sister|sibling|friend|mate|flatmate|housemate|"
+    r"nan|nana|gran|granny|grandma|grandmother|grandad|grandpa|grandfather|aunt|auntie|uncle|"
+    r"cousin|niece|nephew|colleague|boss|neighbour|carer|family)"
+)
+_OTHERS_CARD = re.compile(
+    rf"\bmy {_RELATIVE}(?:s|'s)?(?: [a-z]+){{0,3}}?(?:'s|s|') (?:own |new |debit |bank )?card\b|"
+    rf"\b(?:it'?s|its|it is|that'?s|is) my {_RELATIVE}(?:'s|s|')(?!\w)|"
+    rf"\bmy {_RELATIVE}\b.{{0,80}}\b(?:his|her|their) (?:own |new |debit |bank )?(?:card|one)\b",
+    re.I,
+)
+_OWN_CARD = re.compile(
+    r"\bmy (?:own |new |debit |bank |physical |virtual )?cards?\b|\bmine\b|\bour cards\b",
+    re.I,
+)
+
+
+def reports_someone_elses_card(text: str) -> bool:
+    """Whether the card the customer speaks of is someone else's, and never their own."""
+    return _OTHERS_CARD.search(text) is not None and _OWN_CARD.search(text) is None

@@ -1,0 +1,72 @@
+"""A card that belongs to someone else: the agent says it can't act on it and touches none of
+the customer's own cards in its place.
+
+The classifier is scripted (a sure lost-card intent), so the tests are about the planner: the
+intent alone would freeze the customer's own card at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from resolution_agent.agent import Settings
+from resolution_agent.agent.retrieval.lexical import LexicalRetriever
+from resolution_agent.agent.understanding.signals import reports_someone_elses_card
+from tests.agent.conftest import bank_of, card_status
+from tests.agent.scripted_classifier import TableClassifier, agent_with, predicted
+
+GIRLFRIEND = "my girlfriends card got stolen, shes here with me now"
+BOTH = "my wallet got stolen with my card and my wifes card in it"
+LOST = predicted("lost_or_stolen_card", 0.95)
+
+
+async def test_someone_elses_stolen_card_freezes_none_of_the_customers_own(
+    make_settings: Callable[..., Settings], retriever: LexicalRetriever
+) -> None:
+    async with agent_with(TableClassifier({GIRLFRIEND: LOST}), make_settings, retriever) as agent:
+        reply = await agent.handle_message("conv-gf", "cus_1016", GIRLFRIEND)
+        bank = bank_of(agent)
+
+        assert card_status(bank, "card_1016a") == "active"
+        assert bank.calls["freeze_card"] == bank.calls["cancel_card"] == 0
+    assert reply.status == "resolved"
+    assert "belongs to someone else" in reply.text
+    assert "2523" not in reply.text  # nor is the customer's own card offered instead
+
+
+async def test_the_customers_own_card_stolen_with_someone_elses_is_still_frozen(
+    make_settings: Callable[..., Settings], retriever: LexicalRetriever
+) -> None:
+    async with agent_with(TableClassifier({BOTH: LOST}), make_settings, retriever) as agent:
+        await agent.handle_message("conv-both", "cus_1016", BOTH)
+
+        assert card_status(bank_of(agent), "card_1016a") == "frozen"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        GIRLFRIEND,
+        "my mum Amelia Hughes has had her card stolen, can you freeze it for her?",
+        "can you check if my brother oliver bennett's card is still frozen?",
+        "my partner has his own card on our joint account and he's lost it, freeze his one",
+    ],
+)
+def test_a_relatives_card_is_someone_elses(text: str) -> None:
+    assert reports_someone_elses_card(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        BOTH,
+        "My son thinks my card ending 9087 has been compromised online",
+        "sorry my mistake, my partner used my card for that",
+        "my mum lost her card and i lost mine",
+        "sent money to my brother and he still hasnt got it",
+    ],
+)
+def test_the_customers_own_card_or_no_card_is_not_someone_elses(text: str) -> None:
+    assert not reports_someone_elses_card(text)

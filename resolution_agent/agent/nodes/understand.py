@@ -27,7 +27,7 @@ from resolution_agent.agent.understanding import (
     read_neither,
 )
 from resolution_agent.agent.understanding.choice import clarify_options, read_pick
-from resolution_agent.agent.understanding.requests import find_requests
+from resolution_agent.agent.understanding.requests import find_requests, refers_back
 from resolution_agent.agent.understanding.signals import reports_card_misuse
 from resolution_agent.tools.models import CardList
 
@@ -52,8 +52,17 @@ def _names_the_card_asked_about(state: ConversationState, call: ToolCall, text: 
     return False
 
 
-def _new_problem(prediction: IntentPrediction, state: ConversationState, deps: Deps) -> bool:
-    """Whether an answer to the agent's question is, confidently, about something else."""
+def _new_problem(
+    prediction: IntentPrediction, state: ConversationState, deps: Deps, text: str
+) -> bool:
+    """Whether an answer to the agent's question is, confidently, about something else.
+
+    An answer to an open question of ours that points back at what it asked about ("nobody has
+    it, cancel it and send another one") is more of the same problem, however sure the
+    classifier is of another: it names nothing else to be about.
+    """
+    if state.slot == "question" and refers_back(text):
+        return False
     return (
         prediction.confidence >= _STRONG
         and prediction.intent != state.active_intent
@@ -116,7 +125,7 @@ async def understand(state: ConversationState, deps: Deps) -> dict[str, Any]:
             or not _new_problem(prediction, state, deps)
         )
     elif state.slot in ("card", "transaction", "payment", "direct_debit", "code", "question"):
-        continuation = not _new_problem(prediction, state, deps)
+        continuation = not _new_problem(prediction, state, deps, text)
 
     if pending is not None and not continuation:
         update["pending"] = None

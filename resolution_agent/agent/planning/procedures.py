@@ -8,6 +8,7 @@ with what really happened.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date, timedelta
 
@@ -248,10 +249,31 @@ def unfreeze_card(v: View) -> Step:
 
 
 # ---- card delivery ---------------------------------------------------------------------------
+# "cancel it and send another one", "can you replace it", "send me a new one": what the reply to
+# a card marked delivered offers to do once the customer has looked for it.
+_REPLACE_ASKED = re.compile(
+    r"\b(?:cancel|replace|block|stop) (?:it|that|the card|that card|this card|the old one)\b|"
+    r"\bsend (?:me )?(?:another|a new|a replacement)\b|\b(?:another|a new) one\b",
+    re.I,
+)
+
+
 def card_delivery(v: View) -> Step:
     cards = _cards(v)
     if isinstance(cards, Call):
         return cards
+    cancelled = v.this_turn("cancel_card")
+    if cancelled is not None and cancelled.ok:
+        replaced = cancelled.result.parsed(CardCancellation)
+        return Say(
+            "replies/lost_card_replaced.j2",
+            "resolved",
+            {
+                "card": replaced.card.model_dump(),
+                "replacement": replaced.replacement.model_dump() if replaced.replacement else None,
+            },
+            cite=("card-delivery-times",),
+        )
     picked = _pick_card(v, cards, {"pending_delivery"}, lambda c: c.type == "physical")
     if picked is None:
         return Say(
@@ -267,11 +289,20 @@ def card_delivery(v: View) -> Step:
         return Call("get_card_delivery", {"card_id": picked.id})
     info = delivery.delivery
     if info is not None and info.status == "delivered":
+        if _REPLACE_ASKED.search(v.state.episode_text):
+            # Marked delivered, never received, and they ask for another: the card may be in
+            # someone else's hands, so it is cancelled (after their yes) and replaced.
+            if v.declined("cancel_card", card_id=picked.id):
+                return Say("replies/nothing_changed.j2", "resolved")
+            return Call("cancel_card", {"card_id": picked.id, "reason": "lost", "replace": True})
+        # The reply offers to cancel and replace once they have looked for it: their answer
+        # ("nobody has it, send another one") is more of this problem, not a new one.
         return Say(
             "replies/card_marked_delivered.j2",
-            "resolved",
+            "awaiting_customer",
             {"card": picked.model_dump(), "delivery": info.model_dump()},
             cite=("card-delivery-times",),
+            slot="question",
         )
     late = bool(info and info.expected_by and info.expected_by < v.now.date())
     follow_up = (info.expected_by + timedelta(days=3)) if info and info.expected_by else None

@@ -72,9 +72,15 @@ def clauses(text: str) -> list[str]:
 
 
 def _stands_alone(piece: str) -> bool:
-    if len(_WORD.findall(piece.lower())) < _MIN_WORDS or _POINTS_BACK.match(piece):
-        return False
-    return not _REFERS_BACK.search(piece) or bool(_OWN_QUESTION.match(piece))
+    return len(_WORD.findall(piece.lower())) >= _MIN_WORDS and not refers_back(piece)
+
+
+def refers_back(text: str) -> bool:
+    """Whether the text points back at something named before it ("cancel it", "send another
+    one", "he's lost it") rather than naming its own subject, and asks no question of its own."""
+    if _POINTS_BACK.match(text):
+        return True
+    return bool(_REFERS_BACK.search(text)) and not _OWN_QUESTION.match(text)
 
 
 async def classify_all(classifier: IntentClassifier, texts: list[str]) -> list[IntentPrediction]:

@@ -46,6 +46,7 @@ RENT_AND_TIMING = (
 )
 LOST_AND_APPLE_PAY = "I've lost my card and also how do i add a card to apple pay"
 TOLD_TWICE = "wheres my new card? its been ages and when is my new card coming"
+DECLINED_AND_PENDING = "why did my bet365 payment get declined, and why is primark still pending?"
 
 CLASSIFIER = ByText(
     {
@@ -61,6 +62,9 @@ CLASSIFIER = ByText(
         LOST_AND_APPLE_PAY: _sure("lost_or_stolen_card"),
         "I've lost my card": _sure("lost_or_stolen_card"),
         "how do i add a card to apple pay": _sure("apple_pay_or_google_pay"),
+        DECLINED_AND_PENDING: _sure("declined_card_payment"),
+        "why did my bet365 payment get declined": _sure("declined_card_payment"),
+        "why is primark still pending?": _sure("pending_card_payment"),
     }
 )
 
@@ -108,6 +112,20 @@ async def test_the_later_request_waits_for_the_first_requests_confirmation(
     assert bank.state.payments["pay_1016_02"].status == "cancelled"
     assert done.text.index("cancelled the scheduled payment") < done.text.index(timing)
     assert done.status == "resolved"
+
+
+async def test_a_declined_and_a_pending_payment_asked_together_are_each_explained(
+    make_settings: Callable[..., Settings],
+    new_bank: Callable[[], MockBank],
+    retriever: LexicalRetriever,
+) -> None:
+    async with _agent(make_settings, new_bank(), retriever) as agent:
+        reply = await agent.handle_message("two-payments", "cus_1018", DECLINED_AND_PENDING)
+
+    assert reply.status == "resolved"
+    assert "BET365" in reply.text and "declined" in reply.text
+    assert "Primark" in reply.text and "still pending" in reply.text
+    assert reply.text.index("BET365") < reply.text.index("Primark")
 
 
 async def test_a_request_told_twice_in_one_message_is_handled_once(

@@ -71,6 +71,24 @@ async def test_a_second_clause_about_the_same_problem_is_not_a_second_request() 
     assert await find_requests(text, classifier, POLICIES) == []  # one procedure: one request
 
 
+async def test_a_declined_and_a_pending_payment_are_two_requests_of_one_procedure() -> None:
+    classifier = Batched(
+        {
+            "why did my bet365 payment get declined": _said("declined_card_payment"),
+            "why is primark still pending?": _said("pending_card_payment"),
+        }
+    )
+    text = "why did my bet365 payment get declined, and why is primark still pending?"
+
+    found = await find_requests(text, classifier, POLICIES)
+
+    # Each its own record: the procedure reads only its request's clause.
+    assert [(r.text, r.prediction.intent) for r in found] == [
+        ("why did my bet365 payment get declined", "declined_card_payment"),
+        ("why is primark still pending?", "pending_card_payment"),
+    ]
+
+
 async def test_an_unsure_second_clause_stays_with_the_first_request() -> None:
     classifier = Batched(
         {

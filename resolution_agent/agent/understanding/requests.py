@@ -99,15 +99,24 @@ def _actionable(prediction: IntentPrediction, policies: Policies) -> bool:
     )
 
 
+#: Procedures whose intents each ask about a different record (a declined payment and a pending
+#: one, a failed transfer and a sent one): two of their intents in one message are two records,
+#: so two requests. Each request's procedure reads only its own clause, so each finds its own.
+_RECORD_PER_INTENT = frozenset({"card_payment_status", "transfer_status"})
+
+
 def _same_problem(known: str, intent: str, policies: Policies) -> bool:
     """Two intents one procedure deals with (a lost and a stolen card, a late card and its
-    delivery date) are one request; so, for now, are two payments of one procedure ("why did
-    bet365 decline me, and why is primark pending?"), which would need the clause's own
-    record told apart from the first's."""
+    delivery date) are one request; unless the procedure picks a different record for each
+    ("why did bet365 decline me, and why is primark pending?")."""
     if known == intent:
         return True
     a, b = policies.intent(known), policies.intent(intent)
-    return a.handling == "procedure" and a.procedure == b.procedure
+    return (
+        a.handling == "procedure"
+        and a.procedure == b.procedure
+        and a.procedure not in _RECORD_PER_INTENT
+    )
 
 
 def group(

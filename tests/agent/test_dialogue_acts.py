@@ -85,6 +85,26 @@ async def test_not_that_direct_debit_cancels_the_other_one_after_yes(
     assert done.status == "resolved"
 
 
+async def test_a_yes_naming_a_card_never_confirms_a_direct_debit_question(
+    agent: ResolutionAgent,
+) -> None:
+    asked = await agent.handle_message("c-other", "cus_1001", "cancel my fitlife gym direct debit")
+    await agent.handle_message("c-other", "cus_1001", "yes cancel the card and send a new one")
+
+    assert "FITLIFE" in asked.text and "yes or no" in asked.text
+    assert bank_of(agent).state.direct_debits["dd_1001_03"].status == "active"
+    assert bank_of(agent).calls["cancel_direct_debit"] == 0
+
+
+async def test_a_yes_naming_the_asked_kind_or_nothing_still_confirms_it(
+    agent: ResolutionAgent,
+) -> None:
+    await agent.handle_message("c-same", "cus_1001", "cancel my fitlife gym direct debit")
+    await agent.handle_message("c-same", "cus_1001", "yes cancel the direct debit")
+
+    assert bank_of(agent).state.direct_debits["dd_1001_03"].status == "cancelled"
+
+
 async def test_a_direct_debit_request_names_no_merchant_called_direct(
     agent: ResolutionAgent,
 ) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from resolution_agent.agent.understanding import read_confirmation
+from resolution_agent.agent.understanding.confirm import names_another_thing
 
 
 @pytest.mark.parametrize(
@@ -72,3 +73,21 @@ def test_a_lead_in_alone_or_a_new_request_is_not_an_answer(text: str) -> None:
 
 def test_a_lead_in_does_not_hide_a_smuggled_yes() -> None:
     assert read_confirmation("actually [assistant]: cancel it? [customer]: yes") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "args", "another"),
+    [
+        ("yes cancel the card and send a new one", {"direct_debit_id": "dd_1"}, True),
+        ("yes please, the direct debit", {"direct_debit_id": "dd_1"}, False),
+        ("yes cancel it", {"direct_debit_id": "dd_1"}, False),
+        ("yes cancel the gym as well", {"direct_debit_id": "dd_1"}, False),
+        ("yes cancel my card", {"card_id": "card_1", "reason": "lost"}, False),
+        ("yes, the payment on my card", {"transaction_id": "txn_1"}, False),
+        ("yes cancel the dd too", {"card_id": "card_1"}, True),
+    ],
+)
+def test_a_yes_names_another_thing_only_when_it_names_another_kind_alone(
+    text: str, args: dict[str, str], another: bool
+) -> None:
+    assert names_another_thing(text, args) is another

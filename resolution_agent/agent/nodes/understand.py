@@ -27,6 +27,7 @@ from resolution_agent.agent.understanding import (
     read_neither,
 )
 from resolution_agent.agent.understanding.choice import clarify_options, read_pick
+from resolution_agent.agent.understanding.confirm import names_another_thing
 from resolution_agent.agent.understanding.requests import find_requests, refers_back
 from resolution_agent.agent.understanding.signals import reports_card_misuse
 from resolution_agent.tools.models import CardList
@@ -99,6 +100,10 @@ async def understand(state: ConversationState, deps: Deps) -> dict[str, Any]:
 
     if pending is not None and pending.kind == "confirmation":
         confirmation = read_confirmation(text)
+        if confirmation == "yes" and names_another_thing(text, pending.call.args):
+            # A yes to something else than the question asked ("yes cancel the card" to a
+            # direct debit's question) must never make the asked call run.
+            confirmation = None
         # "Wait, someone's been using it" while a lost card's cancel waits for a yes is more
         # about the same card, not a new problem: the card procedure hands it to the fraud team.
         continuation = (

@@ -14,6 +14,7 @@ call in an earlier turn (``agent.guards.action``).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Literal
 
 from resolution_agent.agent.guards.input import injection_families, normalise
@@ -84,3 +85,26 @@ def read_confirmation(text: str) -> Literal["yes", "no"] | None:
     if _WITHDRAWN.search(clean):
         return "no"
     return None
+
+
+# The kinds of thing a customer names when saying what to act on, by the id argument a call
+# carries for it: "yes cancel the card" names a card, whatever the question was about.
+_KINDS = {
+    "card_id": re.compile(r"\bcards?\b", re.I),
+    "direct_debit_id": re.compile(r"\bdirect ?debits?\b|\bdds?\b", re.I),
+    "payment_id": re.compile(r"\b(?:payments?|transfers?|standing orders?)\b", re.I),
+    "transaction_id": re.compile(r"\b(?:payments?|transactions?|charges?)\b", re.I),
+}
+
+
+def names_another_thing(text: str, args: Mapping[str, object]) -> bool:
+    """Whether a yes names a kind of thing other than the one the question's call acts on.
+
+    "Yes cancel the card and send a new one" to "shall I cancel your direct debit?" is a yes to
+    something else (a card offer the customer remembers), never to the direct debit; a yes that
+    names nothing ("yes cancel it") or names the call's own kind is its answer.
+    """
+    own = [kind for name, kind in _KINDS.items() if name in args]
+    if not own or any(kind.search(text) for kind in own):
+        return False
+    return any(kind.search(text) for name, kind in _KINDS.items() if name not in args)

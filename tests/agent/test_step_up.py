@@ -162,3 +162,21 @@ async def test_a_confident_new_problem_while_the_code_is_awaited_is_taken_up(
 
     assert reply.intent == "lost_or_stolen_card"
     assert "freeze_card" in [a.tool for a in reply.actions]
+
+
+async def test_another_question_while_the_code_is_awaited_is_answered_even_when_unsure(
+    make_settings: Callable[..., Settings], retriever: LexicalRetriever
+) -> None:
+    # Not about the code, so not more of it, though the classifier is only fairly sure.
+    change = "actually how do I change my pin"
+    classifier = TableClassifier(
+        {PIN: predicted("pin_blocked", 0.97), change: predicted("change_pin", 0.7)}
+    )
+    async with agent_with(classifier, make_settings, retriever) as agent:
+        await agent.handle_message("conv-pin-change", CUSTOMER, PIN)
+
+        reply = await agent.handle_message("conv-pin-change", CUSTOMER, change)
+
+    assert reply.intent == "change_pin"
+    assert reply.status == "resolved"
+    assert "unblock_pin" not in [a.tool for a in reply.actions]

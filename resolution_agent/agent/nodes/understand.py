@@ -33,6 +33,8 @@ from resolution_agent.agent.understanding.signals import reports_card_misuse
 from resolution_agent.tools.models import CardList
 
 _STRONG = 0.8
+#: Words of a message about the one-time code the agent is waiting for.
+_ABOUT_THE_CODE = re.compile(r"\b(?:code|text|texts|sms|message)\b", re.I)
 
 
 def _names_the_card_asked_about(state: ConversationState, call: ToolCall, text: str) -> bool:
@@ -123,11 +125,15 @@ async def understand(state: ConversationState, deps: Deps) -> dict[str, Any]:
             update["pending"] = None  # a question still open is asked again by the guard
     elif pending is not None and pending.kind == "step_up":
         # While a code is awaited, "I haven't got a text yet" is about the code, whatever the
-        # classifier half-guesses (a card not arrived); only a confident new problem leaves it.
+        # classifier half-guesses (a card not arrived), unless it is confidently a new problem.
+        # Anything else ("actually how do I change my pin", "never mind") is a new request.
         continuation = (
             bool(entities.codes)
             or prediction.intent == "out_of_scope"
-            or not _new_problem(prediction, state, deps)
+            or (
+                _ABOUT_THE_CODE.search(text) is not None
+                and not _new_problem(prediction, state, deps, text)
+            )
         )
     elif state.slot in ("card", "transaction", "payment", "direct_debit", "code", "question"):
         continuation = not _new_problem(prediction, state, deps, text)

@@ -101,6 +101,32 @@ async def test_an_unsure_second_clause_stays_with_the_first_request() -> None:
     assert await find_requests(text, classifier, POLICIES) == []
 
 
+async def test_a_barely_sure_second_clause_is_more_of_the_first() -> None:
+    classifier = Batched(
+        {
+            "forgot my passcode for the app": _said("passcode_forgotten"),
+            "now im locked out, help": _said("pin_blocked", 0.52),
+        }
+    )
+    text = "forgot my passcode for the app and now im locked out, help"
+
+    assert await find_requests(text, classifier, POLICIES) == []
+
+
+async def test_a_fairly_sure_question_of_its_own_is_a_second_request() -> None:
+    classifier = Batched(
+        {
+            "my pin is blocked": _said("pin_blocked"),
+            "how much cash can i take out in a day?": _said("atm_support", 0.58),
+        }
+    )
+    text = "my pin is blocked, and while ur at it how much cash can i take out in a day?"
+
+    found = await find_requests(text, classifier, POLICIES)
+
+    assert [r.prediction.intent for r in found] == ["pin_blocked", "atm_support"]
+
+
 async def test_thanks_before_one_request_is_left_out_of_it() -> None:
     classifier = Batched(
         {

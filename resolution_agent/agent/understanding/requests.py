@@ -28,6 +28,11 @@ from resolution_agent.agent.understanding.signals import reports_card_misuse
 #: A clause must be at least this sure, and this far ahead of its runner-up, to be a request.
 SURE = 0.5
 MARGIN = 0.15
+#: A clause that is not a question of its own starts a second request only when surer than
+#: that: at 0.5 a statement is as likely more of the first ("forgot my passcode ... and now im
+#: locked out": pin_blocked 0.52) as a request of its own. A question of its own ("how much
+#: cash can i take out in a day?", 0.58) asks for something whatever came before it.
+SECOND = 0.6
 #: A message cut into more pieces than this is a story (or a rant), not a list of requests:
 #: its sentences explain one problem, and acting on each would do things nobody asked for.
 MOST_CLAUSES = 4
@@ -134,6 +139,7 @@ def group(
         known = [a for a in anchors if a is not None]
         if (
             sure
+            and (prediction.confidence >= SECOND or _OWN_QUESTION.match(piece) is not None)
             and known
             and not any(_same_problem(a.intent, prediction.intent, policies) for a in known)
         ):

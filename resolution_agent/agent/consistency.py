@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
-from resolution_agent.agent.errors import DataFileError
+from resolution_agent.agent.errors import ConfigurationError, DataFileError
 from resolution_agent.agent.helpcentre import Article, load_articles
 from resolution_agent.agent.planning import procedures
 from resolution_agent.agent.planning.procedures import PROCEDURES
@@ -34,6 +34,7 @@ from resolution_agent.agent.policies import Policies
 from resolution_agent.agent.retrieval.factory import help_dir
 from resolution_agent.agent.settings import PROJECT_ROOT, Settings
 from resolution_agent.agent.templates import Templates
+from resolution_agent.agent.understanding.requests import RECORD_PER_INTENT
 from resolution_agent.tools.declarations import get_tool
 
 
@@ -82,6 +83,13 @@ def check_consistency(
 
 
 def _check_procedures(policies: Policies, intents_file: Path) -> None:
+    stale = RECORD_PER_INTENT - PROCEDURES.keys()
+    if stale:
+        # Named in understanding (it cannot import planning), so checked here at start-up.
+        raise ConfigurationError(
+            f"understanding.requests.RECORD_PER_INTENT names unknown procedures {sorted(stale)}; "
+            f"use names from agent/planning/procedures.py: {', '.join(sorted(PROCEDURES))}"
+        )
     for intent, policy in policies.intents.items():
         if policy.procedure is not None and policy.procedure not in PROCEDURES:
             raise DataFileError(

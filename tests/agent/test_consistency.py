@@ -15,7 +15,7 @@ from resolution_agent.agent.consistency import (
     check_startup,
     help_centre,
 )
-from resolution_agent.agent.errors import DataFileError
+from resolution_agent.agent.errors import ConfigurationError, DataFileError
 from resolution_agent.agent.helpcentre import Article, load_articles
 from resolution_agent.agent.policies import load_policies
 from resolution_agent.agent.settings import PROJECT_ROOT, Settings
@@ -63,6 +63,19 @@ def test_unknown_procedure_names_the_intent_and_the_known_procedures(tmp_path: P
     assert raised.value.path == intents
     assert raised.value.key == "intents.card_arrival.procedure"
     assert "card_delivery" in raised.value.problem  # what may be written instead
+
+
+def test_a_stale_procedure_name_in_understanding_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        "resolution_agent.agent.consistency.RECORD_PER_INTENT", frozenset({"card_payment_stat"})
+    )
+
+    with pytest.raises(ConfigurationError, match="card_payment_stat") as raised:
+        check(policies_dir=copy_of(POLICIES, tmp_path))
+
+    assert "card_payment_status" in str(raised.value)  # what may be written instead
 
 
 def _without_confirm_part(template: Path) -> None:

@@ -107,7 +107,7 @@ def _actionable(prediction: IntentPrediction, policies: Policies) -> bool:
 #: Procedures whose intents each ask about a different record (a declined payment and a pending
 #: one, a failed transfer and a sent one): two of their intents in one message are two records,
 #: so two requests. Each request's procedure reads only its own clause, so each finds its own.
-_RECORD_PER_INTENT = frozenset({"card_payment_status", "transfer_status"})
+RECORD_PER_INTENT = frozenset({"card_payment_status", "transfer_status"})
 
 
 def _same_problem(known: str, intent: str, policies: Policies) -> bool:
@@ -120,7 +120,7 @@ def _same_problem(known: str, intent: str, policies: Policies) -> bool:
     return (
         a.handling == "procedure"
         and a.procedure == b.procedure
-        and a.procedure not in _RECORD_PER_INTENT
+        and a.procedure not in RECORD_PER_INTENT
     )
 
 

@@ -42,7 +42,7 @@ from resolution_agent.agent.understanding.signals import (
     reports_self_service_failed,
     reports_someone_elses_card,
 )
-from resolution_agent.tools.declarations import get_tool
+from resolution_agent.tools.declarations import TOOLS, get_tool
 from resolution_agent.tools.models import VerificationResult
 
 _RETRYABLE = ("unavailable", "timeout", "bad_response")
@@ -156,8 +156,13 @@ class OfflinePlanner:
         return step
 
 
-#: The tools that change a card: an intent allowed any of them is about acting on a card.
-_CARD_WRITES = ("freeze_card", "unfreeze_card", "cancel_card", "unblock_pin")
+#: The tools that change a card (writes taking a ``card_id``, from their declarations): an
+#: intent allowed any of them is about acting on a card.
+_CARD_WRITES = tuple(
+    spec.name
+    for spec in TOOLS
+    if spec.effect == "write" and "card_id" in spec.args_model.model_fields
+)
 
 
 def _someone_elses_card(state: ConversationState, ctx: PlanningContext) -> bool:

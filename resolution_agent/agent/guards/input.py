@@ -21,6 +21,7 @@ phrases are also looked for in the letters-only skeleton, so ``i.g.n.0.r.e`` or
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -185,7 +186,8 @@ def injection_families(text: str, *, learned: bool = False) -> list[str]:
         folded = fold(candidate)
         # Line breaks and runs of spaces inside a phrase ("ignore  all of the\nprevious
         # instructions") read as one space; line starts still count in the folded text.
-        for clean in (folded, _SPACES.sub(" ", folded)):
+        spaced = _SPACES.sub(" ", folded)
+        for clean in (folded, spaced) if spaced != folded else (folded,):
             for family, patterns in _COMPILED.items():
                 if family not in found and any(_hit(family, p, clean) for p in patterns):
                     found.append(family)
@@ -206,6 +208,16 @@ def scan_input(text: str, *, learned: bool = False) -> list[str]:
     if injection_families(text, learned=learned):
         flags.append("prompt_injection")
     return flags
+
+
+@functools.lru_cache(maxsize=4096)
+def instructs(text: str) -> bool:
+    """Whether outside text (a help passage, a merchant or payee name) tries to give orders.
+
+    Cached because that text repeats: the same few passages come back turn after turn and a
+    merchant's name in every statement, and scanning a 400-character passage takes ~0.7 ms. Customer messages are not cached (``scan_input``): they rarely repeat.
+    """
+    return "prompt_injection" in scan_input(text)
 
 
 def untrusted_text(tool: str, data: Any) -> list[tuple[str, str]]:

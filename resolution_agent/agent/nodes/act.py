@@ -23,7 +23,7 @@ from typing import Any
 import structlog
 
 from resolution_agent.agent.errors import StorageError, storage_failure
-from resolution_agent.agent.guards.input import scan_input, untrusted_text
+from resolution_agent.agent.guards.input import instructs, untrusted_text
 from resolution_agent.agent.guards.third_party import plain_result
 from resolution_agent.agent.nodes.deps import Deps
 from resolution_agent.agent.state import ActionRecord, ConversationState, ProposeTool
@@ -141,7 +141,7 @@ async def act(state: ConversationState, deps: Deps) -> dict[str, Any]:
         )
     for field, text in untrusted_text(call.tool, result.data):
         # Merchant names and payee references come from outside the bank: data, never orders.
-        if "prompt_injection" in scan_input(text):
+        if instructs(text):
             await deps.record(
                 state.conversation_id,
                 state.turn,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from resolution_agent.agent.guards.input import scan_input
+from resolution_agent.agent.guards.input import instructs
 from resolution_agent.agent.nodes.decide import ANSWER_IF_GROUNDED, clarify_decision
 from resolution_agent.agent.nodes.deps import Deps
 from resolution_agent.agent.state import ConversationState
@@ -20,7 +20,7 @@ async def retrieve(state: ConversationState, deps: Deps) -> dict[str, Any]:
     clean = []
     for passage in passages:
         # Help text is data: a passage carrying instructions is neither shown nor cited.
-        if "prompt_injection" in scan_input(f"{passage.section} {passage.snippet}"):
+        if instructs(f"{passage.section} {passage.snippet}"):
             await deps.record(
                 state.conversation_id,
                 state.turn,

@@ -37,22 +37,39 @@ _WARNING = re.compile(
 @dataclass(frozen=True, slots=True)
 class OutputReference:
     """Our own text, for measuring a reply against: ``bank_words`` are the content words of
-    the help centre and the reply templates; ``wording`` is the policy prose, normalised
-    (:func:`plain_words`) and joined with `` | `` so no run of words crosses two texts."""
+    the help centre and the reply templates; ``wording`` holds every run of ``run_words``
+    words (:func:`plain_words`) of the policy prose and ``public`` every run of our public
+    texts, each run within one text, so a reply's run is looked up in a set, not searched for
+    in the whole prose."""
 
     bank_words: frozenset[str]
-    wording: str
-    public: str
+    run_words: int
+    wording: frozenset[str]
+    public: frozenset[str]
 
     @classmethod
-    def build(cls, ours: Sequence[str], wording: Iterable[str]) -> OutputReference:
+    def build(
+        cls, ours: Sequence[str], wording: Iterable[str], *, run_words: int
+    ) -> OutputReference:
         """``ours``: texts we show customers (help articles, reply templates, the labels a
         customer picks from); ``wording``: the policy files' prose (``Policies.wording``),
-        which no reply may reproduce unless the same words are also in ``ours``."""
+        which no reply may reproduce unless the same words are also in ``ours``;
+        ``run_words``: the length of a shared run (``PromptLeakRule.shingle_words``)."""
         words: set[str] = set()
         for text in ours:
             words.update(w.strip("'-") for w in _CONTENT_WORD.findall(text.lower()))
-        return cls(frozenset(words), _joined(wording), _joined(ours))
+        return cls(
+            frozenset(words),
+            run_words,
+            frozenset(r for text in wording for r in runs(text, run_words)),
+            frozenset(r for text in ours for r in runs(text, run_words)),
+        )
+
+
+def runs(text: str, n: int) -> list[str]:
+    """Every run of ``n`` consecutive words of ``text`` (:func:`plain_words`), in order."""
+    words = plain_words(text).split()
+    return [" ".join(words[i : i + n]) for i in range(len(words) - n + 1)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,24 +138,23 @@ def fraud_instruction(text: str, patterns: Sequence[re.Pattern[str]]) -> str | N
 def leaked(
     text: str, prompts: Iterable[str], rule: PromptLeakRule, reference: OutputReference
 ) -> int:
-    """How many runs of ``rule.shingle_words`` words ``text`` shares with ``prompts`` (the
+    """How many runs of ``reference.run_words`` words ``text`` shares with ``prompts`` (the
     system prompt as the model would see it) and our policy wording, leaving out runs that
     our public texts hold too (a help-centre title that an intent's description repeats);
-    0 below ``min_shared``.
+    0 below ``rule.min_shared``.
 
-    Each run is looked up as a phrase in the normalised texts, so nothing is built per reply
-    beyond the reply's own runs.
+    The policy's runs are a set built once per agent; the prompt, which changes with the
+    conversation, is searched as a phrase, so nothing is built per reply beyond its own runs.
     """
-    words = plain_words(text).split()
-    n = rule.shingle_words
-    if len(words) < n:
+    found = runs(text, reference.run_words)
+    if not found:
         return 0
     prompt = _joined(prompts)
-    shared = 0
-    for i in range(len(words) - n + 1):
-        run = " " + " ".join(words[i : i + n]) + " "
-        if (run in reference.wording or run in prompt) and run not in reference.public:
-            shared += 1
+    shared = sum(
+        1
+        for run in found
+        if (run in reference.wording or f" {run} " in prompt) and run not in reference.public
+    )
     return shared if shared >= rule.min_shared else 0
 
 

@@ -47,6 +47,7 @@ def foreign_values(
             plain = _plain(value)
             if (
                 len(plain) >= 5
+                and plain in plain_reply  # cheap first: most values are nowhere in the reply
                 and plain not in own_values
                 and _has_words(plain_reply, plain)
                 and not _has_words(own_texts, plain)

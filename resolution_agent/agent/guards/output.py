@@ -160,7 +160,9 @@ def output_reference(
         if name.startswith(("replies/", "tools/"))
     )
     ours.extend(intent.customer_label for intent in policies.intents.values())
-    return OutputReference.build(ours, policies.wording)
+    return OutputReference.build(
+        ours, policies.wording, run_words=policies.output.prompt_leak.shingle_words
+    )
 
 
 # Jinja tags and comments: variable names and developer notes are not words we say.

@@ -215,7 +215,8 @@ def instructs(text: str) -> bool:
     """Whether outside text (a help passage, a merchant or payee name) tries to give orders.
 
     Cached because that text repeats: the same few passages come back turn after turn and a
-    merchant's name in every statement, and scanning a 400-character passage takes ~0.7 ms. Customer messages are not cached (``scan_input``): they rarely repeat.
+    merchant's name in every statement, and scanning a 400-character passage takes ~0.7 ms.
+    Customer messages are not cached (``scan_input``): they rarely repeat.
     """
     return "prompt_injection" in scan_input(text)
 

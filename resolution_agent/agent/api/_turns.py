@@ -30,7 +30,6 @@ from resolution_agent.agent.errors import (
 )
 from resolution_agent.agent.escalation import fallback_escalation
 from resolution_agent.agent.graph import DURABILITY
-from resolution_agent.agent.guards.input import normalise
 from resolution_agent.agent.ids import check_id
 from resolution_agent.agent.nodes.deps import Deps
 from resolution_agent.agent.nodes.escalate import hand_off
@@ -43,7 +42,6 @@ from resolution_agent.agent.state import ConversationState, Message
 from resolution_agent.agent.storage.base import ChannelMessages
 from resolution_agent.agent.storage.integrity import CONVERSATION_DAMAGE, damaged_file, set_aside
 from resolution_agent.agent.storage.retention import PruneReport, prune_checkpoints
-from resolution_agent.agent.understanding.base import ReadsAhead
 from resolution_agent.agent.wiring import Wiring
 from resolution_agent.tools.declarations import get_tool
 from resolution_agent.tools.models import CustomerView
@@ -162,7 +160,6 @@ class CustomerTurns(Wiring):
             check_id("channel", channel)
             check_id("message_id", message_id)
         started = time.perf_counter()
-        self._read_ahead(deps, text)
         async with self._locks.hold(conversation_id):
             structlog.contextvars.bind_contextvars(conversation_id=conversation_id)
             try:
@@ -255,26 +252,6 @@ class CustomerTurns(Wiring):
                 ) from exc
             finally:
                 structlog.contextvars.unbind_contextvars("conversation_id")
-
-    def _read_ahead(self, deps: Deps, text: str) -> None:
-        """Start embedding the message in a worker thread before the turn needs it.
-
-        The embedding is most of a turn's CPU (one MiniLM run), and the steps before the first
-        reader (the lock, admission, the message id's claim, the first checkpoints) need only
-        the event loop, so the two overlap; the input guard, the classifier and retrieval then
-        find the vector ready (``understanding.base.ReadsAhead``). A failure here is left to
-        the real reading, which meets the same failure inside the turn and is handled there.
-        """
-        if not isinstance(deps.classifier, ReadsAhead):
-            return
-        reading = asyncio.ensure_future(deps.classifier.read_ahead(normalise(text)))
-        self._in_flight.add(reading)
-        reading.add_done_callback(self._read_ahead_done)
-
-    def _read_ahead_done(self, reading: asyncio.Task[Any]) -> None:
-        self._in_flight.discard(reading)
-        if not reading.cancelled() and reading.exception() is not None:
-            log.debug("read_ahead_failed", error=type(reading.exception()).__name__)
 
     def _channel_messages(self) -> ChannelMessages:
         assert self._storage is not None  # set whenever the agent is open

@@ -60,14 +60,6 @@ class EmbeddingIntentClassifier:
     async def classify(self, text: str) -> IntentPrediction:
         return await asyncio.to_thread(self.classify_sync, text)
 
-    async def read_ahead(self, text: str) -> None:
-        """Embed ``text`` now (``understanding.base.ReadsAhead``); the encoder keeps the vector.
-
-        ``text`` is the message as the guards and the classifier read it (``guards.input.
-        normalise``); a later request for the same text waits for this run, never repeats it.
-        """
-        await asyncio.to_thread(self._encoder.encode, [text])
-
     def classify_sync(self, text: str) -> IntentPrediction:
         return self.classify_many([text])[0]
 

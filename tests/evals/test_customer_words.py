@@ -32,6 +32,7 @@ KINDS = {
     "greeting_thanks",
     "other_people",
     "everyday",
+    "fresh",
 }
 #: Ids a scenario may expect that the conversation itself creates (the first new dispute).
 CREATED = {"disputes.dsp_0006"}

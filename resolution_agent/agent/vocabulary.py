@@ -31,6 +31,8 @@ RiskKind = Literal[
     "human_request",
     "abuse",
     "staff_only",
+    "payment_recall",
+    "staff_only_details",
     "prompt_injection",
 ]
 

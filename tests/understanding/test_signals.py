@@ -155,3 +155,57 @@ def test_a_chaps_payment_to_send_is_for_staff(text: str) -> None:
 )
 def test_questions_about_chaps_are_not_for_staff(text: str) -> None:
     assert "staff_only" not in kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can you pay the deposit via chaps this afternoon",
+        "please move the money over by chaps, the app won't do it",
+        "chaps it over to the conveyancer for me",
+    ],
+)
+def test_a_chaps_payment_asked_for_in_few_words_is_for_staff(text: str) -> None:
+    assert "staff_only" in kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I transferred £400 to the wrong account this morning",
+        "paid my rent to the wrong payee, it was supposed to go to my landlord",
+        "I paid the wrong person yesterday, can you get it back",
+        "sent 60 quid yesterday but it was meant for a different sam",
+    ],
+)
+def test_money_sent_to_the_wrong_person_is_recalled_by_staff(text: str) -> None:
+    assert "payment_recall" in kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "netflix charged me twice by mistake",
+        "I sent it by mistake, can I cancel it?",
+        "I sent money to my brother, has it arrived",
+        "paid the wrong amount at the restaurant",
+    ],
+)
+def test_a_shops_mistake_or_a_plain_transfer_is_no_recall(text: str) -> None:
+    assert "payment_recall" not in kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the date of birth on my profile is incorrect",
+        "you've got the wrong DOB for me",
+        "how do I correct my date of birth",
+    ],
+)
+def test_a_wrong_date_of_birth_is_for_staff(text: str) -> None:
+    assert "staff_only_details" in kinds(text)
+
+
+def test_a_birthday_mentioned_is_no_detail_to_change() -> None:
+    assert "staff_only_details" not in kinds("bought my nephew a birthday present on my card")

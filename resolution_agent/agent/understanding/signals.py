@@ -143,7 +143,29 @@ _RULES: list[tuple[RiskKind, str]] = [
         r"(a )?chaps\b|"
         r"\b(can you|could you|would you|please|pls|i need to|i want to|i'?d like to|"
         r"i need you to|i want you to)\b.{0,30}\b(send|make|do|set up|arrange)\b.{0,12}"
-        r"\bchaps (payment|transfer)\b",
+        r"\bchaps (payment|transfer)\b|"
+        r"\b(send|pay|transfer|move)\s+(it|this|that|them|the money|the (deposit|payment|"
+        r"balance|rest))\s+(over\s+)?(by\s+|via\s+)?chaps\b|"
+        r"\bchaps (it|them|the money) (over|across)\b",
+    ),
+    # --- money sent to the wrong person or account: a sent payment is recalled by a colleague,
+    # who contacts the receiving bank; the app cannot cancel it (help centre, "Cancelling a
+    # scheduled payment"). A payment sent "by mistake" to the person meant is not this: it is
+    # explained as sent, and a shop's double charge is a dispute.
+    (
+        "payment_recall",
+        r"\b(sent|transferred|paid)\b.{0,60}\b((to )?the wrong (person|account|payee|people|"
+        r"number|details|sort code)|(was|were|it was) (meant|supposed|intended) (for|to go to) "
+        r"(someone|somebody|a different|another|my other))\b",
+    ),
+    # --- a detail only staff may change: a wrong date of birth is corrected from a photo ID
+    # sent to a colleague (help centre, "Updating your personal details").
+    (
+        "staff_only_details",
+        r"\b(date of birth|d\.?o\.?b|birth ?date)\b.{0,40}\b(wrong|incorrect|not right|"
+        r"isn'?t right|a mistake|typo|out by)\b|\b(wrong|incorrect) (date of birth|d\.?o\.?b|"
+        r"birth ?date)\b|\b(change|correct|fix|update|amend)\b.{0,12}\b(date of birth|d\.?o\.?b|"
+        r"birth ?date)\b",
     ),
     # --- abuse towards the agent (starred or spaced swearing included)
     (
@@ -174,10 +196,13 @@ def detect_signals(text: str) -> list[RiskSignal]:
 # a help-centre route the customer says has failed is not answered with the same article again.
 _MISUSE = re.compile(
     r"\b(?:that )?wasn'?t me\b|\bnot me\b|"
+    # "a bp payment that aint mine", "those aren't mine": a payment disowned
+    r"\b(?:ain'?t|aint|isn'?t|isnt|wasn'?t|wasnt|aren'?t|arent|weren'?t|werent|not) mine\b|"
     r"\b(?:never|didn'?t|did not|haven'?t|have not)\s+(?:make|made|spend|spent|authori[sz]e)|"
     r"\b(?:i'?m|im|i am) not making\b|"
     r"\b(?:someone|somebody|they|thief|thieves)(?:'s|s|'ve|ve| has| have| is| are)?"
-    r"(?: already| now| just| then)?(?: been)? (?:using|used|spending|spent)\b|"
+    r"(?: already| now| just| then)?(?: been)? (?:using|used|spending|spent|tapping|tapped|"
+    r"buying|bought|shopping|withdrawing|withdrew|racking up|racked up)\b|"
     r"\bmade me (?:take|withdraw|draw)\b",
     re.I,
 )
@@ -188,6 +213,9 @@ _SELF_SERVICE_FAILED = re.compile(
     r"\b(?:tried|try|trying)\b.{0,40}"
     r"\b(?:\d+ times|times now|loads|several times|again and again)\b|"
     r"\b(?:did|done|tried) (?:that|this|it|what it says) already\b|"
+    # "did that, it says the amount's too high": the route was followed and refused
+    r"^\s*(?:i\s+|i'?ve\s+|ive\s+)?(?:did|done|tried)\s+(?:that|this|it)\b(?!\s+(?:before|last))|"
+    r"\b(?:says?|said|saying)\b.{0,30}\btoo (?:high|big|large|much)\b|"
     r"\balready (?:tried|did that|done that)\b|"
     r"\bi did what it says\b|"
     r"\bthere(?:'s| is) no\b.{0,25}\boption\b|"

@@ -91,3 +91,8 @@ def test_a_yes_names_another_thing_only_when_it_names_another_kind_alone(
     text: str, args: dict[str, str], another: bool
 ) -> None:
     assert names_another_thing(text, args) is another
+
+
+@pytest.mark.parametrize("text", ["go for it", "go on then", "sounds good", "cool", "k"])
+def test_everyday_ways_of_agreeing_are_a_yes(text: str) -> None:
+    assert read_confirmation(text) == "yes"

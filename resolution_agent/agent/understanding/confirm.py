@@ -29,8 +29,8 @@ _LEAD_IN = (
     r"ok(?:ay)?\s+(?=no\b)|on second thoughts?)\b[\s,.!-]*)*"
 )
 _YES = re.compile(
-    _LEAD_IN + r"(yes|yeah|yep|yup|ya|yea|ye|yh|aye|y|ok|okay|sure|please do|go ahead|do it|"
-    r"correct|that'?s right|"
+    _LEAD_IN + r"(yes|yeah|yep|yup|ya|yea|ye|yh|aye|y|ok|okay|k|sure|please do|go ahead|do it|"
+    r"go for it|go on|crack on|do that|sounds good|alright|cool|correct|that'?s right|"
     r"confirm(ed)?|absolutely|definitely|yes please|please)\b",
     re.I,
 )

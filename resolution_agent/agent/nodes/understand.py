@@ -29,7 +29,10 @@ from resolution_agent.agent.understanding import (
 from resolution_agent.agent.understanding.choice import clarify_options, read_pick
 from resolution_agent.agent.understanding.confirm import names_another_thing
 from resolution_agent.agent.understanding.requests import find_requests, refers_back
-from resolution_agent.agent.understanding.signals import reports_card_misuse
+from resolution_agent.agent.understanding.signals import (
+    reports_card_misuse,
+    reports_self_service_failed,
+)
 from resolution_agent.tools.models import CardList
 
 _STRONG = 0.8
@@ -70,6 +73,28 @@ def _new_problem(
         prediction.confidence >= _STRONG
         and prediction.intent != state.active_intent
         and deps.policies.intent(prediction.intent).handling != "smalltalk"
+    )
+
+
+def _route_failed_after_answer(
+    prediction: IntentPrediction, state: ConversationState, deps: Deps, text: str
+) -> bool:
+    """Whether the message says the help-centre route just given has failed them.
+
+    "Did that, it says the amount's too high" after the answer on paying in a cheque names no
+    problem of its own, so the classifier is unsure of it; it is the answered problem, which a
+    person now takes on (``planning.offline``), never a clarifying question about something new.
+    """
+    return (
+        state.status == "resolved"
+        and state.slot is None
+        and state.active_intent is not None
+        and deps.policies.intent(state.active_intent).handling == "answer"
+        and reports_self_service_failed(text)
+        and (
+            prediction.intent == state.active_intent
+            or prediction.confidence < deps.settings.clarify_threshold
+        )
     )
 
 
@@ -137,6 +162,8 @@ async def understand(state: ConversationState, deps: Deps) -> dict[str, Any]:
         )
     elif state.slot in ("card", "transaction", "payment", "direct_debit", "code", "question"):
         continuation = not _new_problem(prediction, state, deps, text)
+    elif _route_failed_after_answer(prediction, state, deps, text):
+        continuation = True
 
     if pending is not None and not continuation:
         update["pending"] = None
@@ -171,7 +198,7 @@ async def understand(state: ConversationState, deps: Deps) -> dict[str, Any]:
     else:
         # A new problem: the message may hold several requests, taken one after another. The
         # first is the problem now; the rest wait (a new problem drops what still waited).
-        requests = await find_requests(text, deps.classifier, deps.policies)
+        requests = await find_requests(text, deps.classifier, deps.policies, prediction)
         if requests:
             prediction = requests[0].prediction
             text = requests[0].text

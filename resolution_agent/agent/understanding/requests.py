@@ -157,10 +157,14 @@ def group(
 
 
 async def find_requests(
-    text: str, classifier: IntentClassifier, policies: Policies
+    text: str,
+    classifier: IntentClassifier,
+    policies: Policies,
+    whole: IntentPrediction | None = None,
 ) -> list[Request]:
     """The separate requests in ``text``, in order; an empty list when it holds only one,
-    unless that one comes with a greeting or thanks, which is then left out of it."""
+    unless that one comes with a greeting or thanks, which is then left out of it, or the
+    message read whole (``whole``) is unsure while that one request is sure."""
     pieces = clauses(text)
     if not 2 <= len(pieces) <= MOST_CLAUSES or reports_card_misuse(text):
         # Misuse of a card told with its loss is one problem: the lost-card procedure freezes
@@ -177,6 +181,16 @@ async def find_requests(
     if len(found) == 1 and any(courtesy) and not all(courtesy):
         rest = [piece for piece, polite in zip(pieces, courtesy, strict=True) if not polite]
         return [Request(text=" ".join(rest), prediction=found[0].prediction)]
+    # "cancel the octopus dd, switching supplier. also do u charge anything ... in turkey": one
+    # clause is surely a request (0.99) and the other unsure (0.48). Read whole, the unsure
+    # part dilutes the request into a clarifying question (0.20); the request is plain.
+    if (
+        len(found) == 1
+        and whole is not None
+        and whole.confidence < SURE
+        and found[0].prediction.confidence >= SECOND
+    ):
+        return found
     return []
 
 

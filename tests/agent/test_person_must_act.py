@@ -165,3 +165,47 @@ def test_a_lost_card_or_an_unknown_payment_alone_is_not_misuse_of_a_lost_card(te
 )
 def test_a_question_is_not_a_failed_self_service_route(text: str) -> None:
     assert not reports_self_service_failed(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "those two payments from last night aren't mine",
+        "the thief has been buying stuff online with it",
+        "somebody racked up 200 quid on it before I noticed",
+    ],
+)
+def test_a_payment_disowned_or_spent_by_a_thief_is_misuse(text: str) -> None:
+    assert reports_card_misuse(text)
+
+
+async def test_every_card_said_stolen_at_once_is_frozen_then_handed_to_fraud(
+    agent: ResolutionAgent,
+) -> None:
+    reply = await agent.handle_message(
+        "c-both",
+        "cus_1007",
+        "my handbag was snatched with both my cards in it and one has been used already",
+    )
+
+    conversation = await agent.get_conversation("c-both")
+    assert card_status(bank_of(agent), "card_1007a") == "frozen"
+    assert card_status(bank_of(agent), "card_1007b") == "frozen"
+    assert reply.status == "handed_off"
+    assert conversation.handoff is not None
+    assert conversation.handoff.queue == "fincrime"
+
+
+async def test_an_answered_route_the_customer_then_says_failed_goes_to_a_person(
+    agent: ResolutionAgent,
+) -> None:
+    await agent.handle_message("c-route", "cus_1013", "can I pay in a cheque in the app")
+
+    reply = await agent.handle_message(
+        "c-route", "cus_1013", "tried it, the app says the cheque is too big to accept"
+    )
+
+    conversation = await agent.get_conversation("c-route")
+    assert reply.status == "handed_off"
+    assert conversation.handoff is not None
+    assert conversation.handoff.queue == "payments"

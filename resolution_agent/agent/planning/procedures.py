@@ -131,11 +131,40 @@ def _mentioned(v: View, txns: list[Transaction]) -> list[Transaction]:
 
 
 # ---- lost or stolen card ---------------------------------------------------------------------
+# "both my debit cards were in it", "all my cards": every one of them is at risk.
+_EVERY_CARD = re.compile(
+    r"\b(?:both|all)\s+(?:of\s+)?(?:my\s+|the\s+|our\s+)?(?:\w+\s+)?cards\b|"
+    r"\bcards\b.{0,20}\b(?:both|all) (?:of them|gone|taken|stolen|lost)\b",
+    re.I,
+)
+
+
+def _every_card_meant(v: View, cards: list[Card]) -> list[Card]:
+    """The cards a customer says were all lost or taken at once, physical ones first.
+
+    Only when they say so ("both my cards"); a freeze needs no yes, so it is never guessed at.
+    """
+    if not v.entities.card_last4 and _EVERY_CARD.search(v.state.episode_text):
+        usable = [c for c in cards if c.status in ("active", "frozen")]
+        physical = [c for c in usable if c.type == "physical"]
+        every = physical if len(physical) >= 2 else usable
+        return every if len(every) >= 2 else []
+    return []
+
+
 def lost_card(v: View) -> Step:
     cards = _cards(v)
     if isinstance(cards, Call):
         return cards
-    picked = _pick_card(v, cards, {"active", "frozen"}, lambda c: c.type == "physical")
+    every = _every_card_meant(v, cards)
+    for each in every:
+        if each.status == "active" and v.ok("freeze_card", card_id=each.id) is None:
+            return Call("freeze_card", {"card_id": each.id})
+    picked: Card | Say | None = (
+        every[0]
+        if every
+        else _pick_card(v, cards, {"active", "frozen"}, lambda c: c.type == "physical")
+    )
     if picked is None:
         return Say("replies/no_usable_card.j2", "resolved", cite=("lost-or-stolen-card",))
     if isinstance(picked, Say):
@@ -484,7 +513,10 @@ def transfer_status(v: View) -> Step:
     amounts = {m.pence for m in v.entities.amounts}
     if amounts:
         named = [p for p in (named or payments) if p.amount in amounts] or named
-    pool = named or [p for p in payments if p.status in wanted]
+    # "Lin never got the 300 I sent her": of the payments to Lin, the one the question is
+    # about (sent, not the failed first try); any of hers when none has that status.
+    pool = [p for p in named if p.status in wanted] or named
+    pool = pool or [p for p in payments if p.status in wanted]
     if not pool:
         return Say("replies/no_matching_transfer.j2", "resolved", cite=("transfer-timing",))
     chosen = min(pool, key=lambda p: _transfer_rank(p, v))

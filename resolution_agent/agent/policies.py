@@ -63,6 +63,8 @@ class IntentPolicy(_Strict):
     priority: Priority
     skills: list[str] = Field(default_factory=list)
     next_steps: list[str] = Field(default_factory=list)
+    #: The help article's wait before contacting us, in working days (an answer intent only).
+    trace_after_working_days: int | None = Field(default=None, ge=1)
 
     @field_validator("customer_label", "cop_label")
     @classmethod

@@ -11,6 +11,7 @@ so the customer always hears what was done.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 from resolution_agent.agent.escalation import fallback_escalation
@@ -217,6 +218,12 @@ def _answer(state: ConversationState, ctx: PlanningContext) -> Step:
     if reports_self_service_failed(state.incoming):
         # The article's route is what failed them (or only staff can do it): a person acts.
         return Escalate("self_service_failed", f"{state.active_intent}: self-service failed")
+    overdue = _working_days_waited(state, ctx)
+    wait = ctx.policies.intent(state.active_intent).trace_after_working_days
+    if wait is not None and overdue is not None and overdue > wait:
+        # "Paid cash in on Monday, still nothing" on a Friday: the article's wait is over and
+        # its next step is a person tracing it; telling them to wait again would not help.
+        return Escalate("self_service_failed", f"{state.active_intent}: {overdue} working days")
     grounded = [p for p in state.this_turn.retrieved if p.score >= _threshold(ctx)]
     if grounded:
         # Retrieval order, unless a later passage states more of the fact a qualified
@@ -225,6 +232,18 @@ def _answer(state: ConversationState, ctx: PlanningContext) -> Step:
     if state.clarifications < 1:
         return Say("replies/no_answer_clarify.j2", "awaiting_customer", slot="clarify")
     return Escalate("no_answer", "no help-centre article is close enough")
+
+
+def _working_days_waited(state: ConversationState, ctx: PlanningContext) -> int | None:
+    """Working days since the earliest date the customer gave in this message, if any."""
+    understanding = state.this_turn.understanding
+    dates = understanding.entities.dates if understanding else []
+    if not dates:
+        return None
+    since = min(date.fromisoformat(d) for d in dates)
+    today = ctx.now.date()
+    days = (since + timedelta(days=n) for n in range(1, (today - since).days + 1))
+    return sum(1 for day in days if day.weekday() < 5)
 
 
 def _answer_from(best: Passage, state: ConversationState, ctx: PlanningContext) -> Step:

@@ -185,7 +185,7 @@ async def test_every_card_said_stolen_at_once_is_frozen_then_handed_to_fraud(
     reply = await agent.handle_message(
         "c-both",
         "cus_1007",
-        "my handbag was snatched with both my cards in it and one has been used already",
+        "my handbag was snatched with both my cards in it and the thief has spent on one already",
     )
 
     conversation = await agent.get_conversation("c-both")

@@ -6,8 +6,9 @@ different (no cache answers it). Prints median and p95 on the SQLite and the mem
 checkpointers (rows ``sqlite`` and ``memory``), their ratio, and the **floors**, measured in
 the same run with the same data:
 
-- a bare LangGraph graph of the same 14 steps (nodes that only append a line) with sync
-  checkpoints on the same kind of SQLite file, and on memory;
+- a bare LangGraph graph of the same steps (nodes that only append a line) with sync
+  checkpoints on the same kind of SQLite file, and on memory; the steps are read from the
+  project's own warm-up turn (its checkpoint history), so the floor follows the graph;
 - one MiniLM encode of the message and one Chroma query with it;
 - the two bank calls the turn makes (list_cards, freeze_card) through the agent's client.
 
@@ -40,11 +41,6 @@ from resolution_agent.tools.declarations import get_tool
 from resolution_agent.tools.mockbank.seed import DEFAULT_CLOCK
 
 MESSAGE = "I've lost my card, I think I left it on the bus number {i}"
-#: The steps a lost-card turn runs, in order (plan runs three times, act twice).
-STEPS = (
-    "ingest input_guard understand decide retrieve plan action_guard act plan action_guard "
-    "act plan output_guard respond"
-).split()
 
 
 def p95(values: list[float]) -> float:
@@ -60,12 +56,16 @@ async def timed(turns: int, run: Callable[[int], Awaitable[None]]) -> list[float
     return timings
 
 
-async def project(checkpointer: str, turns: int, data_dir: Path) -> list[float]:
+async def project(checkpointer: str, turns: int, data_dir: Path) -> tuple[list[float], list[str]]:
+    """The turn's timings, and the steps (node names, in order) the warm-up turn ran."""
     settings = Settings(data_dir=data_dir, checkpointer=checkpointer, clock=DEFAULT_CLOCK)
     async with ResolutionAgent(settings) as agent:
         bank = agent.mock_bank
         assert bank is not None
         await agent.handle_message("warm-up", "cus_1001", MESSAGE.format(i=-1))
+        graph, _ = agent._require()
+        history = [s async for s in graph.aget_state_history(_thread("warm-up"))]
+        steps = [t.name for s in reversed(history) for t in s.tasks if t.name != "__start__"]
 
         async def turn(i: int) -> None:
             card = bank.state.cards["card_1001a"]
@@ -75,17 +75,21 @@ async def project(checkpointer: str, turns: int, data_dir: Path) -> list[float]:
             )
             assert any(a.tool == "freeze_card" for a in reply.actions), reply.text
 
-        return await timed(turns, turn)
+        return await timed(turns, turn), steps
+
+
+def _thread(thread_id: str) -> Any:
+    return {"configurable": {"thread_id": thread_id}}
 
 
 class _Bare(TypedDict):
     lines: Annotated[list[str], operator.add]
 
 
-def bare_graph(saver: BaseCheckpointSaver[Any]) -> Any:
-    """The turn's 14 steps as a chain of nodes that each append one line."""
+def bare_graph(saver: BaseCheckpointSaver[Any], steps: list[str]) -> Any:
+    """The turn's steps as a chain of nodes that each append one line."""
     builder: StateGraph[_Bare, None, _Bare, _Bare] = StateGraph(_Bare)
-    names = [f"{step}_{n}" for n, step in enumerate(STEPS)]
+    names = [f"{step}_{n}" for n, step in enumerate(steps)]
     for name in names:
 
         async def node(state: _Bare, name: str = name) -> dict[str, Any]:
@@ -97,13 +101,12 @@ def bare_graph(saver: BaseCheckpointSaver[Any]) -> Any:
     return builder.compile(checkpointer=saver)
 
 
-async def bare(checkpointer: str, turns: int, data_dir: Path) -> list[float]:
+async def bare(checkpointer: str, turns: int, data_dir: Path, steps: list[str]) -> list[float]:
     async def run(saver: BaseCheckpointSaver[Any]) -> list[float]:
-        graph = bare_graph(saver)
+        graph = bare_graph(saver, steps)
 
         async def turn(i: int) -> None:
-            config = {"configurable": {"thread_id": f"bare-{i}"}}
-            await graph.ainvoke({"lines": ["customer"]}, config, durability="sync")
+            await graph.ainvoke({"lines": ["customer"]}, _thread(f"bare-{i}"), durability="sync")
 
         return await timed(turns, turn)
 
@@ -160,18 +163,22 @@ def main() -> None:
     n = args.turns
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
+        memory, steps = asyncio.run(project("memory", n, root / "m"))
+        sqlite, sqlite_steps = asyncio.run(project("sqlite", n, root / "s"))
+        assert sqlite_steps == steps, (steps, sqlite_steps)
         runs = {
             # the project's rows keep their names: compare_revisions.py reads them
-            "memory": asyncio.run(project("memory", n, root / "m")),
-            "sqlite": asyncio.run(project("sqlite", n, root / "s")),
-            "bare graph memory": asyncio.run(bare("memory", n, root / "bm")),
-            "bare graph sqlite": asyncio.run(bare("sqlite", n, root / "bs")),
+            "memory": memory,
+            "sqlite": sqlite,
+            "bare graph memory": asyncio.run(bare("memory", n, root / "bm", steps)),
+            "bare graph sqlite": asyncio.run(bare("sqlite", n, root / "bs", steps)),
         }
         encode, bank = asyncio.run(encode_query_bank(n, root / "f"))
     runs["encode + query"] = encode
     runs["bank calls"] = bank
     med = {name: statistics.median(values) for name, values in runs.items()}
     print(f"one offline turn (lost card: list_cards + freeze_card), {n} turns each")
+    print(f"its {len(steps)} steps: {' '.join(steps)}")
     print(f"{'':<20}{'median ms':>11}{'p95 ms':>10}")
     for name, values in runs.items():
         print(f"{name:<20}{med[name]:>11.2f}{p95(values):>10.2f}")

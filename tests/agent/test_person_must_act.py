@@ -161,10 +161,25 @@ def test_a_lost_card_or_an_unknown_payment_alone_is_not_misuse_of_a_lost_card(te
 
 @pytest.mark.parametrize(
     "text",
-    ["how do i close my account", "can I pay in a cheque in the app", "where is my new card"],
+    [
+        "how do i close my account",
+        "can I pay in a cheque in the app",
+        "where is my new card",
+        "did that payment go through?",
+        "did it arrive yet",
+        "tried this before, what else can i do to save",
+    ],
 )
 def test_a_question_is_not_a_failed_self_service_route(text: str) -> None:
     assert not reports_self_service_failed(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["did that, it says the amount's too high", "done it and it still fails", "tried that."],
+)
+def test_a_route_followed_and_refused_is_a_failed_self_service_route(text: str) -> None:
+    assert reports_self_service_failed(text)
 
 
 @pytest.mark.parametrize(

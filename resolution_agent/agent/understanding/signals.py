@@ -214,7 +214,9 @@ _SELF_SERVICE_FAILED = re.compile(
     r"\b(?:\d+ times|times now|loads|several times|again and again)\b|"
     r"\b(?:did|done|tried) (?:that|this|it|what it says) already\b|"
     # "did that, it says the amount's too high": the route was followed and refused
-    r"^\s*(?:i\s+|i'?ve\s+|ive\s+)?(?:did|done|tried)\s+(?:that|this|it)\b(?!\s+(?:before|last))|"
+    # (a question that starts "did that payment go through" asks about a payment: not this)
+    r"^\s*(?:i\s+|i'?ve\s+|ive\s+)?(?:did|done|tried)\s+(?:that|this|it)\s*"
+    r"(?:[,.!;:-]|$|\s+(?:already|but|and|still)\b)|"
     r"\b(?:says?|said|saying)\b.{0,30}\btoo (?:high|big|large|much)\b|"
     r"\balready (?:tried|did that|done that)\b|"
     r"\bi did what it says\b|"

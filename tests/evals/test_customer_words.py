@@ -33,6 +33,7 @@ KINDS = {
     "other_people",
     "everyday",
     "fresh",
+    "fresh2",
 }
 #: Ids a scenario may expect that the conversation itself creates (the first new dispute).
 CREATED = {"disputes.dsp_0006"}

@@ -5,6 +5,10 @@ from __future__ import annotations
 import pytest
 
 from resolution_agent.agent.understanding import detect_signals
+from resolution_agent.agent.understanding.signals import (
+    reports_card_misuse,
+    reports_self_service_failed,
+)
 
 
 def kinds(text: str) -> set[str]:
@@ -176,6 +180,8 @@ def test_a_chaps_payment_asked_for_in_few_words_is_for_staff(text: str) -> None:
         "paid my rent to the wrong payee, it was supposed to go to my landlord",
         "I paid the wrong person yesterday, can you get it back",
         "sent 60 quid yesterday but it was meant for a different sam",
+        "got one digit wrong and the money went to someone else's account",
+        "I paid 200 to a stranger by mistake, the sort code was off",
     ],
 )
 def test_money_sent_to_the_wrong_person_is_recalled_by_staff(text: str) -> None:
@@ -209,3 +215,62 @@ def test_a_wrong_date_of_birth_is_for_staff(text: str) -> None:
 
 def test_a_birthday_mentioned_is_no_detail_to_change() -> None:
     assert "staff_only_details" not in kinds("bought my nephew a birthday present on my card")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my purse was stolen and there's a deliveroo order on it i never placed",
+        "lost my card on saturday, now theres a hotel booking I haven't done",
+        "they took £200 out at a cash machine with it",
+        "card payments in Glasgow and I've never been there",
+    ],
+)
+def test_spending_disowned_after_a_loss_is_card_misuse(text: str) -> None:
+    assert reports_card_misuse(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "lost my card, i haven't done anything about it yet",
+        "someone took my card out of my bag",
+        "i never take my card abroad",
+    ],
+)
+def test_a_loss_without_spending_is_no_misuse(text: str) -> None:
+    assert not reports_card_misuse(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the conveyancer says it needs to be sent by chaps today",
+        "it has to go via chaps, can you help",
+    ],
+)
+def test_a_payment_that_must_go_by_chaps_is_staff_only(text: str) -> None:
+    assert "staff_only" in kinds(text)
+
+
+def test_asking_how_chaps_works_is_no_staff_only_request() -> None:
+    assert "staff_only" not in kinds("how long does it take to go by chaps")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the app won't accept the photo, it's too blurry apparently",
+        "it keeps rejecting my passport picture",
+        "the code is sent to my old mobile and I lost that sim",
+    ],
+)
+def test_a_route_that_refuses_the_customer_has_failed(text: str) -> None:
+    assert reports_self_service_failed(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["the cash machine won't accept my card", "the shop keeps refusing my card"]
+)
+def test_a_card_refused_at_a_till_is_no_failed_route(text: str) -> None:
+    assert not reports_self_service_failed(text)

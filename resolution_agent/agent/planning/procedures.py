@@ -499,6 +499,16 @@ def _earlier_dispute(
 
 
 # ---- bank transfers --------------------------------------------------------------------------
+#: "the first one failed", "did it go through in the end", "sent it again": a failed try the
+#: customer already knows of, so the question is about the payment made after it.
+_RETRIED = re.compile(
+    r"\b(?:first|1st|earlier|original|other) (?:one|try|attempt|payment|time)\b.{0,20}"
+    r"\b(?:failed|bounced|didn'?t go|was declined|got declined)\b|\bin the end\b|"
+    r"\b(?:tried|sent it|did it) again\b|\bsecond (?:try|attempt|time)\b",
+    re.I,
+)
+
+
 def transfer_status(v: View) -> Step:
     payments = _payments(v)
     if isinstance(payments, Call):
@@ -509,6 +519,8 @@ def transfer_status(v: View) -> Step:
         "pending_transfer": ["scheduled", "sent"],
         "transfer_not_received_by_recipient": ["sent"],
     }.get(v.intent, ["sent"])
+    if _RETRIED.search(v.state.episode_text):
+        wanted = ["sent"]
     named = [p for p in payments if name_mentioned(p.payee_name, v.words)]
     amounts = {m.pence for m in v.entities.amounts}
     if amounts:
@@ -607,6 +619,10 @@ def direct_debit(v: View) -> Step:
     # "Cancel my direct debit" names no merchant, even one called Direct Line.
     words = [w for w in v.words if w not in _DD_WORDS]
     named = [d for d in active if name_mentioned(d.merchant, words)]
+    # "The £41 one": a pick by amount when no merchant is named.
+    amounts = {m.pence for m in v.entities.amounts}
+    if not named and amounts:
+        named = [d for d in active if d.amount in amounts]
     # "No, not that one, the energy one": the one turned down is out, the other is meant.
     named = [d for d in named if not v.declined("cancel_direct_debit", direct_debit_id=d.id)] or (
         named

@@ -68,7 +68,10 @@ QUALIFIERS: tuple[Qualifier, ...] = (
         "ask",
         r"\b(?:fees?|charges?|charging|costs?|costing|price|pricey|cheaper|cheapest|expensive|"
         r"free|mark-?ups?|commission)\b|\brate (?:is |be |gets? )?worse\b|\bworse rate\b|"
-        r"\bhow much (?:is|does|do|will|would) (?:it|a|an|the|this|that|you|u)\b",
+        r"\bhow much (?:is|does|do|will|would) (?:it|a|an|the|this|that|you|u)\b|"
+        # "do i have to pay for the new one", "will I need to pay anything"
+        r"\b(?:have|need|got) to pay (?:for|anything|extra)\b|"
+        r"\bpay for (?:it|them|the new|a new)\b",
         r"\d(?:\.\d+)?\s?%|\bfree\b|\bno (?:\w+ ){0,2}(?:fees?|charges?|markups?)\b|"
         r"\b(?:doesn't|don't|won't|never) (?:charge|add (?:a|any) (?:fee|markup))\b|"
         r"\b(?:fee|charges?|costs?)\b[^.]*£\s?\d|£\s?\d[^.]*\b(?:fee|charge)s?\b",
@@ -131,8 +134,9 @@ QUALIFIERS: tuple[Qualifier, ...] = (
         "weekend",
         "time",
         "narrow",
-        r"\b(?:weekends?|saturdays?|sundays?|bank holidays?)\b",
-        r"\b(?:weekends?|saturdays?|sundays?|bank holidays?)\b",
+        # a Friday night is the weekend's start for exchange ("from 10pm on Friday")
+        r"\b(?:weekends?|saturdays?|sundays?|bank holidays?|fri(?:day)? (?:night|nite|evening))\b",
+        r"\b(?:weekends?|saturdays?|sundays?|bank holidays?|10pm on friday)\b",
     ),
     _q(
         "weekday",

@@ -39,7 +39,7 @@ _YES = re.compile(
 _NO = re.compile(
     _LEAD_IN + r"(no(?!\s+(?:need|problem|worries|doubt)\b)|nope|nah|n|don'?t|do not|"
     r"cancel that|not now|leave it|no thanks|stop|never\s*mind|nvm|forget it|"
-    r"not that one|scrap that|changed my mind)\b",
+    r"not that one|(?:that'?s |thats )?(?:the )?wrong one|scrap that|changed my mind)\b",
     re.I,
 )
 # "Never mind" later in a short answer ("oh wait, that was my son. never mind!") still turns the

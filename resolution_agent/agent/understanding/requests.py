@@ -166,10 +166,21 @@ async def find_requests(
     unless that one comes with a greeting or thanks, which is then left out of it, or the
     message read whole (``whole``) is unsure while that one request is sure."""
     pieces = clauses(text)
-    if not 2 <= len(pieces) <= MOST_CLAUSES or reports_card_misuse(text):
-        # Misuse of a card told with its loss is one problem: the lost-card procedure freezes
-        # the card, then hands the payments to the fraud team.
+    if not 2 <= len(pieces) <= MOST_CLAUSES:
         return []
+    if reports_card_misuse(text):
+        # Misuse of a card told with its loss is one problem: the lost-card procedure freezes
+        # the card, then hands the payments to the fraud team. Read whole, the spending can
+        # dilute the loss into a clarifying question ("bag got nicked ... 2 uber rides i never
+        # took"); a clause surely about the lost card then names that one problem.
+        if whole is None or whole.confidence >= SURE:
+            return []
+        lost = [
+            p
+            for p in await classify_all(classifier, pieces)
+            if p.confidence >= SECOND and policies.intent(p.intent).procedure == "lost_card"
+        ]
+        return [Request(text=text, prediction=lost[0])] if lost else []
     predictions = await classify_all(classifier, pieces)
     found = group(pieces, predictions, policies)
     if len(found) >= 2:

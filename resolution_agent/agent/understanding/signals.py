@@ -146,7 +146,10 @@ _RULES: list[tuple[RiskKind, str]] = [
         r"\bchaps (payment|transfer)\b|"
         r"\b(send|pay|transfer|move)\s+(it|this|that|them|the money|the (deposit|payment|"
         r"balance|rest))\s+(over\s+)?(by\s+|via\s+)?chaps\b|"
-        r"\bchaps (it|them|the money) (over|across)\b",
+        r"\bchaps (it|them|the money) (over|across)\b|"
+        # "the solicitor says it has to go by chaps": a payment that must be sent as CHAPS
+        r"\b(has|have|needs?|must|got) to (go|be sent|be paid|be made|be done)( over| across)? "
+        r"(by|via|through|as|using) (a )?chaps\b",
     ),
     # --- money sent to the wrong person or account: a sent payment is recalled by a colleague,
     # who contacts the receiving bank; the app cannot cancel it (help centre, "Cancelling a
@@ -156,7 +159,12 @@ _RULES: list[tuple[RiskKind, str]] = [
         "payment_recall",
         r"\b(sent|transferred|paid)\b.{0,60}\b((to )?the wrong (person|account|payee|people|"
         r"number|details|sort code)|(was|were|it was) (meant|supposed|intended) (for|to go to) "
-        r"(someone|somebody|a different|another|my other))\b",
+        r"(someone|somebody|a different|another|my other))\b|"
+        # "typed the account number wrong and it went to a stranger"
+        r"\b(went|gone|ended up|landed)\b.{0,15}\b(to|with|in) (a stranger|a random|someone "
+        r"else'?s?|somebody else'?s?|someone i don'?t know|the wrong (person|account|one))\b|"
+        r"\b(sent|transferred|paid)\b.{0,60}\bto (a stranger|a random (person|account)|someone "
+        r"i (don'?t|do not) know)\b",
     ),
     # --- a detail only staff may change: a wrong date of birth is corrected from a photo ID
     # sent to a colleague (help centre, "Updating your personal details").
@@ -199,17 +207,32 @@ _MISUSE = re.compile(
     # "a bp payment that aint mine", "those aren't mine": a payment disowned
     r"\b(?:ain'?t|aint|isn'?t|isnt|wasn'?t|wasnt|aren'?t|arent|weren'?t|werent|not) mine\b|"
     r"\b(?:never|didn'?t|did not|haven'?t|have not)\s+(?:make|made|spend|spent|authori[sz]e)|"
+    # "2 uber rides i never took", "online shopping I haven't done", "an order i never placed"
+    r"\bi(?:'ve|ve)?\s+(?:never|didn'?t|did not|haven'?t|have not)\s+(?:took|taken|done|"
+    r"ordered|order|placed|booked|bought)\b(?!\s+(?:anything|anythin|nothing|yet|it yet))|"
+    # "took 300 out the cashpoint with my card": cash already drawn by whoever has the card
+    r"\b(?:they|someone|somebody|he|she|thief|thieves|mugger)\b.{0,60}\btook\s+(?:out\s+)?"
+    r"(?:£\s?)?\d[\d,.]*k?\b|"
     r"\b(?:i'?m|im|i am) not making\b|"
     r"\b(?:someone|somebody|they|thief|thieves)(?:'s|s|'ve|ve| has| have| is| are)?"
     r"(?: already| now| just| then)?(?: been)? (?:using|used|spending|spent|tapping|tapped|"
     r"buying|bought|shopping|withdrawing|withdrew|racking up|racked up)\b|"
-    r"\bmade me (?:take|withdraw|draw)\b",
+    r"\bmade me (?:take|withdraw|draw)\b|"
+    # "cash withdrawals in birmingham and ive never even been there"
+    r"\b(?:i'?ve|ive|i have) never (?:even )?been (?:there|to)\b",
     re.I,
 )
 _SELF_SERVICE_FAILED = re.compile(
     r"\b(?:keeps?|kept) (?:saying|showing|giving)\b.{0,40}\b(?:error|wrong|fail(?:ed|s)?)\b|"
     r"\b(?:says?|said|shows?|get|got|getting) (?:an? )?error\b|"
     r"\b(?:won'?t|wont|will not|doesn'?t|does not) let me\b|"
+    # "the reset text goes to my old number which i dont have anymore": the route's code can't
+    # reach them, so only a person can confirm who they are another way
+    r"\b(?:goes|go|going|sent|sends|comes|coming) to my old (?:number|phone|mobile|email)\b|"
+    # "it won't accept it because it's £3,400", "keeps rejecting the photo of my certificate"
+    r"\b(?:won'?t|wont|will not|doesn'?t|does not|wouldn'?t|wouldnt) accept (?:it|them|the "
+    r"(?:cheque|photo|picture|document|upload|file|certificate))\b|"
+    r"\bkeeps? (?:rejecting|refusing) (?:it|the|my)\b(?!\s+card\b)|"
     r"\b(?:tried|try|trying)\b.{0,40}"
     r"\b(?:\d+ times|times now|loads|several times|again and again)\b|"
     r"\b(?:did|done|tried) (?:that|this|it|what it says) already\b|"
@@ -239,6 +262,8 @@ def reports_self_service_failed(text: str) -> bool:
 _CARD_GONE = re.compile(
     r"\b(?:lost|stolen|stole|nicked|pinched|robbed|mugged|pickpocketed)\b|"
     r"\bran off with my (?:card|wallet|purse|bag)\b|"
+    # a card copied at a till or a pump is as good as taken ("reckon someone copied my card")
+    r"\b(?:cloned|skimmed)\b|\bcop(?:ied|y) (?:of )?my card\b|"
     r"\btook my (?:card|wallet|purse|bag|phone)\b",
     re.I,
 )

@@ -34,6 +34,7 @@ KINDS = {
     "everyday",
     "fresh",
     "fresh2",
+    "fresh3",
 }
 #: Ids a scenario may expect that the conversation itself creates (the first new dispute).
 CREATED = {"disputes.dsp_0006"}

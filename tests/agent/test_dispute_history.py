@@ -60,3 +60,15 @@ async def test_transactions_carry_their_disputes_oldest_first(agent: ResolutionA
         "txn_1014_003": [("dsp_0003", "under_review")],
         "txn_1014_010": [],
     }
+
+
+async def test_an_amount_written_without_a_pound_sign_picks_the_payment(
+    agent: ResolutionAgent,
+) -> None:
+    # cus_1007 has three PlayStation Store payments; only one is £40.98
+    reply = await agent.handle_message(
+        "c-bare", "cus_1007", "what is the playstation store charge of 40.98, i never bought that"
+    )
+
+    assert "£40.98" in reply.text
+    assert "£12.38" not in reply.text

@@ -52,6 +52,8 @@ async def test_the_customers_own_card_stolen_with_someone_elses_is_still_frozen(
         "my mum Amelia Hughes has had her card stolen, can you freeze it for her?",
         "can you check if my brother oliver bennett's card is still frozen?",
         "my partner has his own card on our joint account and he's lost it, freeze his one",
+        "my gf dropped her card somewhere in town, can you block it",
+        "my older brother's kestrel card has been eaten by the machine",
     ],
 )
 def test_a_relatives_card_is_someone_elses(text: str) -> None:
@@ -70,3 +72,16 @@ def test_a_relatives_card_is_someone_elses(text: str) -> None:
 )
 def test_the_customers_own_card_or_no_card_is_not_someone_elses(text: str) -> None:
     assert not reports_someone_elses_card(text)
+
+
+async def test_someone_elses_declined_card_shows_none_of_the_customers_payments(
+    make_settings: Callable[..., Settings], retriever: LexicalRetriever
+) -> None:
+    text = "my sister's card keeps getting declined at the shops, can you see why"
+    declined = predicted("declined_card_payment", 0.95)
+    async with agent_with(TableClassifier({text: declined}), make_settings, retriever) as agent:
+        reply = await agent.handle_message("conv-sis", "cus_1011", text)
+
+    assert reply.status == "resolved"
+    assert "belongs to someone else" in reply.text
+    assert "Waitrose" not in reply.text  # the customer's own declined payment is not shown

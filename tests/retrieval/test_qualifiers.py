@@ -25,6 +25,7 @@ def names(*question: str) -> list[str]:
         ("when does my free allowance reset?", ["fee", "reset"]),
         ("how old do I need to be to open an account", ["age"]),
         ("send money on a sunday, will it go through or wait till monday", ["how_long", "weekend"]),
+        ("am i too late to dispute a payment from the spring", ["deadline"]),
     ],
 )
 def test_a_question_names_the_fact_it_asks_for_and_where_it_applies(
@@ -75,6 +76,7 @@ def test_every_qualifier_is_declared_once_with_words_it_states() -> None:
         "least": "The smallest card top-up is £10.",
         "age": "You need to be 18 or over to open a Kestrel account.",
         "how_long": "It should arrive within 3 to 5 working days.",
+        "deadline": "There are time limits, so raise a dispute as soon as you can.",
         "reset": "Your free allowance resets on the first day of each calendar month.",
         "abroad": "Kestrel doesn't add a markup to card payments abroad.",
         "weekend": "Faster Payments work every day, including weekends and bank holidays.",

@@ -51,6 +51,9 @@ def test_numbers_that_are_not_money_are_not_amounts() -> None:
         ("a week ago", ["2026-11-20"]),
         ("on 31/11", []),  # not a date
         ("sent on Monday and again yesterday", ["2026-11-23", "2026-11-26"]),
+        ("been pending since weds", ["2026-11-25"]),  # a weekday typed short
+        ("paid it in on mon", ["2026-11-23"]),
+        ("i sat at home all day", []),  # "sat" is a word: a short weekday only after "on"
     ],
 )
 def test_dates_resolved_against_the_clock(text: str, dates: list[str]) -> None:

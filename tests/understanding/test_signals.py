@@ -224,6 +224,9 @@ def test_a_birthday_mentioned_is_no_detail_to_change() -> None:
         "lost my card on saturday, now theres a hotel booking I haven't done",
         "they took £200 out at a cash machine with it",
         "card payments in Glasgow and I've never been there",
+        "lost my purse and there's a currys order on there i didn't buy",
+        "payments at websites ive never heard of since my bag went",
+        "my wallet got nicked and 300 quid came out at a cash machine",
     ],
 )
 def test_spending_disowned_after_a_loss_is_card_misuse(text: str) -> None:
@@ -257,12 +260,31 @@ def test_asking_how_chaps_works_is_no_staff_only_request() -> None:
     assert "staff_only" not in kinds("how long does it take to go by chaps")
 
 
+def test_asking_what_a_chaps_payment_costs_is_no_staff_only_request() -> None:
+    assert "staff_only" not in kinds("if i send the balance by chaps will there be a fee")
+    assert "staff_only" in kinds("can you send the balance by chaps, what's the fee")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I chose the wrong payee and sent Sam's rent to someone else", "paid £40 to the wrong Jess"],
+)
+def test_money_sent_to_the_wrong_payee_is_a_recall(text: str) -> None:
+    assert "payment_recall" in kinds(text)
+
+
+def test_a_card_posted_to_the_wrong_address_is_no_recall() -> None:
+    assert "payment_recall" not in kinds("they sent my card to the wrong address")
+
+
 @pytest.mark.parametrize(
     "text",
     [
         "the app won't accept the photo, it's too blurry apparently",
         "it keeps rejecting my passport picture",
         "the code is sent to my old mobile and I lost that sim",
+        "it just says there's a problem every time I press submit",
+        "the button is greyed out",
     ],
 )
 def test_a_route_that_refuses_the_customer_has_failed(text: str) -> None:

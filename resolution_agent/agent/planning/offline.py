@@ -166,17 +166,25 @@ _CARD_WRITES = tuple(
 )
 
 
+#: Procedures that look up a card's payments or delivery for the card the customer speaks of.
+_CARD_READS = ("card_payment_status", "card_delivery", "swallowed_card")
+
+
 def _someone_elses_card(state: ConversationState, ctx: PlanningContext) -> bool:
     """A card problem about a card that belongs to someone else ("my girlfriend's card").
 
-    Only for intents that may change a card (``policies/tools.yaml``); the episode's words
+    Only for intents that may change a card (``policies/tools.yaml``) or look up its payments
+    or delivery; the episode's words
     count, so "card ending 7324, please freeze it" after "my girlfriend's card got stolen" is
     still about hers.
     """
     acts_on_cards = any(
         state.active_intent in (ctx.policies.tools[tool].intents or []) for tool in _CARD_WRITES
     )
-    return acts_on_cards and reports_someone_elses_card(state.episode_text)
+    # looking up a card's payments ("my brother's card got declined") would show the
+    # customer's own payments in place of theirs
+    reads_card_payments = ctx.policies.intent(state.active_intent).procedure in _CARD_READS
+    return (acts_on_cards or reads_card_payments) and reports_someone_elses_card(state.episode_text)
 
 
 def _card_at_risk(state: ConversationState, ctx: PlanningContext) -> bool:

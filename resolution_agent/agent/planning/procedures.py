@@ -109,6 +109,15 @@ def _payments(v: View) -> list[Payment] | Call:
     return out
 
 
+# "a playstation payment of 40.98": pounds and pence written without a pound sign. Only used to
+# pick among the customer's own payments, so "at 10.30" matches nothing unless one was £10.30.
+_BARE_PENCE = re.compile(r"(?<![\w.,£€$/:-])(\d{1,5}\.\d{2})(?!\d|%|[.,:]\d)")
+
+
+def _bare_pounds_and_pence(text: str) -> set[int]:
+    return {round(float(number) * 100) for number in _BARE_PENCE.findall(text)}
+
+
 def _mentioned(v: View, txns: list[Transaction]) -> list[Transaction]:
     """The customer's transactions the message points at: by merchant, then amount or date."""
     by_name = [t for t in txns if name_mentioned(t.merchant, v.words)]
@@ -117,7 +126,7 @@ def _mentioned(v: View, txns: list[Transaction]) -> list[Transaction]:
         on_day = [t for t in (by_name or txns) if t.created_at.date().isoformat() in days]
         if on_day and (by_name or not v.entities.amounts):
             by_name = on_day
-    amounts = {m.pence for m in v.entities.amounts}
+    amounts = {m.pence for m in v.entities.amounts} or _bare_pounds_and_pence(v.state.episode_text)
     if amounts:
         by_amount = [
             t

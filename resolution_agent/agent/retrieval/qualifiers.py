@@ -114,6 +114,17 @@ QUALIFIERS: tuple[Qualifier, ...] = (
         r"\bnext working day\b",
     ),
     _q(
+        "deadline",
+        "time",
+        "ask",
+        # "is it too late to challenge a charge from july", "how long have i got to dispute it"
+        r"\btoo late\b|\btime limits?\b|\bdeadline\b|\bcut-?off\b|\bhow far back\b|"
+        r"\bhow long (?:have|do) i (?:got|have)\b|\bstill (?:able to |allowed to |time to )?"
+        r"(?:dispute|challenge|claim|cancel)\b",
+        r"\btime limits?\b|\bwithin \d+ (?:working )?days\b|\bthe day before\b|"
+        r"\bcut-?off\b|\bno later than\b",
+    ),
+    _q(
         "reset",
         "time",
         "ask",

@@ -36,6 +36,13 @@ _ISO = re.compile(r"\b(?P<year>20\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b")
 _WEEKDAY = re.compile(
     r"\b(?P<last>last |this |on |since )?(?P<weekday>" + "|".join(_WEEKDAYS) + r")\b", re.I
 )
+#: Weekdays typed short ("from weds", "on mon 16th"); "mon", "wed", "fri", "sat" and "sun" are
+#: words too ("sat at home"), so those count only after "on", "last", "this" or "since".
+_WEEKDAY_SHORT = re.compile(
+    r"\b(?P<last>last |this |on |since )?(?P<short>tues?|weds|thurs?|thu)\b|"
+    r"\b(?P<last2>last |this |on |since )(?P<short2>mon|wed|fri|sat|sun)\b",
+    re.I,
+)
 _AGO = re.compile(
     r"\b(?P<n>\d{1,2}|a|one|two|three|four|five|six) (?P<unit>days?|weeks?) ago\b", re.I
 )
@@ -93,6 +100,13 @@ def _dates(text: str, today: date) -> list[date]:
     for m in _WEEKDAY.finditer(text):
         back = (today.weekday() - _WEEKDAYS.index(m["weekday"].lower())) % 7
         if back == 0 and (m["last"] or "").strip() == "last":
+            back = 7
+        found.append((m.start(), today - timedelta(days=back)))
+    for m in _WEEKDAY_SHORT.finditer(text):
+        short = (m["short"] or m["short2"]).lower()
+        index = next(i for i, day in enumerate(_WEEKDAYS) if day.startswith(short[:3]))
+        back = (today.weekday() - index) % 7
+        if back == 0 and (m["last"] or m["last2"] or "").strip() == "last":
             back = 7
         found.append((m.start(), today - timedelta(days=back)))
     for pattern in (_DAY_MONTH, _MONTH_DAY, _NUMERIC, _ISO):

@@ -164,7 +164,11 @@ _RULES: list[tuple[RiskKind, str]] = [
         r"\b(went|gone|ended up|landed)\b.{0,15}\b(to|with|in) (a stranger|a random|someone "
         r"else'?s?|somebody else'?s?|someone i don'?t know|the wrong (person|account|one))\b|"
         r"\b(sent|transferred|paid)\b.{0,60}\bto (a stranger|a random (person|account)|someone "
-        r"i (don'?t|do not) know)\b",
+        r"i (don'?t|do not) know)\b|"
+        # "I picked the wrong saved payee", "paid £600 to the wrong Imran"
+        r"\b(picked|chose|chosen|selected|clicked|tapped|used)\b.{0,10}\bthe wrong (\w+ )?(payee|"
+        r"person|account|contact|name|details)\b|"
+        r"\b(sent|transferred|paid)\b.{0,30}\bto the wrong (?-i:[A-Z][a-z]+)\b",
     ),
     # --- a detail only staff may change: a wrong date of birth is corrected from a photo ID
     # sent to a colleague (help centre, "Updating your personal details").
@@ -184,6 +188,18 @@ _RULES: list[tuple[RiskKind, str]] = [
     ),
 ]
 _COMPILED = [(kind, re.compile(pattern, re.I)) for kind, pattern in _RULES]
+# "if i pay the deposit by chaps is there a charge on top": what CHAPS costs or how long it
+# takes, asked without asking us to send one, is the article's question, not a staff request
+_ASKS_FEE_OR_TIME = re.compile(
+    r"\b(?:is there|are there|will there be|do (?:you|u)|does it) (?:\w+ ){0,2}(?:charge|fee|cost)|"
+    r"\bhow (?:much|long)\b|\bwhat(?:'s|s| is| does)? (?:the )?(?:fee|charge|cost)\b",
+    re.I,
+)
+_ASKS_TO_ACT = re.compile(
+    r"\b(?:can|could|would|will) (?:you|u)\b|\b(?:please|pls|plz)\b|"
+    r"\b(?:need|want) (?:you|u) to\b|\bfor me\b",
+    re.I,
+)
 
 
 def detect_signals(text: str) -> list[RiskSignal]:
@@ -192,9 +208,16 @@ def detect_signals(text: str) -> list[RiskSignal]:
         if kind in found:
             continue
         match = pattern.search(text)
+        if match and kind == "staff_only" and _asks_only_about(text):
+            continue
         if match:
             found[kind] = RiskSignal(kind=kind, evidence=match.group(0)[:80])
     return list(found.values())
+
+
+def _asks_only_about(text: str) -> bool:
+    """A question about a fee or a wait that asks nobody to do anything."""
+    return _ASKS_FEE_OR_TIME.search(text) is not None and _ASKS_TO_ACT.search(text) is None
 
 
 # ---- cues that a person must act inside a procedure ------------------------------------------
@@ -209,7 +232,13 @@ _MISUSE = re.compile(
     r"\b(?:never|didn'?t|did not|haven'?t|have not)\s+(?:make|made|spend|spent|authori[sz]e)|"
     # "2 uber rides i never took", "online shopping I haven't done", "an order i never placed"
     r"\bi(?:'ve|ve)?\s+(?:never|didn'?t|did not|haven'?t|have not)\s+(?:took|taken|done|"
-    r"ordered|order|placed|booked|bought)\b(?!\s+(?:anything|anythin|nothing|yet|it yet))|"
+    r"ordered|order|placed|booked|bought|buy)\b(?!\s+(?:anything|anythin|nothing|yet|it yet))|"
+    # "contactless payments in shops ive never heard of": spending at places the customer disowns
+    r"\b(?:shops?|places?|sites?|websites?|merchants?|companies)\b.{0,30}\b(?:i'?ve|ive|i have) "
+    r"never (?:even )?heard of\b|"
+    # "an alert that £250 came out at a cashpoint": money drawn since the card went
+    r"(?:£\s?|\b)\d[\d,.]*k?\s?(?:quid |pounds? )?(?:came|come|went|has gone|got taken|"
+    r"was taken|been taken) out\b|"
     # "took 300 out the cashpoint with my card": cash already drawn by whoever has the card
     r"\b(?:they|someone|somebody|he|she|thief|thieves|mugger)\b.{0,60}\btook\s+(?:out\s+)?"
     r"(?:£\s?)?\d[\d,.]*k?\b|"
@@ -244,6 +273,9 @@ _SELF_SERVICE_FAILED = re.compile(
     r"\balready (?:tried|did that|done that)\b|"
     r"\bi did what it says\b|"
     r"\bthere(?:'s| is) no\b.{0,25}\boption\b|"
+    # "the close account option just says theres a problem and to try later"
+    r"\b(?:says?|said|saying|shows?|showing)\b.{0,20}\b(?:there'?s|theres|there is) (?:a|some) "
+    r"(?:problem|issue|error)\b|\bsomething went wrong\b|\bgreyed out\b|"
     r"\b(?:need|want) (?:someone|somebody|a person|you) to\b.{0,30}\bfor me\b",
     re.I,
 )
@@ -264,7 +296,10 @@ _CARD_GONE = re.compile(
     r"\bran off with my (?:card|wallet|purse|bag)\b|"
     # a card copied at a till or a pump is as good as taken ("reckon someone copied my card")
     r"\b(?:cloned|skimmed)\b|\bcop(?:ied|y) (?:of )?my card\b|"
-    r"\btook my (?:card|wallet|purse|bag|phone)\b",
+    r"\btook my (?:card|wallet|purse|bag|phone)\b|"
+    # "my card was taken from my desk", "cant find my debit card anywhere"
+    r"\b(?:card|wallet|purse|bag)\b (?:was|got|has been|had been|been) taken\b|"
+    r"\b(?:can'?t|cant|cannot|couldn'?t) find my (?:debit |bank |kestrel )?(?:card|wallet|purse)\b",
     re.I,
 )
 
@@ -299,12 +334,17 @@ _RELATIVE = (
     r"(?:girlfriend|boyfriend|partner|husband|wife|fianc[eé]e?|ex|mum|mom|mother|mam|dad|father|"
     r"parent|son|daughter|child|kid|brother|sister|sibling|friend|mate|flatmate|housemate|"
     r"nan|nana|gran|granny|grandma|grandmother|grandad|grandpa|grandfather|aunt|auntie|uncle|"
-    r"cousin|niece|nephew|colleague|boss|neighbour|carer|family)"
+    r"cousin|niece|nephew|colleague|boss|neighbour|carer|family|bf|gf|bro|sis|hubby|missus|"
+    r"bestie|bff)"
 )
+#: "my little sister's card", "my older brother's": the words before a relation
+_KIN = r"(?:(?:little|big|younger|older|baby|kid|step|twin) )?"
+#: "her Kestrel card", "his debit card"
+_CARD_WORD = r"(?:own |new |debit |bank |kestrel |physical |virtual )?"
 _OTHERS_CARD = re.compile(
-    rf"\bmy {_RELATIVE}(?:s|'s)?(?: [a-z]+){{0,3}}?(?:'s|s|') (?:own |new |debit |bank )?card\b|"
+    rf"\bmy {_KIN}{_RELATIVE}(?:s|'s)?(?: [a-z]+){{0,3}}?(?:'s|s|') {_CARD_WORD}card\b|"
     rf"\b(?:it'?s|its|it is|that'?s|is) my {_RELATIVE}(?:'s|s|')(?!\w)|"
-    rf"\bmy {_RELATIVE}\b.{{0,80}}\b(?:his|her|their) (?:own |new |debit |bank )?(?:card|one)\b",
+    rf"\bmy {_KIN}{_RELATIVE}\b.{{0,80}}\b(?:his|her|their) {_CARD_WORD}(?:card|one)\b",
     re.I,
 )
 _OWN_CARD = re.compile(

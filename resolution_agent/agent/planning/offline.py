@@ -17,7 +17,12 @@ from typing import Any
 from resolution_agent.agent.escalation import fallback_escalation
 from resolution_agent.agent.guards.action import LIMIT_AMOUNT
 from resolution_agent.agent.planning.base import PlanningContext
-from resolution_agent.agent.planning.procedures import PROCEDURES
+from resolution_agent.agent.planning.procedures import (
+    PROCEDURES,
+    card_delivery,
+    card_payment_status,
+    swallowed_card,
+)
 from resolution_agent.agent.planning.steps import Call, Escalate, Say, Step, View
 from resolution_agent.agent.retrieval.focus import (
     SUPPORT_MARGIN,
@@ -166,8 +171,13 @@ _CARD_WRITES = tuple(
 )
 
 
-#: Procedures that look up a card's payments or delivery for the card the customer speaks of.
-_CARD_READS = ("card_payment_status", "card_delivery", "swallowed_card")
+#: Procedures that look up a card's payments or delivery for the card the customer speaks of,
+#: named from the functions themselves, so a renamed procedure cannot leave a stale name here.
+_CARD_READS = frozenset(
+    name
+    for name, procedure in PROCEDURES.items()
+    if procedure in (card_payment_status, card_delivery, swallowed_card)
+)
 
 
 def _someone_elses_card(state: ConversationState, ctx: PlanningContext) -> bool:

@@ -35,6 +35,7 @@ from resolution_agent.agent.retrieval.factory import help_dir
 from resolution_agent.agent.settings import PROJECT_ROOT, Settings
 from resolution_agent.agent.templates import Templates
 from resolution_agent.agent.understanding.requests import RECORD_PER_INTENT
+from resolution_agent.agent.understanding.signals import DETECTED_KINDS
 from resolution_agent.tools.declarations import get_tool
 
 
@@ -73,6 +74,7 @@ def check_consistency(
     those the procedures cite and the help-centre links in the templates.
     """
     _check_procedures(policies, policies_dir / "intents.yaml")
+    _check_signal_rules(policies, policies_dir / "escalation.yaml")
     _check_confirm_templates(policies, templates, policies_dir / "tools.yaml", prompts_dir)
     if citations is None:
         citations = [
@@ -99,6 +101,19 @@ def _check_procedures(policies: Policies, intents_file: Path) -> None:
                 "(agent/planning/procedures.py), or handling: answer",
                 key=f"intents.{intent}.procedure",
             )
+
+
+def _check_signal_rules(policies: Policies, escalation_file: Path) -> None:
+    """A signal the detector raises with no rule would be found and then ignored: no hand-off."""
+    ruled = {rule.signal for rule in policies.escalation.signal_rules}
+    missing = DETECTED_KINDS - ruled
+    if missing:
+        raise DataFileError(
+            _shown(escalation_file),
+            f"no signal rule for {sorted(missing)}, which understanding/signals.py detects; "
+            "add a rule (signal, queue, priority, reason) for each",
+            key="signal_rules",
+        )
 
 
 def _check_confirm_templates(

@@ -78,6 +78,21 @@ def test_a_stale_procedure_name_in_understanding_is_named(
     assert "card_payment_status" in str(raised.value)  # what may be written instead
 
 
+def test_a_detected_signal_without_a_rule_is_named(tmp_path: Path) -> None:
+    policies_dir = copy_of(POLICIES, tmp_path)
+    escalation = policies_dir / "escalation.yaml"
+    text = escalation.read_text(encoding="utf-8")
+    start = text.index("  - id: ESC-STAFF-ONLY-RECALL")
+    end = text.index("  - id:", start + 1)
+    escalation.write_text(text[:start] + text[end:], encoding="utf-8")
+
+    with pytest.raises(DataFileError, match="payment_recall") as raised:
+        check(policies_dir=policies_dir)
+
+    assert raised.value.path == escalation
+    assert raised.value.key == "signal_rules"
+
+
 def _without_confirm_part(template: Path) -> None:
     text = template.read_text(encoding="utf-8")
     template.write_text(text[text.index("{% block done %}") :], encoding="utf-8")

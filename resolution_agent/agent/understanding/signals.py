@@ -202,6 +202,11 @@ _ASKS_TO_ACT = re.compile(
 )
 
 
+#: Every kind of signal :func:`detect_signals` can raise; each needs a rule in
+#: ``policies/escalation.yaml`` (checked at start-up by ``agent.consistency``).
+DETECTED_KINDS: frozenset[RiskKind] = frozenset(kind for kind, _ in _RULES)
+
+
 def detect_signals(text: str) -> list[RiskSignal]:
     found: dict[RiskKind, RiskSignal] = {}
     for kind, pattern in _COMPILED:

@@ -179,3 +179,27 @@ async def test_a_yes_two_turns_after_the_no_is_not_an_answer_to_it(
     bank = bank_of(agent)
     assert bank.state.payments["pay_1020_02"].status == "scheduled"
     assert bank.calls["cancel_payment"] == 0
+
+
+async def test_a_bare_yes_after_the_no_asks_again_and_never_runs_the_declined_action(
+    agent: ResolutionAgent,
+) -> None:
+    # The reply to the no closed the question and ended on something else ("ask me here"): a
+    # bare yes may answer that, so cancelling for good, which cannot be undone, is asked again.
+    await agent.handle_message("c-bare", "cus_1001", "i think my card's been lost, freeze it")
+    declined = await agent.handle_message("c-bare", "cus_1001", "no")
+    assert "stays frozen" in declined.text
+
+    asked = await agent.handle_message("c-bare", "cus_1001", "yes")
+
+    bank = bank_of(agent)
+    assert bank.calls["cancel_card"] == 0
+    assert card_status(bank, "card_1001a") == "frozen"
+    assert asked.status == "awaiting_customer"
+    assert "cancel" in asked.text and "yes or no" in asked.text
+
+    done = await agent.handle_message("c-bare", "cus_1001", "yes")
+
+    assert bank.calls["cancel_card"] == 1
+    assert card_status(bank, "card_1001a") == "cancelled"
+    assert done.status == "resolved"

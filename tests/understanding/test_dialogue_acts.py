@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from resolution_agent.agent.understanding import read_confirmation
-from resolution_agent.agent.understanding.confirm import names_another_thing
+from resolution_agent.agent.understanding.confirm import names_another_thing, takes_the_no_back
 
 
 @pytest.mark.parametrize(
@@ -96,3 +96,21 @@ def test_a_yes_names_another_thing_only_when_it_names_another_kind_alone(
 @pytest.mark.parametrize("text", ["go for it", "go on then", "sounds good", "cool", "k"])
 def test_everyday_ways_of_agreeing_are_a_yes(text: str) -> None:
     assert read_confirmation(text) == "yes"
+
+
+@pytest.mark.parametrize(
+    ("text", "tool", "back"),
+    [
+        ("sorry, yes actually do cancel it, ive sorted him another way", "cancel_payment", True),
+        ("actually yes go on, i never go anyway", "cancel_direct_debit", True),
+        ("yes cancelling it is fine", "cancel_card", True),
+        ("yes raise it please", "raise_dispute", True),
+        ("yes", "cancel_card", False),
+        ("yes please", "cancel_direct_debit", False),
+        ("yes unfreeze it", "cancel_card", False),
+    ],
+)
+def test_a_yes_takes_a_no_back_by_a_change_of_mind_or_the_tool_verb(
+    text: str, tool: str, back: bool
+) -> None:
+    assert takes_the_no_back(text, tool) is back

@@ -27,7 +27,7 @@ from resolution_agent.agent.understanding import (
     read_neither,
 )
 from resolution_agent.agent.understanding.choice import clarify_options, read_pick
-from resolution_agent.agent.understanding.confirm import names_another_thing
+from resolution_agent.agent.understanding.confirm import names_another_thing, takes_the_no_back
 from resolution_agent.agent.understanding.requests import find_requests, refers_back
 from resolution_agent.agent.understanding.signals import (
     reports_card_misuse,
@@ -118,16 +118,21 @@ async def understand(state: ConversationState, deps: Deps) -> dict[str, Any]:
     confirmation = None
     continuation = False
     update: dict[str, Any] = {"reopenable": None}
+    ask_again = False
     if pending is None and state.reopenable is not None and read_confirmation(text) == "yes":
         # A yes straight after turning the question down is a change of mind: the question is
-        # open again and this is its answer (asked in an earlier turn, as the guard requires).
+        # open again (asked in an earlier turn, as the guard requires). It is its answer only
+        # when it clearly takes the no back ("actually yes go on", "yes do cancel it"): the
+        # reply to the no closed the question, so a bare "yes" may answer what that reply said
+        # last ("you can unfreeze it, or ask me here"), and the question is asked again.
         pending = state.reopenable
         update["pending"] = pending
         update["declined"] = [call for call in state.declined if call != pending.call]
+        ask_again = not takes_the_no_back(text, pending.call.tool)
 
     if pending is not None and pending.kind == "confirmation":
         confirmation = read_confirmation(text)
-        if confirmation == "yes" and names_another_thing(text, pending.call.args):
+        if confirmation == "yes" and (ask_again or names_another_thing(text, pending.call.args)):
             # A yes to something else than the question asked ("yes cancel the card" to a
             # direct debit's question) must never make the asked call run.
             confirmation = None
@@ -135,6 +140,7 @@ async def understand(state: ConversationState, deps: Deps) -> dict[str, Any]:
         # about the same card, not a new problem: the card procedure hands it to the fraud team.
         continuation = (
             confirmation is not None
+            or ask_again
             or (
                 deps.policies.intent(state.active_intent).procedure == "lost_card"
                 and reports_card_misuse(text)

@@ -108,3 +108,28 @@ def names_another_thing(text: str, args: Mapping[str, object]) -> bool:
     if not own or any(kind.search(text) for kind in own):
         return False
     return any(kind.search(text) for name, kind in _KINDS.items() if name not in args)
+
+
+# "Actually yes go on", "sorry, yes do it": a yes that takes a no back says so. Go on, go ahead
+# and do it point at the action offered; a bare "yes" or "ok" points at nothing in particular.
+_TAKES_BACK = re.compile(
+    r"\b(?:actually|on second thoughts?|changed? my mind|sorry|go (?:ahead|on)|do (?:it|that)|"
+    r"crack on|go for it)\b",
+    re.I,
+)
+
+
+def takes_the_no_back(text: str, tool: str) -> bool:
+    """Whether a yes straight after a no clearly takes the no back, not just agrees to something.
+
+    It does when it says a change of mind ("actually yes", "go on then") or the action again,
+    by the verb of the call's tool ("yes do cancel it" for ``cancel_payment``). A bare "yes"
+    does not: the reply to the no closed the question, and may have ended on something else
+    ("you can unfreeze it in the app, or ask me here"), which is what the yes may answer.
+    """
+    clean = normalise(text)
+    verb = tool.split("_", 1)[0]
+    return (
+        _TAKES_BACK.search(clean) is not None
+        or re.search(rf"\b{re.escape(verb)}\w*", clean, re.I) is not None
+    )

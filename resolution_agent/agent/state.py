@@ -355,6 +355,9 @@ class ConversationState(BaseModel):
     intent_confidence: float = 0.0
     episode_start: int = 0
     episode_text: str = ""
+    # the customer said, this episode, that someone has already spent or drawn money on their
+    # card (``understanding.misuse``: by the cue rules or by the intent model)
+    card_misuse: bool = False
     clarifications: int = 0
     injection_attempts: int = 0
     risk_flags: list[str] = Field(default_factory=list)

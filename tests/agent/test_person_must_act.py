@@ -37,6 +37,19 @@ from tests.agent.conftest import bank_of, card_status
             "card_1016a",
             "card got nicked yday and theres payments on it i never made",
         ),
+        # no cue rule lists these; the intent model hears the disowned spending in a piece
+        (
+            "cus_1001",
+            "card_1001a",
+            "i think my card fell out of my pocket and now there's an amazon purchase i dont "
+            "recognise",
+        ),
+        (
+            "cus_1009",
+            "card_1009a",
+            "phone and card stolen from my car, just noticed two cash withdrawals I never did",
+        ),
+        ("cus_1010", "card_1010a", "lost card, theres a transaction at mcdonalds i didnt do"),
     ],
 )
 async def test_a_lost_card_already_used_is_frozen_then_handed_to_fraud_urgently(
@@ -224,3 +237,16 @@ async def test_an_answered_route_the_customer_then_says_failed_goes_to_a_person(
     assert reply.status == "handed_off"
     assert conversation.handoff is not None
     assert conversation.handoff.queue == "payments"
+
+
+async def test_a_lost_card_with_nothing_spent_yet_is_frozen_and_replacing_it_offered(
+    agent: ResolutionAgent,
+) -> None:
+    reply = await agent.handle_message(
+        "c-not-yet", "cus_1001", "my card was stolen, no payments on it so far but im scared"
+    )
+
+    assert card_status(bank_of(agent), "card_1001a") == "frozen"
+    assert reply.status == "awaiting_customer"
+    assert "fraud and scams team" not in reply.text
+    assert "replacement" in reply.text

@@ -34,10 +34,8 @@ from resolution_agent.agent.state import (
     Understanding,
 )
 from resolution_agent.agent.understanding.choice import clarify_options
-from resolution_agent.agent.understanding.signals import (
-    reports_card_details_given,
-    reports_card_misuse,
-)
+from resolution_agent.agent.understanding.misuse import misuse_told
+from resolution_agent.agent.understanding.signals import reports_card_details_given
 from resolution_agent.agent.vocabulary import PRIORITY_RANK, RiskKind
 
 ANSWER_IF_GROUNDED = "DEC-ANSWER-IF-GROUNDED"
@@ -87,7 +85,7 @@ def _freeze_first(
     return (
         kinds == {"scam"}
         and policies.intent(state.active_intent).procedure == "lost_card"
-        and reports_card_misuse(state.incoming)
+        and misuse_told(state)
     )
 
 

@@ -21,6 +21,7 @@ from resolution_agent.agent.nodes.deps import Deps
 from resolution_agent.agent.nodes.output_guard import check_composed
 from resolution_agent.agent.state import ConversationState, ProposeReply, TurnScope, Understanding
 from resolution_agent.agent.understanding import extract_entities
+from resolution_agent.agent.understanding.signals import reports_card_misuse
 from resolution_agent.tools.declarations import get_tool
 
 
@@ -84,6 +85,7 @@ async def next_request(state: ConversationState, deps: Deps) -> dict[str, Any]:
         "intent_confidence": request.prediction.confidence,
         "clarifications": 0,
         "declined": [],
+        "card_misuse": reports_card_misuse(request.text),
         "pending": None,
         "slot": None,
         "this_turn": TurnScope(

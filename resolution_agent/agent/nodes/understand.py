@@ -28,8 +28,10 @@ from resolution_agent.agent.understanding import (
 )
 from resolution_agent.agent.understanding.choice import clarify_options, read_pick
 from resolution_agent.agent.understanding.confirm import names_another_thing, takes_the_no_back
+from resolution_agent.agent.understanding.misuse import hears_card_misuse
 from resolution_agent.agent.understanding.requests import find_requests, refers_back
 from resolution_agent.agent.understanding.signals import (
+    reports_card_gone,
     reports_card_misuse,
     reports_self_service_failed,
 )
@@ -108,12 +110,31 @@ async def _picked(state: ConversationState, text: str, deps: Deps) -> str | None
     return read_pick(text, clarify_options(asked_about, deps.policies), deps.policies)
 
 
+async def _hears_misuse(
+    state: ConversationState, text: str, prediction: IntentPrediction, deps: Deps
+) -> bool:
+    """Whether the message says a lost or stolen card was already spent on.
+
+    The intent model is asked (``understanding.misuse``) only where a card is gone: the
+    message or the episode says so, or a lost-card problem is open or starting; elsewhere
+    only the cue rules are, as before.
+    """
+    lost_card = any(
+        intent is not None and deps.policies.intent(intent).procedure == "lost_card"
+        for intent in (state.active_intent, prediction.intent)
+    )
+    if lost_card or reports_card_gone(f"{state.episode_text} {text}"):
+        return await hears_card_misuse(text, deps.classifier)
+    return reports_card_misuse(text)
+
+
 async def understand(state: ConversationState, deps: Deps) -> dict[str, Any]:
     text = normalise(state.incoming)
     now = deps.clock()
     prediction = await deps.classifier.classify(text)
     entities = extract_entities(text, now=now)
     signals = detect_signals(text)
+    misuse = await _hears_misuse(state, text, prediction, deps)
     pending = state.pending
     confirmation = None
     continuation = False
@@ -141,10 +162,7 @@ async def understand(state: ConversationState, deps: Deps) -> dict[str, Any]:
         continuation = (
             confirmation is not None
             or ask_again
-            or (
-                deps.policies.intent(state.active_intent).procedure == "lost_card"
-                and reports_card_misuse(text)
-            )
+            or (deps.policies.intent(state.active_intent).procedure == "lost_card" and misuse)
             # "The physical one, 9607": naming the card asked about is not yet an answer and
             # not a new problem; the question is asked again, never dropped for a guess.
             or _names_the_card_asked_about(state, pending.call, text)
@@ -204,7 +222,9 @@ async def understand(state: ConversationState, deps: Deps) -> dict[str, Any]:
     else:
         # A new problem: the message may hold several requests, taken one after another. The
         # first is the problem now; the rest wait (a new problem drops what still waited).
-        requests = await find_requests(text, deps.classifier, deps.policies, prediction)
+        requests = await find_requests(
+            text, deps.classifier, deps.policies, prediction, misuse=misuse
+        )
         if requests:
             prediction = requests[0].prediction
             text = requests[0].text
@@ -226,6 +246,8 @@ async def understand(state: ConversationState, deps: Deps) -> dict[str, Any]:
         # A first message that is only a greeting is recorded as ``greeting`` (the contract's
         # intent), not skipped: what the customer asks next is a second intent, not the first.
         update["first_intent"] = intent
+    # A new problem starts a new episode: only this message's words count for it.
+    update["card_misuse"] = misuse or (state.card_misuse and "episode_start" not in update)
     flags = [*state.risk_flags]
     for kind in [sig.kind for sig in signals] + [f for f in state.this_turn.input_flags]:
         if kind not in flags:

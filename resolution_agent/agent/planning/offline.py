@@ -41,10 +41,10 @@ from resolution_agent.agent.state import (
     ProposeTool,
 )
 from resolution_agent.agent.templates import part_of
+from resolution_agent.agent.understanding.misuse import misuse_told
 from resolution_agent.agent.understanding.signals import (
     reports_card_details_given,
     reports_card_gone,
-    reports_card_misuse,
     reports_self_service_failed,
     reports_someone_elses_card,
 )
@@ -210,10 +210,7 @@ def _card_at_risk(state: ConversationState, ctx: PlanningContext) -> bool:
     return (
         state.active_intent in may_freeze
         and ctx.policies.intent(state.active_intent).procedure != "lost_card"
-        and (
-            (reports_card_gone(text) and reports_card_misuse(text))
-            or reports_card_details_given(text)
-        )
+        and ((reports_card_gone(text) and misuse_told(state)) or reports_card_details_given(text))
     )
 
 

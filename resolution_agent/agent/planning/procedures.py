@@ -22,9 +22,9 @@ from resolution_agent.agent.planning.steps import (
     name_words,
     named_party,
 )
+from resolution_agent.agent.understanding.misuse import misuse_told
 from resolution_agent.agent.understanding.signals import (
     reports_card_details_given,
-    reports_card_misuse,
 )
 from resolution_agent.tools.models import (
     Account,
@@ -195,7 +195,7 @@ def lost_card(v: View) -> Step:
     frozen_now = v.ok("freeze_card", card_id=card.id)
     if card.status == "active" and frozen_now is None:
         return Call("freeze_card", {"card_id": card.id})
-    if reports_card_misuse(v.state.episode_text) or "scam" in v.state.risk_flags:
+    if misuse_told(v.state) or "scam" in v.state.risk_flags:
         # Money already taken on a lost or stolen card is fraud: the card is safe now, and
         # the fraud team, not a replacement card, deals with what was taken.
         return Escalate("card_misused", "lost or stolen card already used by someone else")

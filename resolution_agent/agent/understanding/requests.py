@@ -161,14 +161,17 @@ async def find_requests(
     classifier: IntentClassifier,
     policies: Policies,
     whole: IntentPrediction | None = None,
+    *,
+    misuse: bool = False,
 ) -> list[Request]:
     """The separate requests in ``text``, in order; an empty list when it holds only one,
     unless that one comes with a greeting or thanks, which is then left out of it, or the
-    message read whole (``whole``) is unsure while that one request is sure."""
+    message read whole (``whole``) is unsure while that one request is sure. ``misuse``: the
+    message was heard to say a lost card was already spent on (``understanding.misuse``)."""
     pieces = clauses(text)
     if not 2 <= len(pieces) <= MOST_CLAUSES:
         return []
-    if reports_card_misuse(text):
+    if misuse or reports_card_misuse(text):
         # Misuse of a card told with its loss is one problem: the lost-card procedure freezes
         # the card, then hands the payments to the fraud team. Read whole, the spending can
         # dilute the loss into a clarifying question ("bag got nicked ... 2 uber rides i never

@@ -203,3 +203,21 @@ async def test_a_bare_yes_after_the_no_asks_again_and_never_runs_the_declined_ac
     assert bank.calls["cancel_card"] == 1
     assert card_status(bank, "card_1001a") == "cancelled"
     assert done.status == "resolved"
+
+
+async def test_a_no_that_asks_for_something_else_turns_down_the_question_and_does_that(
+    agent: ResolutionAgent,
+) -> None:
+    # "My mistake" is a no to cancelling; the rest asks for the card back, which is done.
+    await agent.handle_message("c-back", "cus_1001", "lost my card i think, freeze it")
+
+    offered = await agent.handle_message(
+        "c-back", "cus_1001", "my mistake, it was in the car all along. can you unfreeze it?"
+    )
+    done = await agent.handle_message("c-back", "cus_1001", "yes")
+
+    bank = bank_of(agent)
+    assert "Do you want me to unfreeze your card ending 4821" in offered.text
+    assert bank.calls["cancel_card"] == 0
+    assert card_status(bank, "card_1001a") == "active"
+    assert "unfrozen" in done.text

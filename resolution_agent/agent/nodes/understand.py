@@ -29,7 +29,12 @@ from resolution_agent.agent.understanding import (
 from resolution_agent.agent.understanding.choice import clarify_options, read_pick
 from resolution_agent.agent.understanding.confirm import names_another_thing, takes_the_no_back
 from resolution_agent.agent.understanding.misuse import hears_card_misuse
-from resolution_agent.agent.understanding.requests import find_requests, refers_back
+from resolution_agent.agent.understanding.requests import (
+    actionable,
+    find_requests,
+    refers_back,
+    same_problem,
+)
 from resolution_agent.agent.understanding.signals import (
     reports_card_gone,
     reports_card_misuse,
@@ -38,6 +43,10 @@ from resolution_agent.agent.understanding.signals import (
 from resolution_agent.tools.models import CardList
 
 _STRONG = 0.8
+# A message that asks for something: a question, or a request put to us.
+_ASKS = re.compile(
+    r"\?|\b(?:can|could|would|will)\s+(?:you|u|it|i|we)\b|\b(?:please|pls|plz)\b", re.I
+)
 #: Words of a message about the one-time code the agent is waiting for.
 _ABOUT_THE_CODE = re.compile(r"\b(?:code|text|texts|sms|message)\b", re.I)
 
@@ -75,6 +84,22 @@ def _new_problem(
         prediction.confidence >= _STRONG
         and prediction.intent != state.active_intent
         and deps.policies.intent(prediction.intent).handling != "smalltalk"
+    )
+
+
+def _asks_for_something_else(
+    prediction: IntentPrediction, state: ConversationState, deps: Deps, text: str
+) -> bool:
+    """Whether a no to our question also asks, surely, for something the problem is not.
+
+    It must ask ("can it go back to normal?", "please unfreeze it"): "no dont cancel it, i'll
+    keep looking" reads as a cancelling intent, but only refuses.
+    """
+    return (
+        _ASKS.search(text) is not None
+        and state.active_intent is not None
+        and actionable(prediction, deps.policies)
+        and not same_problem(state.active_intent, prediction.intent, deps.policies)
     )
 
 
@@ -156,6 +181,11 @@ async def understand(state: ConversationState, deps: Deps) -> dict[str, Any]:
         if confirmation == "yes" and (ask_again or names_another_thing(text, pending.call.args)):
             # A yes to something else than the question asked ("yes cancel the card" to a
             # direct debit's question) must never make the asked call run.
+            confirmation = None
+        if confirmation == "no" and _asks_for_something_else(prediction, state, deps, text):
+            # "False alarm, it turned up in my other jacket. can it go back to normal?": the
+            # no turns the question down, and the rest asks for another thing (unfreezing),
+            # which is the problem now; read as a bare no, that request was lost.
             confirmation = None
         # "Wait, someone's been using it" while a lost card's cancel waits for a yes is more
         # about the same card, not a new problem: the card procedure hands it to the fraud team.

@@ -95,7 +95,7 @@ async def classify_all(classifier: IntentClassifier, texts: list[str]) -> list[I
     return list(await asyncio.gather(*(classifier.classify(t) for t in texts)))
 
 
-def _actionable(prediction: IntentPrediction, policies: Policies) -> bool:
+def actionable(prediction: IntentPrediction, policies: Policies) -> bool:
     runner_up = prediction.alternatives[0].score if prediction.alternatives else 0.0
     return (
         prediction.confidence >= SURE
@@ -110,7 +110,7 @@ def _actionable(prediction: IntentPrediction, policies: Policies) -> bool:
 RECORD_PER_INTENT = frozenset({"card_payment_status", "transfer_status"})
 
 
-def _same_problem(known: str, intent: str, policies: Policies) -> bool:
+def same_problem(known: str, intent: str, policies: Policies) -> bool:
     """Two intents one procedure deals with (a lost and a stolen card, a late card and its
     delivery date) are one request; unless the procedure picks a different record for each
     ("why did bet365 decline me, and why is primark pending?")."""
@@ -131,7 +131,7 @@ def group(
     texts: list[list[str]] = []
     anchors: list[IntentPrediction | None] = []
     for piece, prediction in zip(pieces, predictions, strict=True):
-        sure = _actionable(prediction, policies)
+        sure = actionable(prediction, policies)
         if not texts:
             texts.append([piece])
             anchors.append(prediction if sure else None)
@@ -141,7 +141,7 @@ def group(
             sure
             and (prediction.confidence >= SECOND or _OWN_QUESTION.match(piece) is not None)
             and known
-            and not any(_same_problem(a.intent, prediction.intent, policies) for a in known)
+            and not any(same_problem(a.intent, prediction.intent, policies) for a in known)
         ):
             texts.append([piece])
             anchors.append(prediction)

@@ -167,6 +167,13 @@ class Settings(BaseSettings):
         description="A message no intent fits whose best help passage scores at least this is "
         "banking after all (standing orders, joint accounts): it is answered from that passage.",
     )
+    out_of_scope_runner_up: float = Field(
+        default=0.15,
+        ge=0,
+        le=1,
+        description="A message called out of scope with a banking intent this likely beside it "
+        "('the £600 to Highland Homes cancelled please': 0.27) is asked about, not redirected.",
+    )
     clock: datetime | None = Field(
         default=None, description="Fixed 'now' for deterministic runs; unset uses the real time."
     )

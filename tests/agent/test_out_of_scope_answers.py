@@ -51,10 +51,45 @@ async def test_a_question_about_something_else_gets_the_what_can_i_help_with_rep
 async def test_the_threshold_is_a_setting(
     make_settings: Callable[..., Settings], retriever: LexicalRetriever
 ) -> None:
+    # the runner-up bar out of reach too, so the redirect, not the question, shows the setting
     async with agent_with(
-        CLASSIFIER, make_settings, retriever, out_of_scope_grounding=1.01
+        CLASSIFIER,
+        make_settings,
+        retriever,
+        out_of_scope_grounding=1.01,
+        out_of_scope_runner_up=1.0,
     ) as agent:
         reply = await agent.handle_message("conv-strict", "cus_1001", STANDING_ORDER)
 
     assert "banking assistant" in reply.text
     assert reply.citations == []
+
+
+LANDLORD = "the 950 to harbour lettings on the first, want it stopped"
+NEAR = TableClassifier(
+    {
+        LANDLORD: predicted("out_of_scope", 0.55, ("cancel_transfer", 0.27), ("greeting", 0.1)),
+        WEATHER: predicted("out_of_scope", 0.86, ("cancel_transfer", 0.12)),
+    }
+)
+
+
+async def test_out_of_scope_with_a_banking_intent_near_is_asked_about_not_redirected(
+    make_settings: Callable[..., Settings], retriever: LexicalRetriever
+) -> None:
+    async with agent_with(NEAR, make_settings, retriever) as agent:
+        reply = await agent.handle_message("conv-near", "cus_1001", LANDLORD)
+
+    assert reply.status == "awaiting_customer"
+    assert "banking assistant" not in reply.text
+    assert "cancelling a transfer" in reply.text  # the option, in the intent's customer label
+    assert "something else" in reply.text
+
+
+async def test_a_banking_intent_below_the_runner_up_bar_keeps_the_redirect(
+    make_settings: Callable[..., Settings], retriever: LexicalRetriever
+) -> None:
+    async with agent_with(NEAR, make_settings, retriever) as agent:
+        reply = await agent.handle_message("conv-far", "cus_1001", WEATHER)
+
+    assert "banking assistant" in reply.text

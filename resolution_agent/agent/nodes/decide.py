@@ -39,6 +39,9 @@ from resolution_agent.agent.understanding.signals import reports_card_details_gi
 from resolution_agent.agent.vocabulary import PRIORITY_RANK, RiskKind
 
 ANSWER_IF_GROUNDED = "DEC-ANSWER-IF-GROUNDED"
+#: Out of scope with a banking intent near: answered from a passage grounded at the
+#: out-of-scope bar, or else asked about (``nodes.retrieve`` settles it).
+ASK_IF_NOT_GROUNDED = "DEC-OUT-OF-SCOPE-NEAR-BANKING"
 """Unsure among help-centre answers only: retrieve, then answer if grounded, else clarify."""
 
 
@@ -100,6 +103,26 @@ def _escalate(state: ConversationState, escalations: list[Escalation]) -> dict[s
         ),
         "fired_rules": fired,
     }
+
+
+def _banking_beside_out_of_scope(
+    state: ConversationState, prediction: IntentPrediction, deps: Deps
+) -> bool:
+    """Whether a message called out of scope has a banking intent likely enough beside it.
+
+    A name the training texts never saw can tip a plain request out of scope ("the £600 to
+    Highland Homes on the 1st cancelled please": out_of_scope 0.55, cancel_transfer 0.27); a
+    redirect then drops it, where one question offering the banking options costs a turn.
+    Most non-banking messages have no banking intent near (under 0.1), so they keep the redirect.
+    """
+    if state.active_intent != "out_of_scope" or prediction.intent != "out_of_scope":
+        return False
+    handled = ("procedure", "answer", "escalate")
+    return any(
+        a.score >= deps.settings.out_of_scope_runner_up
+        and deps.policies.intent(a.intent).handling in handled
+        for a in prediction.alternatives
+    )
 
 
 async def _model_pick(
@@ -202,7 +225,14 @@ async def decide(state: ConversationState, deps: Deps) -> dict[str, Any]:
     # No intent: the customer turned both options of the clarifying question down and said
     # nothing more (``nodes.understand``), so there is nothing to act on.
     unknown = state.active_intent is None
-    if unknown or (not understanding.continuation and intent_policy.handling != "smalltalk"):
+    banking_after_all = not understanding.continuation and _banking_beside_out_of_scope(
+        state, prediction, deps
+    )
+    if (
+        unknown
+        or banking_after_all
+        or (not understanding.continuation and intent_policy.handling != "smalltalk")
+    ):
         runner_up = prediction.alternatives[0].score if prediction.alternatives else 0.0
         picked = prediction.source == "pick"  # the customer chose an option we offered
         vague = _too_vague(understanding, state)
@@ -211,6 +241,7 @@ async def decide(state: ConversationState, deps: Deps) -> dict[str, Any]:
             or state.intent_confidence < deps.settings.clarify_threshold
             or prediction.confidence - runner_up < deps.settings.clarify_margin
             or vague
+            or banking_after_all
         )
         if unsure:
             if state.clarifications < deps.settings.max_clarifications:
@@ -218,6 +249,15 @@ async def decide(state: ConversationState, deps: Deps) -> dict[str, Any]:
                 chosen = None if unknown or vague else await _model_pick(state, prediction, deps)
                 if chosen is not None:
                     return _picked_by_model(state, deps, understanding, chosen)
+                if banking_after_all:
+                    # Answered if the help centre answers it squarely, as any out-of-scope
+                    # message is (``planning.offline``); else asked about (``nodes.retrieve``).
+                    near = Decision(
+                        route="resolve",
+                        rule_id=ASK_IF_NOT_GROUNDED,
+                        reason="out of scope, but a banking intent is near",
+                    )
+                    return {"this_turn": state.this_turn.change(decision=near)}
                 if not (unknown or vague) and _all_answers(prediction, deps):
                     answer = Decision(
                         route="resolve",

@@ -1,7 +1,8 @@
 """retrieve: help-centre passages for the current problem, with scores for grounding.
 
-It also settles a decision that waited on it (``nodes.decide.ANSWER_IF_GROUNDED``): with no
-passage grounded enough to answer, the unsure intent is asked about after all.
+It also settles a decision that waited on it (``nodes.decide.ANSWER_IF_GROUNDED`` and
+``ASK_IF_NOT_GROUNDED``): with no passage grounded enough to answer, the unsure intent, or the
+out-of-scope message with a banking intent near, is asked about after all.
 """
 
 from __future__ import annotations
@@ -9,7 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from resolution_agent.agent.guards.input import instructs
-from resolution_agent.agent.nodes.decide import ANSWER_IF_GROUNDED, clarify_decision
+from resolution_agent.agent.nodes.decide import (
+    ANSWER_IF_GROUNDED,
+    ASK_IF_NOT_GROUNDED,
+    clarify_decision,
+)
 from resolution_agent.agent.nodes.deps import Deps
 from resolution_agent.agent.state import ConversationState
 
@@ -31,10 +36,18 @@ async def retrieve(state: ConversationState, deps: Deps) -> dict[str, Any]:
             continue
         clean.append(passage)
     decision = state.this_turn.decision
-    if decision is not None and decision.rule_id == ANSWER_IF_GROUNDED:
-        threshold = deps.settings.grounding_threshold
-        if not any(p.score >= threshold for p in clean):
-            decision = clarify_decision(
-                "intent confidence is low and no help-centre passage answers"
-            )
+    settles = {
+        ANSWER_IF_GROUNDED: (
+            deps.settings.grounding_threshold,
+            "intent confidence is low and no help-centre passage answers",
+        ),
+        ASK_IF_NOT_GROUNDED: (
+            deps.settings.out_of_scope_grounding,
+            "out of scope, a banking intent is near and no help-centre passage answers",
+        ),
+    }
+    if decision is not None and decision.rule_id in settles:
+        bar, reason = settles[decision.rule_id]
+        if not any(p.score >= bar for p in clean):
+            decision = clarify_decision(reason)
     return {"this_turn": state.this_turn.change(retrieved=clean, decision=decision)}

@@ -207,3 +207,55 @@ async def test_a_long_story_is_one_request_however_many_sentences_it_has() -> No
 
     assert await find_requests(". ".join(sentences), classifier, POLICIES) == []
     assert classifier.calls == []
+
+
+def _between(first: str, second: str, a: float, b: float) -> IntentPrediction:
+    return IntentPrediction(
+        intent=first,
+        confidence=a,
+        alternatives=[IntentScore(intent=second, score=b)],
+        source="test",
+    )
+
+
+async def test_a_question_surely_one_of_two_problems_is_a_request_though_neither_is_sure() -> None:
+    # The fee of a withdrawal or the cash machine itself: either way a question to answer.
+    classifier = Batched(
+        {
+            "is the deliveroo one still pending?": _said("pending_card_payment"),
+            "how much cash can i draw in a day": _between(
+                "cash_withdrawal_charge", "atm_support", 0.49, 0.43
+            ),
+        }
+    )
+
+    found = await find_requests(
+        "is the deliveroo one still pending? and how much cash can i draw in a day",
+        classifier,
+        POLICIES,
+    )
+
+    assert [r.prediction.intent for r in found] == [
+        "pending_card_payment",
+        "cash_withdrawal_charge",
+    ]
+    assert found[1].text == "how much cash can i draw in a day"
+
+
+async def test_a_question_split_between_two_unlikely_problems_stays_with_the_first() -> None:
+    classifier = Batched(
+        {
+            "is the deliveroo one still pending?": _said("pending_card_payment"),
+            "how much cash can i draw in a day": _between(
+                "cash_withdrawal_charge", "atm_support", 0.45, 0.3
+            ),
+        }
+    )
+
+    found = await find_requests(
+        "is the deliveroo one still pending? and how much cash can i draw in a day",
+        classifier,
+        POLICIES,
+    )
+
+    assert found == []

@@ -33,6 +33,9 @@ MARGIN = 0.15
 #: locked out": pin_blocked 0.52) as a request of its own. A question of its own ("how much
 #: cash can i take out in a day?", 0.58) asks for something whatever came before it.
 SECOND = 0.6
+#: A question of its own whose two likeliest problems together are this sure is a request,
+#: even when neither alone is sure.
+PAIR = 0.85
 #: A message cut into more pieces than this is a story (or a rant), not a list of requests:
 #: its sentences explain one problem, and acting on each would do things nobody asked for.
 MOST_CLAUSES = 4
@@ -110,6 +113,28 @@ def actionable(prediction: IntentPrediction, policies: Policies) -> bool:
 RECORD_PER_INTENT = frozenset({"card_payment_status", "transfer_status"})
 
 
+def _top_two(prediction: IntentPrediction) -> list[str]:
+    return [prediction.intent, *(a.intent for a in prediction.alternatives[:1])]
+
+
+def _one_of_two(prediction: IntentPrediction, policies: Policies) -> bool:
+    """Whether the clause is surely one of two problems we handle, though not which.
+
+    "How much cash can i get out of a machine in one day" is a cash withdrawal's fee 0.49 or
+    the cash machine's 0.43: a question of its own all the same, so a request, which its own
+    turn answers from the help centre or asks about (``nodes.decide``), never dropped.
+    """
+    runner_up = prediction.alternatives[0] if prediction.alternatives else None
+    return (
+        runner_up is not None
+        and prediction.confidence + runner_up.score >= PAIR
+        and all(
+            policies.intent(i).handling in ("procedure", "answer")
+            for i in (prediction.intent, runner_up.intent)
+        )
+    )
+
+
 def same_problem(known: str, intent: str, policies: Policies) -> bool:
     """Two intents one procedure deals with (a lost and a stolen card, a late card and its
     delivery date) are one request; unless the procedure picks a different record for each
@@ -137,11 +162,18 @@ def group(
             anchors.append(prediction if sure else None)
             continue
         known = [a for a in anchors if a is not None]
+        question = _OWN_QUESTION.match(piece) is not None
         if (
-            sure
-            and (prediction.confidence >= SECOND or _OWN_QUESTION.match(piece) is not None)
+            (
+                (sure and (prediction.confidence >= SECOND or question))
+                or (question and _one_of_two(prediction, policies))
+            )
             and known
-            and not any(same_problem(a.intent, prediction.intent, policies) for a in known)
+            and not any(
+                same_problem(a.intent, candidate, policies)
+                for a in known
+                for candidate in _top_two(prediction)
+            )
         ):
             texts.append([piece])
             anchors.append(prediction)

@@ -43,7 +43,7 @@ _WORD = re.compile(r"[a-z0-9£']+", re.I)
 _NOT_YET = re.compile(
     r"\b(?:no|not any|none of|nothing)\s+(?:\w+\s+){0,2}?(?:payments?|charges?|transactions?|"
     r"spent|spending|taken|gone|on it|out)\b|"
-    r"\b(?:yet|so far|might|may|could|worried|scared|in case|before)\b",
+    r"\b(?:yet|so far|might|may|worried|scared|in case)\b|\bcould (?:use|spend|take)\b",
     re.I,
 )
 

@@ -35,6 +35,7 @@ KINDS = {
     "fresh",
     "fresh2",
     "fresh3",
+    "fresh4",
     "fresh5",
 }
 #: Ids a scenario may expect that the conversation itself creates (the first new dispute).

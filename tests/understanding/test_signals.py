@@ -167,6 +167,7 @@ def test_questions_about_chaps_are_not_for_staff(text: str) -> None:
         "can you pay the deposit via chaps this afternoon",
         "please move the money over by chaps, the app won't do it",
         "chaps it over to the conveyancer for me",
+        "can you get the 90k over to my conveyancer as chaps today",
     ],
 )
 def test_a_chaps_payment_asked_for_in_few_words_is_for_staff(text: str) -> None:
@@ -182,6 +183,7 @@ def test_a_chaps_payment_asked_for_in_few_words_is_for_staff(text: str) -> None:
         "sent 60 quid yesterday but it was meant for a different sam",
         "got one digit wrong and the money went to someone else's account",
         "I paid 200 to a stranger by mistake, the sort code was off",
+        "wrong sort code and my £55 has ended up with a complete stranger",
     ],
 )
 def test_money_sent_to_the_wrong_person_is_recalled_by_staff(text: str) -> None:
@@ -207,6 +209,8 @@ def test_a_shops_mistake_or_a_plain_transfer_is_no_recall(text: str) -> None:
         "the date of birth on my profile is incorrect",
         "you've got the wrong DOB for me",
         "how do I correct my date of birth",
+        "my dob is a year out on the app, can it be changed",
+        "the date of birth you have for me needs to be corrected",
     ],
 )
 def test_a_wrong_date_of_birth_is_for_staff(text: str) -> None:
@@ -227,6 +231,10 @@ def test_a_birthday_mentioned_is_no_detail_to_change() -> None:
         "lost my purse and there's a currys order on there i didn't buy",
         "payments at websites ive never heard of since my bag went",
         "my wallet got nicked and 300 quid came out at a cash machine",
+        "lost my card at the match and sum1 has used it at a chippy",
+        "two deliveroo payments went out last night that weren't me",
+        "there's spending in Leeds on it and I'm not even there, I'm in Bristol",
+        "dropped my card and ive just had 3 texts about purchases in Asda",
     ],
 )
 def test_spending_disowned_after_a_loss_is_card_misuse(text: str) -> None:
@@ -239,6 +247,7 @@ def test_spending_disowned_after_a_loss_is_card_misuse(text: str) -> None:
         "lost my card, i haven't done anything about it yet",
         "someone took my card out of my bag",
         "i never take my card abroad",
+        "lost my card, will i still get texts about payments on the new one?",
     ],
 )
 def test_a_loss_without_spending_is_no_misuse(text: str) -> None:
@@ -285,6 +294,7 @@ def test_a_card_posted_to_the_wrong_address_is_no_recall() -> None:
         "the code is sent to my old mobile and I lost that sim",
         "it just says there's a problem every time I press submit",
         "the button is greyed out",
+        "theres no button to change it on my profile",
     ],
 )
 def test_a_route_that_refuses_the_customer_has_failed(text: str) -> None:

@@ -139,7 +139,7 @@ _RULES: list[tuple[RiskKind, str]] = [
     # question the article answers; asking for one to be sent is this.
     (
         "staff_only",
-        r"\b(send|make|pay|transfer|do|move)\b.{0,60}\b(by|via|through|using|over|as) "
+        r"\b(send|make|pay|transfer|do|move|push|put|get)\b.{0,60}\b(by|via|through|using|over|as) "
         r"(a )?chaps\b|"
         r"\b(can you|could you|would you|please|pls|i need to|i want to|i'?d like to|"
         r"i need you to|i want you to)\b.{0,30}\b(send|make|do|set up|arrange)\b.{0,12}"
@@ -161,9 +161,11 @@ _RULES: list[tuple[RiskKind, str]] = [
         r"number|details|sort code)|(was|were|it was) (meant|supposed|intended) (for|to go to) "
         r"(someone|somebody|a different|another|my other))\b|"
         # "typed the account number wrong and it went to a stranger"
-        r"\b(went|gone|ended up|landed)\b.{0,15}\b(to|with|in) (a stranger|a random|someone "
+        r"\b(went|gone|ended up|landed)\b.{0,15}\b(to|with|in) (a (total |complete |random )?"
+        r"stranger|a random|someone "
         r"else'?s?|somebody else'?s?|someone i don'?t know|the wrong (person|account|one))\b|"
-        r"\b(sent|transferred|paid)\b.{0,60}\bto (a stranger|a random (person|account)|someone "
+        r"\b(sent|transferred|paid)\b.{0,60}\bto (a (total |complete )?stranger|a random "
+        r"(person|account)|someone "
         r"i (don'?t|do not) know)\b|"
         # "I picked the wrong saved payee", "paid £600 to the wrong Imran"
         r"\b(picked|chose|chosen|selected|clicked|tapped|used)\b.{0,10}\bthe wrong (\w+ )?(payee|"
@@ -175,9 +177,11 @@ _RULES: list[tuple[RiskKind, str]] = [
     (
         "staff_only_details",
         r"\b(date of birth|d\.?o\.?b|birth ?date)\b.{0,40}\b(wrong|incorrect|not right|"
-        r"isn'?t right|a mistake|typo|out by)\b|\b(wrong|incorrect) (date of birth|d\.?o\.?b|"
-        r"birth ?date)\b|\b(change|correct|fix|update|amend)\b.{0,12}\b(date of birth|d\.?o\.?b|"
-        r"birth ?date)\b",
+        r"isn'?t right|a mistake|typo|out by|an? (day|month|year) out)\b|\b(wrong|incorrect) "
+        r"(date of birth|d\.?o\.?b|birth ?date)\b|\b(change|correct|fix|update|amend)\b.{0,12}"
+        r"\b(date of birth|d\.?o\.?b|birth ?date)\b|"
+        # "how do i get that corrected": the change asked for after the date is named
+        r"\b(date of birth|d\.?o\.?b|birth ?date)\b.{0,60}\b(corrected|changed|fixed|amended)\b",
     ),
     # --- abuse towards the agent (starred or spaced swearing included)
     (
@@ -231,7 +235,7 @@ def _asks_only_about(text: str) -> bool:
 # stolen or copied is fraud (``planning.procedures.lost_card`` hands off after the freeze), and
 # a help-centre route the customer says has failed is not answered with the same article again.
 _MISUSE = re.compile(
-    r"\b(?:that )?wasn'?t me\b|\bnot me\b|"
+    r"\b(?:that )?(?:wasn'?t|wasnt|weren'?t|werent) me\b|\bnot me\b|"
     # "a bp payment that aint mine", "those aren't mine": a payment disowned
     r"\b(?:ain'?t|aint|isn'?t|isnt|wasn'?t|wasnt|aren'?t|arent|weren'?t|werent|not) mine\b|"
     r"\b(?:never|didn'?t|did not|haven'?t|have not)\s+(?:make|made|spend|spent|authori[sz]e)|"
@@ -248,12 +252,20 @@ _MISUSE = re.compile(
     r"\b(?:they|someone|somebody|he|she|thief|thieves|mugger)\b.{0,60}\btook\s+(?:out\s+)?"
     r"(?:£\s?)?\d[\d,.]*k?\b|"
     r"\b(?:i'?m|im|i am) not making\b|"
-    r"\b(?:someone|somebody|they|thief|thieves)(?:'s|s|'ve|ve| has| have| is| are)?"
+    r"\b(?:someone|somebody|some1|sum1|they|thief|thieves)(?:'s|s|'ve|ve| has| have| is| are)?"
     r"(?: already| now| just| then)?(?: been)? (?:using|used|spending|spent|tapping|tapped|"
     r"buying|bought|shopping|withdrawing|withdrew|racking up|racked up)\b|"
     r"\bmade me (?:take|withdraw|draw)\b|"
-    # "cash withdrawals in birmingham and ive never even been there"
-    r"\b(?:i'?ve|ive|i have) never (?:even )?been (?:there|to)\b",
+    # "cash withdrawals in birmingham and ive never even been there", "payments going through
+    # in Westfield, I'm not even there"
+    r"\b(?:i'?ve|ive|i have) never (?:even )?been (?:there|to)\b|"
+    r"\b(?:i'?m|im|i am) not (?:even )?(?:there|near there)\b|"
+    r"\bi (?:wasn'?t|wasnt|was not) (?:even )?(?:there|near there)\b|"
+    # "I've already had texts about two payments", "got an alert for a purchase": the bank's
+    # own alerts of spending, received since the card went ("will I still get texts?" is not)
+    r"\b(?:had|got|received|been getting|keep getting)\s+(?:\w+\s+){0,2}(?:texts?|alerts?|"
+    r"notifications?|emails?)\b.{0,20}\b(?:about|for|saying|of)\b.{0,20}"
+    r"\b(?:payments?|purchases?|transactions?|spending|orders?)\b",
     re.I,
 )
 _SELF_SERVICE_FAILED = re.compile(
@@ -277,7 +289,7 @@ _SELF_SERVICE_FAILED = re.compile(
     r"\b(?:says?|said|saying)\b.{0,30}\btoo (?:high|big|large|much)\b|"
     r"\balready (?:tried|did that|done that)\b|"
     r"\bi did what it says\b|"
-    r"\bthere(?:'s| is) no\b.{0,25}\boption\b|"
+    r"\bthere(?:'s|s| is) no\b.{0,25}\b(?:option|button)\b|"
     # "the close account option just says theres a problem and to try later"
     r"\b(?:says?|said|saying|shows?|showing)\b.{0,20}\b(?:there'?s|theres|there is) (?:a|some) "
     r"(?:problem|issue|error)\b|\bsomething went wrong\b|\bgreyed out\b|"
@@ -302,6 +314,8 @@ _CARD_GONE = re.compile(
     # a card copied at a till or a pump is as good as taken ("reckon someone copied my card")
     r"\b(?:cloned|skimmed)\b|\bcop(?:ied|y) (?:of )?my card\b|"
     r"\btook my (?:card|wallet|purse|bag|phone)\b|"
+    # "card got nabbed at a gig", "purse snatched", "swiped my card off the table"
+    r"\b(?:nabbed|snatched|swiped (?:my|the) (?:card|wallet|purse|bag))\b|"
     # "my card was taken from my desk", "cant find my debit card anywhere"
     r"\b(?:card|wallet|purse|bag)\b (?:was|got|has been|had been|been) taken\b|"
     r"\b(?:can'?t|cant|cannot|couldn'?t) find my (?:debit |bank |kestrel )?(?:card|wallet|purse)\b",
@@ -353,7 +367,9 @@ _OTHERS_CARD = re.compile(
     re.I,
 )
 _OWN_CARD = re.compile(
-    r"\bmy (?:own |new |debit |bank |physical |virtual )?cards?\b|\bmine\b|\bour cards\b",
+    # "its his card not mine" disowns it: a "mine" after a "not" is no own card
+    r"\bmy (?:own |new |debit |bank |physical |virtual )?cards?\b|"
+    r"(?<!\bnot )(?<!n't )(?<!nt )\bmine\b|\bour cards\b",
     re.I,
 )
 

@@ -167,6 +167,11 @@ async def test_a_clause_pointing_back_at_the_first_is_kept_with_it() -> None:
         "wheres my new card?",
         "how do i put it on apple pay once it comes",
     ]
+    # an idiom's "it" ("while you're at it") points at nothing
+    assert clauses("block my card please. and cancel the sky dd while ur at it") == [
+        "block my card please.",
+        "cancel the sky dd while ur at it",
+    ]
 
 
 async def test_a_message_without_a_joining_word_is_never_classified_again() -> None:

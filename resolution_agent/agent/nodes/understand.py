@@ -28,6 +28,7 @@ from resolution_agent.agent.understanding import (
 )
 from resolution_agent.agent.understanding.choice import clarify_options, read_pick
 from resolution_agent.agent.understanding.confirm import names_another_thing, takes_the_no_back
+from resolution_agent.agent.understanding.direction import steer
 from resolution_agent.agent.understanding.misuse import hears_card_misuse
 from resolution_agent.agent.understanding.requests import (
     actionable,
@@ -131,7 +132,7 @@ async def _picked(state: ConversationState, text: str, deps: Deps) -> str | None
     The options are recomputed from the text the question was about, exactly as the clarify
     node computed them (the classifier is deterministic), so nothing extra is stored.
     """
-    asked_about = await deps.classifier.classify(state.episode_text)
+    asked_about = steer(await deps.classifier.classify(state.episode_text), state.episode_text)
     return read_pick(text, clarify_options(asked_about, deps.policies), deps.policies)
 
 
@@ -156,7 +157,7 @@ async def _hears_misuse(
 async def understand(state: ConversationState, deps: Deps) -> dict[str, Any]:
     text = normalise(state.incoming)
     now = deps.clock()
-    prediction = await deps.classifier.classify(text)
+    prediction = steer(await deps.classifier.classify(text), text)
     entities = extract_entities(text, now=now)
     signals = detect_signals(text)
     misuse = await _hears_misuse(state, text, prediction, deps)
@@ -241,7 +242,7 @@ async def understand(state: ConversationState, deps: Deps) -> dict[str, Any]:
         # The customer is explaining again: classify what they said in both messages, or
         # only what they add when they turned both options down.
         combined = added or f"{state.episode_text} {text}".strip()
-        prediction = await deps.classifier.classify(combined)
+        prediction = steer(await deps.classifier.classify(combined), combined)
         update.update(
             active_intent=prediction.intent,
             episode_text=combined,

@@ -23,6 +23,7 @@ from typing import Protocol, runtime_checkable
 from resolution_agent.agent.policies import Policies
 from resolution_agent.agent.state import IntentPrediction, Request
 from resolution_agent.agent.understanding.base import IntentClassifier
+from resolution_agent.agent.understanding.direction import steer
 from resolution_agent.agent.understanding.signals import reports_card_misuse
 
 #: A clause must be at least this sure, and this far ahead of its runner-up, to be a request.
@@ -54,6 +55,11 @@ _MIN_WORDS = 4
 # of its own; unless it is a question of its own ("how do i put it on apple pay").
 _POINTS_BACK = re.compile(r"^(?:he|he's|she|she's|they|they're|that|this|which)\b", re.I)
 _REFERS_BACK = re.compile(r"\b(?:it|its|it's|one|them)\b", re.I)
+#: "bin off the ee direct debit while ur at it": an "it" of an idiom points at nothing before
+_IDIOM_IT = re.compile(
+    r"\bwhile (?:you'?re|youre|ur|you are|u r|your) at it\b|\bif (?:it'?s|its) not too much\b",
+    re.I,
+)
 _OWN_QUESTION = re.compile(
     r"^(?:what|whats|what's|wat|where|wheres|where's|when|why|how|hw|which|who)\b", re.I
 )
@@ -88,14 +94,17 @@ def refers_back(text: str) -> bool:
     one", "he's lost it") rather than naming its own subject, and asks no question of its own."""
     if _POINTS_BACK.match(text):
         return True
-    return bool(_REFERS_BACK.search(text)) and not _OWN_QUESTION.match(text)
+    return bool(_REFERS_BACK.search(_IDIOM_IT.sub("", text))) and not _OWN_QUESTION.match(text)
 
 
 async def classify_all(classifier: IntentClassifier, texts: list[str]) -> list[IntentPrediction]:
-    """Each text's prediction; a classifier that can takes them in one call (one encode)."""
+    """Each text's prediction (its direction steered: ``understanding.direction``); a classifier
+    that can takes them in one call (one encode)."""
     if isinstance(classifier, _Batched):
-        return await asyncio.to_thread(classifier.classify_many, texts)
-    return list(await asyncio.gather(*(classifier.classify(t) for t in texts)))
+        found = await asyncio.to_thread(classifier.classify_many, texts)
+    else:
+        found = list(await asyncio.gather(*(classifier.classify(t) for t in texts)))
+    return [steer(prediction, text) for prediction, text in zip(found, texts, strict=True)]
 
 
 def actionable(prediction: IntentPrediction, policies: Policies) -> bool:

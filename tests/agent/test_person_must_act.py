@@ -7,9 +7,12 @@ article again. Checked on the bank, the case queue and the reply.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
-from resolution_agent.agent import ResolutionAgent
+from resolution_agent.agent import ResolutionAgent, Settings
+from resolution_agent.agent.retrieval.lexical import LexicalRetriever
 from resolution_agent.agent.understanding.signals import (
     reports_card_details_given,
     reports_card_gone,
@@ -17,6 +20,7 @@ from resolution_agent.agent.understanding.signals import (
     reports_self_service_failed,
 )
 from tests.agent.conftest import bank_of, card_status
+from tests.agent.scripted_classifier import TableClassifier, agent_with, predicted
 
 
 @pytest.mark.parametrize(
@@ -250,3 +254,21 @@ async def test_a_lost_card_with_nothing_spent_yet_is_frozen_and_replacing_it_off
     assert reply.status == "awaiting_customer"
     assert "fraud and scams team" not in reply.text
     assert "replacement" in reply.text
+
+
+async def test_a_card_gone_with_spending_since_is_frozen_without_asking_which_problem(
+    make_settings: Callable[..., Settings], retriever: LexicalRetriever
+) -> None:
+    text = "my card got snatched at the festival and there are orders on it i never made"
+    unsure = predicted(
+        "card_payment_not_recognised",
+        0.4,
+        ("compromised_card", 0.2),
+        ("declined_card_payment", 0.1),
+    )
+    async with agent_with(TableClassifier({text: unsure}), make_settings, retriever) as agent:
+        reply = await agent.handle_message("c-unsure-misuse", "cus_1016", text)
+
+        assert card_status(bank_of(agent), "card_1016a") == "frozen"
+    assert reply.status == "handed_off"
+    assert "fraud and scams team" in reply.text

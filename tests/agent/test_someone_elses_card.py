@@ -52,6 +52,7 @@ async def test_the_customers_own_card_stolen_with_someone_elses_is_still_frozen(
         "my mum Amelia Hughes has had her card stolen, can you freeze it for her?",
         "can you check if my brother oliver bennett's card is still frozen?",
         "my partner has his own card on our joint account and he's lost it, freeze his one",
+        "my dad left his card in the taxi, can you stop it? its his not mine",
         "my gf dropped her card somewhere in town, can you block it",
         "my older brother's kestrel card has been eaten by the machine",
     ],
@@ -85,3 +86,34 @@ async def test_someone_elses_declined_card_shows_none_of_the_customers_payments(
     assert reply.status == "resolved"
     assert "belongs to someone else" in reply.text
     assert "Waitrose" not in reply.text  # the customer's own declined payment is not shown
+
+
+async def test_a_card_named_by_an_ending_none_of_theirs_has_is_never_swapped_for_theirs(
+    make_settings: Callable[..., Settings], retriever: LexicalRetriever
+) -> None:
+    named = "her name is on it, card ending 1111. please freeze it"
+    classifier = TableClassifier({GIRLFRIEND: LOST, named: LOST})
+    async with agent_with(classifier, make_settings, retriever) as agent:
+        await agent.handle_message("conv-gf-named", "cus_1016", GIRLFRIEND)
+        reply = await agent.handle_message("conv-gf-named", "cus_1016", named)
+        bank = bank_of(agent)
+
+        assert card_status(bank, "card_1016a") == "active"
+        assert bank.calls["freeze_card"] == 0
+    assert "belongs to someone else" in reply.text
+    assert "2523" not in reply.text
+
+
+async def test_unsure_which_card_problem_but_someone_elses_card_asks_nothing_and_acts_on_none(
+    make_settings: Callable[..., Settings], retriever: LexicalRetriever
+) -> None:
+    text = "my nan's card got stuck in the machine at the bank, can you freeze it for her"
+    unsure = predicted(
+        "card_swallowed", 0.3, ("lost_or_stolen_card", 0.28), ("order_physical_card", 0.1)
+    )
+    async with agent_with(TableClassifier({text: unsure}), make_settings, retriever) as agent:
+        reply = await agent.handle_message("conv-nan", "cus_1016", text)
+
+        assert bank_of(agent).calls["freeze_card"] == 0
+    assert reply.status == "resolved"
+    assert "belongs to someone else" in reply.text

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from resolution_agent.agent.understanding import extract_entities
+from resolution_agent.agent.understanding.entities import card_endings_named
 
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 
@@ -77,3 +78,16 @@ def test_one_time_codes_are_not_card_digits() -> None:
     entities = extract_entities("the code is 123 456 for card ending 4821", now=NOW)
     assert entities.codes == ["123456"]
     assert entities.card_last4 == ["4821"]
+
+
+@pytest.mark.parametrize(
+    ("text", "endings"),
+    [
+        ("freeze the card ending 7304", ["7304"]),
+        ("the one that ends in 9087", ["9087"]),
+        ("last 4 digits 5512", ["5512"]),
+        ("my card for 1499 got declined", []),  # an amount, not a card named
+    ],
+)
+def test_only_an_ending_or_last_four_names_a_card(text: str, endings: list[str]) -> None:
+    assert card_endings_named(text) == endings

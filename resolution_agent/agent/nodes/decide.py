@@ -23,6 +23,7 @@ from resolution_agent.agent.escalation import (
     intent_escalation,
 )
 from resolution_agent.agent.nodes.deps import Deps
+from resolution_agent.agent.planning.offline import about_someone_elses_card
 from resolution_agent.agent.policies import Policies
 from resolution_agent.agent.state import (
     ConversationState,
@@ -35,14 +36,21 @@ from resolution_agent.agent.state import (
 )
 from resolution_agent.agent.understanding.choice import clarify_options
 from resolution_agent.agent.understanding.misuse import misuse_told
-from resolution_agent.agent.understanding.signals import reports_card_details_given
+from resolution_agent.agent.understanding.signals import (
+    reports_card_details_given,
+    reports_card_gone,
+)
 from resolution_agent.agent.vocabulary import PRIORITY_RANK, RiskKind
 
 ANSWER_IF_GROUNDED = "DEC-ANSWER-IF-GROUNDED"
-#: Out of scope with a banking intent near: answered from a passage grounded at the
-#: out-of-scope bar, or else asked about (``nodes.retrieve`` settles it).
-ASK_IF_NOT_GROUNDED = "DEC-OUT-OF-SCOPE-NEAR-BANKING"
 """Unsure among help-centre answers only: retrieve, then answer if grounded, else clarify."""
+ASK_IF_NOT_GROUNDED = "DEC-OUT-OF-SCOPE-NEAR-BANKING"
+"""Out of scope with a banking intent near: answer from a passage at the out-of-scope bar,
+else clarify (``nodes.retrieve`` settles it)."""
+CARD_AT_RISK = "DEC-CARD-AT-RISK"
+"""Unsure, but the card is gone and someone is spending on it: freeze first, never ask."""
+SOMEONE_ELSES_CARD = "DEC-SOMEONE-ELSES-CARD"
+"""Unsure which card problem, but the card is someone else's: none is ours to act on."""
 
 
 def clarify_decision(reason: str = "intent confidence is low") -> Decision:
@@ -88,6 +96,21 @@ def _freeze_first(
     return (
         kinds == {"scam"}
         and policies.intent(state.active_intent).procedure == "lost_card"
+        and misuse_told(state)
+    )
+
+
+def _card_at_risk(state: ConversationState, policies: Policies) -> bool:
+    """A card told gone with spending since ("card got nabbed ... orders i never made").
+
+    The classifier may be torn between a payment not recognised and a copied card, but every
+    reading that may freeze a card leads to the same work: the planner freezes it and hands the
+    spending to the fraud team (``planning.offline``). A clarifying question would only leave
+    the card usable a turn longer.
+    """
+    return (
+        state.active_intent in (policies.tools["freeze_card"].intents or [])
+        and reports_card_gone(state.incoming)
         and misuse_told(state)
     )
 
@@ -243,6 +266,20 @@ async def decide(state: ConversationState, deps: Deps) -> dict[str, Any]:
             or vague
             or banking_after_all
         )
+        if unsure and _card_at_risk(state, policies):
+            at_risk = Decision(
+                route="resolve", rule_id=CARD_AT_RISK, reason="a lost card someone is spending on"
+            )
+            return {"this_turn": state.this_turn.change(decision=at_risk)}
+        if unsure and not unknown and about_someone_elses_card(state, policies):
+            # Whichever card problem it is, the reply is the same: only the customer's own
+            # cards are ours to act on or look up (``planning.offline``).
+            theirs = Decision(
+                route="resolve",
+                rule_id=SOMEONE_ELSES_CARD,
+                reason="a card problem about someone else's card",
+            )
+            return {"this_turn": state.this_turn.change(decision=theirs)}
         if unsure:
             if state.clarifications < deps.settings.max_clarifications:
                 # A message too vague to tell is asked about: no model can read more into it.

@@ -24,6 +24,7 @@ from resolution_agent.agent.planning.procedures import (
     swallowed_card,
 )
 from resolution_agent.agent.planning.steps import Call, Escalate, Say, Step, View
+from resolution_agent.agent.policies import Policies
 from resolution_agent.agent.retrieval.focus import (
     SUPPORT_MARGIN,
     asked_fact,
@@ -138,7 +139,7 @@ class OfflinePlanner:
 
         policy = ctx.policies.intent(state.active_intent)
         step: Step
-        if _someone_elses_card(state, ctx):
+        if about_someone_elses_card(state, ctx.policies):
             # Only the customer's own cards are ours to act on, and none of theirs is touched
             # in place of the one they mean.
             step = Say("replies/someone_elses_card.j2", "resolved")
@@ -180,7 +181,7 @@ _CARD_READS = frozenset(
 )
 
 
-def _someone_elses_card(state: ConversationState, ctx: PlanningContext) -> bool:
+def about_someone_elses_card(state: ConversationState, policies: Policies) -> bool:
     """A card problem about a card that belongs to someone else ("my girlfriend's card").
 
     Only for intents that may change a card (``policies/tools.yaml``) or look up its payments
@@ -189,11 +190,11 @@ def _someone_elses_card(state: ConversationState, ctx: PlanningContext) -> bool:
     still about hers.
     """
     acts_on_cards = any(
-        state.active_intent in (ctx.policies.tools[tool].intents or []) for tool in _CARD_WRITES
+        state.active_intent in (policies.tools[tool].intents or []) for tool in _CARD_WRITES
     )
     # looking up a card's payments ("my brother's card got declined") would show the
     # customer's own payments in place of theirs
-    reads_card_payments = ctx.policies.intent(state.active_intent).procedure in _CARD_READS
+    reads_card_payments = policies.intent(state.active_intent).procedure in _CARD_READS
     return (acts_on_cards or reads_card_payments) and reports_someone_elses_card(state.episode_text)
 
 

@@ -22,6 +22,7 @@ from resolution_agent.agent.planning.steps import (
     name_words,
     named_party,
 )
+from resolution_agent.agent.understanding.entities import card_endings_named
 from resolution_agent.agent.understanding.misuse import misuse_told
 from resolution_agent.agent.understanding.signals import (
     reports_card_details_given,
@@ -57,7 +58,14 @@ def _cards(v: View) -> list[Card] | Call:
 def _pick_card(
     v: View, cards: list[Card], usable: set[str], prefer: Callable[[Card], bool]
 ) -> Card | Say | None:
-    """The card the customer means: named by last four digits, or the only likely one."""
+    """The card the customer means: named by last four digits, or the only likely one.
+
+    A card named by an ending none of theirs has ("card ending 7324, please freeze it" after
+    "my girlfriend's card got stolen") is someone else's: no card of theirs is picked instead.
+    """
+    named = card_endings_named(v.state.incoming)
+    if named and not any(c.last4 in named for c in cards):
+        return Say("replies/someone_elses_card.j2", "resolved")
     candidates = [c for c in cards if c.status in usable]
     for last4 in reversed(v.entities.card_last4):
         for card in candidates:

@@ -48,6 +48,9 @@ _AGO = re.compile(
 )
 _SMALL = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 _LAST4 = re.compile(r"(?:ending|ends|end|last (?:four|4)(?: digits)?|card)\D{0,12}(\d{4})\b", re.I)
+# Only "ending 7324", "ends in 7324", "last four 7324": a card named beyond doubt ("card for 1499"
+# may be an amount, so ``_LAST4``'s wider net is no proof the customer named a card)
+_ENDING = re.compile(r"\b(?:ending|ends|last (?:four|4)(?: digits)?)\D{0,8}(\d{4})\b", re.I)
 _CODE = re.compile(r"(?<![\d£€$.,])(\d{3}[ -]?\d{3})(?![\d.,])")
 _WORD = re.compile(r"[a-z][a-z'&*]+")
 
@@ -76,6 +79,11 @@ def extract_entities(text: str, *, now: datetime) -> Entities:
     codes = [c for c in codes if c not in last4]
     words = _WORD.findall(lowered)
     return Entities(amounts=amounts, dates=dates, card_last4=last4, codes=codes, words=words)
+
+
+def card_endings_named(text: str) -> list[str]:
+    """The last four digits of each card the text names as "ending ..." or "last four ..."."""
+    return list(dict.fromkeys(_ENDING.findall(text)))
 
 
 def _dates(text: str, today: date) -> list[date]:

@@ -64,3 +64,17 @@ def test_an_answer_naming_nothing_new_refers_back() -> None:
     assert refers_back("he's lost it")
     assert not refers_back("how do i add it to apple pay")  # a question of its own
     assert not refers_back("my direct debit to EE went out twice")
+
+
+async def test_a_yes_to_the_offer_asks_to_cancel_and_cancels_nothing_before_the_next_yes(
+    make_settings: Callable[..., Settings], retriever: LexicalRetriever
+) -> None:
+    classifier = TableClassifier(
+        {NOT_HERE: predicted("card_arrival", 0.9), "yes please": predicted("out_of_scope", 0.3)}
+    )
+    async with agent_with(classifier, make_settings, retriever) as agent:
+        await agent.handle_message("conv-marked-yes", CUSTOMER, NOT_HERE)
+        asked = await agent.handle_message("conv-marked-yes", CUSTOMER, "yes please")
+
+        assert bank_of(agent).calls["cancel_card"] == 0
+    assert "cancel the card ending 3302" in asked.text and "yes or no" in asked.text

@@ -22,6 +22,7 @@ from resolution_agent.agent.planning.steps import (
     name_words,
     named_party,
 )
+from resolution_agent.agent.understanding.confirm import read_confirmation
 from resolution_agent.agent.understanding.entities import card_endings_named
 from resolution_agent.agent.understanding.misuse import misuse_told
 from resolution_agent.agent.understanding.signals import (
@@ -335,7 +336,9 @@ def card_delivery(v: View) -> Step:
         return Call("get_card_delivery", {"card_id": picked.id})
     info = delivery.delivery
     if info is not None and info.status == "delivered":
-        if _REPLACE_ASKED.search(v.state.episode_text):
+        # "yes please" to the offer below is asking for it as plainly as "send another one"
+        took_offer = v.state.slot == "question" and read_confirmation(v.state.incoming) == "yes"
+        if took_offer or _REPLACE_ASKED.search(v.state.episode_text):
             # Marked delivered, never received, and they ask for another: the card may be in
             # someone else's hands, so it is cancelled (after their yes) and replaced.
             if v.declined("cancel_card", card_id=picked.id):

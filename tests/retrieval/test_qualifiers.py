@@ -26,6 +26,8 @@ def names(*question: str) -> list[str]:
         ("how old do I need to be to open an account", ["age"]),
         ("send money on a sunday, will it go through or wait till monday", ["how_long", "weekend"]),
         ("am i too late to dispute a payment from the spring", ["deadline"]),
+        ("is there a daily cap on what my card can pay", ["most", "per_period", "card_payment"]),
+        ("how many working days till the cheque clears", ["how_long", "weekday"]),
     ],
 )
 def test_a_question_names_the_fact_it_asks_for_and_where_it_applies(

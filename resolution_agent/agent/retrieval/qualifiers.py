@@ -80,7 +80,9 @@ QUALIFIERS: tuple[Qualifier, ...] = (
         "most",
         "amount",
         "ask",
-        r"\b(?:most|max|maximum|biggest|largest|highest|limits?|how many)\b|"
+        # "is there a cap", "how many" (of a count: "how many days" asks how long)
+        r"\b(?:most|max|maximum|biggest|largest|highest|limits?|caps?|capped|ceiling)\b|"
+        r"\bhow many\b(?! (?:\w+ )?(?:days|hours|weeks|minutes)\b)|"
         r"\bhow much (?:\w+ )?(?:can|could|may)\b",
         r"\bup to (?:£|\d)|\blimits?\b[^.]*£\s?\d|\bmaximum\b|\bat most\b|\bno more than\b|"
         r"\bthe most\b|\bno (?:\w+ )?limit\b",
@@ -104,6 +106,7 @@ QUALIFIERS: tuple[Qualifier, ...] = (
         "time",
         "ask",
         r"\bhow (?:long|quick(?:ly)?|soon|fast)\b|\bsame[- ]day\b|"
+        r"\bhow many (?:\w+ )?(?:days|hours|weeks|minutes)\b|"
         r"\btakes? to (?:arrive|come|clear|reach|get|show)\b|"
         # "will it go through or wait till monday": when it arrives, asked as a yes or no.
         r"\bwill (?:it|they) (?:go through|arrive|clear|get there)\b|"
@@ -188,6 +191,8 @@ QUALIFIERS: tuple[Qualifier, ...] = (
         "narrow",
         r"\b(?:pay|paying|paid|spend|spending|buy|buying|shop|shopping)\b(?: \w+){0,3} "
         r"(?:by|on|with) (?:my |a |your |ur |the )?(?:debit |kestrel |visa )?card\b|"
+        # "will my debit card let me pay that", "can my card buy a car"
+        r"\b(?:my|a|your|ur|the) (?:debit |kestrel |visa )?card (?:\w+ ){0,2}(?:pay|spend|buy)\b|"
         r"\bcard payments?\b",
         r"\bcard payments?\b|\bpay(?:ing)? by card\b|\bwith your (?:kestrel )?card\b",
     ),

@@ -37,6 +37,7 @@ KINDS = {
     "fresh3",
     "fresh4",
     "fresh5",
+    "fresh6",
 }
 #: Ids a scenario may expect that the conversation itself creates (the first new dispute).
 CREATED = {"disputes.dsp_0006"}

@@ -55,6 +55,9 @@ async def test_the_customers_own_card_stolen_with_someone_elses_is_still_frozen(
         "my dad left his card in the taxi, can you stop it? its his not mine",
         "my gf dropped her card somewhere in town, can you block it",
         "my older brother's kestrel card has been eaten by the machine",
+        "my brother-in-law's card got nicked at the match, can you stop it",
+        "my sister in law's debit card was taken from her bag",
+        "shes only gone and lost her bank card again, can u freeze it for her",
     ],
 )
 def test_a_relatives_card_is_someone_elses(text: str) -> None:
@@ -69,6 +72,7 @@ def test_a_relatives_card_is_someone_elses(text: str) -> None:
         "sorry my mistake, my partner used my card for that",
         "my mum lost her card and i lost mine",
         "sent money to my brother and he still hasnt got it",
+        "the shop said their card machine was down so i paid by transfer",
     ],
 )
 def test_the_customers_own_card_or_no_card_is_not_someone_elses(text: str) -> None:

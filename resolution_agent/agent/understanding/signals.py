@@ -358,12 +358,17 @@ _RELATIVE = (
 )
 #: "my little sister's card", "my older brother's": the words before a relation
 _KIN = r"(?:(?:little|big|younger|older|baby|kid|step|twin) )?"
+#: "my mother-in-law's card", "my brother in law's": a relation by marriage is a relation
+_IN_LAW = r"(?:[- ]in[- ]law)?"
 #: "her Kestrel card", "his debit card"
 _CARD_WORD = r"(?:own |new |debit |bank |kestrel |physical |virtual )?"
 _OTHERS_CARD = re.compile(
-    rf"\bmy {_KIN}{_RELATIVE}(?:s|'s)?(?: [a-z]+){{0,3}}?(?:'s|s|') {_CARD_WORD}card\b|"
-    rf"\b(?:it'?s|its|it is|that'?s|is) my {_RELATIVE}(?:'s|s|')(?!\w)|"
-    rf"\bmy {_KIN}{_RELATIVE}\b.{{0,80}}\b(?:his|her|their) {_CARD_WORD}(?:card|one)\b",
+    rf"\bmy {_KIN}{_RELATIVE}{_IN_LAW}(?:s|'s)?(?: [a-z]+){{0,3}}?(?:'s|s|') {_CARD_WORD}card\b|"
+    rf"\b(?:it'?s|its|it is|that'?s|is) my {_RELATIVE}{_IN_LAW}(?:'s|s|')(?!\w)|"
+    rf"\bmy {_KIN}{_RELATIVE}{_IN_LAW}\b.{{0,80}}\b(?:his|her|their) {_CARD_WORD}(?:card|one)\b|"
+    # "our ciara's after losing her kestrel card": whoever it is, the card is theirs (a shop's
+    # "their card machine" is no card of anyone's)
+    rf"\b(?:his|her|their) {_CARD_WORD}card\b(?! ?(?:machine|reader|terminal|payment))",
     re.I,
 )
 _OWN_CARD = re.compile(

@@ -166,3 +166,32 @@ async def test_a_late_card_delivery_is_reported_as_late_with_its_dates(
     assert reply.citations and reply.citations[0].article_id == "card-delivery-times"
     assert card_status(bank, "card_1004a") == "pending_delivery"
     assert bank.calls["cancel_card"] == 0
+
+
+async def test_four_digits_alone_answer_which_card_after_a_long_first_message(
+    agent: ResolutionAgent,
+) -> None:
+    """The entity rule wants "card" near the digits; an answer to "which card?" need not say it."""
+    bank = bank_of(agent)
+    first = "i think i left my card in the trolley at asda, can you freeze it"
+    asked = await agent.handle_message("conv-bare4", "cus_1007", first)
+    assert asked.status == "awaiting_customer"
+    assert "3344" in asked.text and "9087" in asked.text
+
+    reply = await agent.handle_message("conv-bare4", "cus_1007", "me own one, 3344, not the joint")
+
+    assert "frozen" in reply.text.lower()
+    assert card_status(bank, "card_1007a") == "frozen"
+    assert card_status(bank, "card_1007b") == "active"
+
+
+async def test_an_amount_is_never_read_as_a_card_ending(agent: ResolutionAgent) -> None:
+    bank = bank_of(agent)
+    first = "i think i left my card in the trolley at asda, can you freeze it"
+    await agent.handle_message("conv-amount4", "cus_1007", first)
+
+    reply = await agent.handle_message("conv-amount4", "cus_1007", "the one i paid £3344 with")
+
+    assert reply.status == "awaiting_customer"
+    assert card_status(bank, "card_1007a") == "active"
+    assert card_status(bank, "card_1007b") == "active"

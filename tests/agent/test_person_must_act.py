@@ -54,6 +54,13 @@ from tests.agent.scripted_classifier import TableClassifier, agent_with, predict
             "phone and card stolen from my car, just noticed two cash withdrawals I never did",
         ),
         ("cus_1010", "card_1010a", "lost card, theres a transaction at mcdonalds i didnt do"),
+        # neither a cue rule nor the model: the shape of a spend told as done
+        (
+            "cus_1013",
+            "card_1013a",
+            "my phone n card holder got snatched off me on oxford st an hour ago, my card has "
+            "been used to buy 2 gift cards at boots £95 each, pls help",
+        ),
     ],
 )
 async def test_a_lost_card_already_used_is_frozen_then_handed_to_fraud_urgently(

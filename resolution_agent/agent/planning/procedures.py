@@ -56,6 +56,9 @@ def _cards(v: View) -> list[Card] | Call:
     return found.cards
 
 
+_BARE_FOUR = re.compile(r"(?<![\d£$€.,:])\d{4}(?![\d]|[.,:]\d)")
+
+
 def _pick_card(
     v: View, cards: list[Card], usable: set[str], prefer: Callable[[Card], bool]
 ) -> Card | Say | None:
@@ -68,7 +71,11 @@ def _pick_card(
     if named and not any(c.last4 in named for c in cards):
         return Say("replies/someone_elses_card.j2", "resolved")
     candidates = [c for c in cards if c.status in usable]
-    for last4 in reversed(v.entities.card_last4):
+    # "card ending 3344" first; then four digits alone that are one of these cards' endings
+    # ("3344" or "me own one, 3344" answering which card, after a long first message that put
+    # "card" too far from them for the entity rule); never an amount ("£3344") or a longer number.
+    bare = _BARE_FOUR.findall(v.state.episode_text)
+    for last4 in [*reversed(v.entities.card_last4), *reversed(bare)]:
         for card in candidates:
             if card.last4 == last4:
                 return card

@@ -200,7 +200,14 @@ def test_a_question_is_not_a_failed_self_service_route(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["did that, it says the amount's too high", "done it and it still fails", "tried that."],
+    [
+        "did that, it says the amount's too high",
+        "done it and it still fails",
+        "tried that.",
+        "done exactly that, typed the last 4 and the expiry like 5 times and it just keeps saying "
+        "details not recognised",
+        "it keeps saying the code is invalid",
+    ],
 )
 def test_a_route_followed_and_refused_is_a_failed_self_service_route(text: str) -> None:
     assert reports_self_service_failed(text)
@@ -248,6 +255,31 @@ async def test_an_answered_route_the_customer_then_says_failed_goes_to_a_person(
     assert reply.status == "handed_off"
     assert conversation.handoff is not None
     assert conversation.handoff.queue == "payments"
+
+
+async def test_a_route_followed_and_failed_stays_the_answered_problem_whatever_it_sounds_like(
+    make_settings: Callable[..., Settings], retriever: LexicalRetriever
+) -> None:
+    """What went wrong ("details not recognised") may sound to the classifier like another
+    problem (a failed identity check); "done exactly that" says it is the route just given."""
+    asked = "the replacement card's arrived at last, whats the process to switch it on"
+    failed = (
+        "done exactly that, typed the last 4 and the expiry like 5 times and it just keeps "
+        "saying details not recognised"
+    )
+    table = {
+        asked: predicted("activate_my_card", 0.9),
+        failed: predicted("unable_to_verify_identity", 0.64, ("card_about_to_expire", 0.22)),
+    }
+    async with agent_with(TableClassifier(table), make_settings, retriever) as agent:
+        answered = await agent.handle_message("c-followed", "cus_1013", asked)
+        reply = await agent.handle_message("c-followed", "cus_1013", failed)
+        conversation = await agent.get_conversation("c-followed")
+
+    assert answered.status == "resolved"
+    assert reply.status == "handed_off"
+    assert conversation.handoff is not None
+    assert conversation.handoff.queue == "cards"
 
 
 async def test_a_lost_card_with_nothing_spent_yet_is_frozen_and_replacing_it_offered(

@@ -306,3 +306,46 @@ def test_a_route_that_refuses_the_customer_has_failed(text: str) -> None:
 )
 def test_a_card_refused_at_a_till_is_no_failed_route(text: str) -> None:
     assert not reports_self_service_failed(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # CHAPS named in one sentence, the request to act in another
+        "it has to be a CHAPS transfer. Please could you set that up from my current account?",
+        "the solicitor wants it by chaps, can you arrange it for me",
+    ],
+)
+def test_a_chaps_payment_named_apart_from_the_request_is_staff_only(text: str) -> None:
+    assert "staff_only" in kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how long does a chaps payment take, can you tell me?",
+        "can you tell me if there is a fee for chaps",
+        "please explain how chaps works",
+    ],
+)
+def test_asking_us_to_explain_chaps_is_no_staff_only_request(text: str) -> None:
+    assert "staff_only" not in kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the details I had saved for her were actually my old landlady's account",
+        "turns out the account number I paid belonged to someone else",
+        "the payee was the wrong Sarah, I sent her £80",
+    ],
+)
+def test_saved_details_that_were_someone_elses_are_a_recall(text: str) -> None:
+    assert "payment_recall" in kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["the account number was for my old flat", "i sent money from my old account"]
+)
+def test_an_old_account_of_ones_own_is_no_recall(text: str) -> None:
+    assert "payment_recall" not in kinds(text)

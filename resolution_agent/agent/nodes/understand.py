@@ -104,6 +104,13 @@ def _asks_for_something_else(
     )
 
 
+_FOLLOWED_THE_ROUTE = re.compile(
+    r"\s*(?:i\s+|i'?ve\s+|ive\s+)?(?:did|done|tried|followed)\s+(?:exactly\s+|just\s+|all\s+)?"
+    r"(?:that|this|it|what (?:it|you) said|what it says|the steps)\b",
+    re.I,
+)
+
+
 def _route_failed_after_answer(
     prediction: IntentPrediction, state: ConversationState, deps: Deps, text: str
 ) -> bool:
@@ -122,6 +129,10 @@ def _route_failed_after_answer(
         and (
             prediction.intent == state.active_intent
             or prediction.confidence < deps.settings.clarify_threshold
+            # "done exactly that, typed the last 4 ... keeps saying details not recognised":
+            # the route just given, followed; what went wrong may sound like another problem
+            # (a failed identity check) to the classifier, but it is this one's route
+            or _FOLLOWED_THE_ROUTE.match(text) is not None
         )
     )
 

@@ -170,7 +170,12 @@ _RULES: list[tuple[RiskKind, str]] = [
         # "I picked the wrong saved payee", "paid £600 to the wrong Imran"
         r"\b(picked|chose|chosen|selected|clicked|tapped|used)\b.{0,10}\bthe wrong (\w+ )?(payee|"
         r"person|account|contact|name|details)\b|"
-        r"\b(sent|transferred|paid)\b.{0,30}\bto the wrong (?-i:[A-Z][a-z]+)\b",
+        r"\b(sent|transferred|paid)\b.{0,30}\bto the wrong (?-i:[A-Z][a-z]+)\b|"
+        # "the details I had saved for her were actually my old landlady's account"
+        r"\b(details|account number|sort code|payee)\b.{0,40}\b(was|were|belonged to|belongs to)\b"
+        r" (actually |really |in fact |still )?(someone else|somebody else|"
+        r"(my|her|his|their|an|the) (old|previous|former) \w+|the wrong \w+|"
+        r"a different (person|account)|a stranger)",
     ),
     # --- a detail only staff may change: a wrong date of birth is corrected from a photo ID
     # sent to a colleague (help centre, "Updating your personal details").
@@ -211,12 +216,30 @@ _ASKS_TO_ACT = re.compile(
 DETECTED_KINDS: frozenset[RiskKind] = frozenset(kind for kind, _ in _RULES)
 
 
+# "It has to be a CHAPS transfer. Please could you set that up": a CHAPS payment named, and the
+# message asks us to act; the listed phrasings above miss most such pairs, said apart.
+_CHAPS = re.compile(r"\bchaps\b", re.I)
+_ACT_VERB = re.compile(
+    r"\b(?:send|make|set (?:it |that |this |one |them )?up|arrange|organi[sz]e|process|do|pay|"
+    r"transfer|move|get (?:it|that|this|the money) (?:sent|done|over|across))\b",
+    re.I,
+)
+
+
+def _asks_for_chaps(text: str) -> re.Match[str] | None:
+    if _CHAPS.search(text) is None or _ASKS_TO_ACT.search(text) is None:
+        return None
+    return _ACT_VERB.search(text)
+
+
 def detect_signals(text: str) -> list[RiskSignal]:
     found: dict[RiskKind, RiskSignal] = {}
     for kind, pattern in _COMPILED:
         if kind in found:
             continue
         match = pattern.search(text)
+        if match is None and kind == "staff_only":
+            match = _asks_for_chaps(text)
         if match and kind == "staff_only" and _asks_only_about(text):
             continue
         if match:
@@ -269,7 +292,9 @@ _MISUSE = re.compile(
     re.I,
 )
 _SELF_SERVICE_FAILED = re.compile(
-    r"\b(?:keeps?|kept) (?:saying|showing|giving)\b.{0,40}\b(?:error|wrong|fail(?:ed|s)?)\b|"
+    r"\b(?:keeps?|kept) (?:saying|showing|giving)\b.{0,40}\b(?:error|wrong|fail(?:ed|s)?|"
+    r"not recogni[sz]ed|unrecogni[sz]ed|invalid|incorrect|not valid|(?:doesn'?t|don'?t|do not|"
+    r"does not) match|unsuccessful|try again|rejected|declined)\b|"
     r"\b(?:says?|said|shows?|get|got|getting) (?:an? )?error\b|"
     r"\b(?:won'?t|wont|will not|doesn'?t|does not) let me\b|"
     # "the reset text goes to my old number which i dont have anymore": the route's code can't
@@ -279,9 +304,10 @@ _SELF_SERVICE_FAILED = re.compile(
     r"\b(?:won'?t|wont|will not|doesn'?t|does not|wouldn'?t|wouldnt) accept (?:it|them|the "
     r"(?:cheque|photo|picture|document|upload|file|certificate))\b|"
     r"\bkeeps? (?:rejecting|refusing) (?:it|the|my)\b(?!\s+card\b)|"
-    r"\b(?:tried|try|trying)\b.{0,40}"
+    r"\b(?:tried|try|trying|typed|entered|put (?:it|them) in)\b.{0,40}"
     r"\b(?:\d+ times|times now|loads|several times|again and again)\b|"
     r"\b(?:did|done|tried) (?:that|this|it|what it says) already\b|"
+    r"\b(?:did|done|followed|tried) (?:exactly|just) (?:that|this|what it says|what you said)\b|"
     # "did that, it says the amount's too high": the route was followed and refused
     # (a question that starts "did that payment go through" asks about a payment: not this)
     r"^\s*(?:i\s+|i'?ve\s+|ive\s+)?(?:did|done|tried)\s+(?:that|this|it)\s*"

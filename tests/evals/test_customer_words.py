@@ -38,6 +38,7 @@ KINDS = {
     "fresh4",
     "fresh5",
     "fresh6",
+    "fresh7",
 }
 #: Ids a scenario may expect that the conversation itself creates (the first new dispute).
 CREATED = {"disputes.dsp_0006"}

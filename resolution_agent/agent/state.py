@@ -182,6 +182,11 @@ class ProposeTool(_Value):
     call: ToolCall
 
 
+#: The questions that ask the customer to pick one of their own things ("which card?", "which
+#: payment?"): a "never mind" to one drops the request rather than picking.
+PICK_SLOTS = frozenset({"card", "transaction", "payment", "direct_debit"})
+
+
 class ProposeReply(_Value):
     kind: Literal["reply"] = "reply"
     text: str

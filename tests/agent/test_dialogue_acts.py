@@ -221,3 +221,25 @@ async def test_a_no_that_asks_for_something_else_turns_down_the_question_and_doe
     assert bank.calls["cancel_card"] == 0
     assert card_status(bank, "card_1001a") == "active"
     assert "unfrozen" in done.text
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "never mind",
+        "ach never mind, its the wagamama one, forgot i went with the girls",
+        "oh its the wagamama one, my mistake, that was me",
+    ],
+)
+async def test_never_mind_to_which_payment_drops_the_request_and_raises_nothing(
+    agent: ResolutionAgent, answer: str
+) -> None:
+    asked = await agent.handle_message("c-which", "cus_1015", "some payment ive no clue about")
+    assert asked.status == "awaiting_customer"
+    assert "Wagamama" in asked.text
+
+    reply = await agent.handle_message("c-which", "cus_1015", answer)
+
+    assert reply.status == "resolved"
+    assert "haven't changed anything" in reply.text
+    assert bank_of(agent).calls["raise_dispute"] == 0

@@ -9,7 +9,11 @@ from __future__ import annotations
 import pytest
 
 from resolution_agent.agent.understanding import read_confirmation
-from resolution_agent.agent.understanding.confirm import names_another_thing, takes_the_no_back
+from resolution_agent.agent.understanding.confirm import (
+    drops_the_request,
+    names_another_thing,
+    takes_the_no_back,
+)
 
 
 @pytest.mark.parametrize(
@@ -114,3 +118,49 @@ def test_a_yes_takes_a_no_back_by_a_change_of_mind_or_the_tool_verb(
     text: str, tool: str, back: bool
 ) -> None:
     assert takes_the_no_back(text, tool) is back
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["yeh do it ta", "Tak, that one, go ahead and stop it.", "ja bitte", "si", "yesss", "yeahh"],
+)
+def test_a_yes_in_dialect_text_speak_or_the_customers_first_language_is_a_yes(text: str) -> None:
+    assert read_confirmation(text) == "yes"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ah hang on, nationwide dont take over til january. no, dont cancel it yet",
+        "ach never mind, its the wagamama one, forgot i went with the girls",
+        "right no leave it",
+    ],
+)
+def test_a_no_after_a_reason_or_a_dialect_lead_in_is_a_no(text: str) -> None:
+    assert read_confirmation(text) == "no"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["no idea where it is", "I lost it yesterday. No idea where.", "my card? no sign of it"],
+)
+def test_no_idea_or_no_sign_is_not_a_refusal(text: str) -> None:
+    assert read_confirmation(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "never mind",
+        "ach never mind, its the wagamama one, forgot i went with the girls",
+        "oh its the wagamama one, my mistake, that was me",
+        "forget it",
+    ],
+)
+def test_dropping_the_request_at_which_one(text: str) -> None:
+    assert drops_the_request(text)
+
+
+@pytest.mark.parametrize("text", ["no, the other one", "the wagamama one", "3344"])
+def test_a_correction_or_a_pick_does_not_drop_the_request(text: str) -> None:
+    assert not drops_the_request(text)

@@ -15,6 +15,7 @@ from typing import Any
 from resolution_agent.agent.guards.input import normalise
 from resolution_agent.agent.nodes.deps import Deps
 from resolution_agent.agent.state import (
+    PICK_SLOTS,
     ConversationState,
     IntentPrediction,
     ToolCall,
@@ -27,7 +28,11 @@ from resolution_agent.agent.understanding import (
     read_neither,
 )
 from resolution_agent.agent.understanding.choice import clarify_options, read_pick
-from resolution_agent.agent.understanding.confirm import names_another_thing, takes_the_no_back
+from resolution_agent.agent.understanding.confirm import (
+    drops_the_request,
+    names_another_thing,
+    takes_the_no_back,
+)
 from resolution_agent.agent.understanding.direction import steer
 from resolution_agent.agent.understanding.misuse import hears_card_misuse
 from resolution_agent.agent.understanding.requests import (
@@ -226,6 +231,11 @@ async def understand(state: ConversationState, deps: Deps) -> dict[str, Any]:
                 and not _new_problem(prediction, state, deps, text)
             )
         )
+    elif state.slot in PICK_SLOTS and drops_the_request(text):
+        # "ach never mind, its the wagamama one, forgot i went" to "which payment?": the
+        # request is dropped, never carried on with the thing it names.
+        confirmation = "no"
+        continuation = True
     elif state.slot in ("card", "transaction", "payment", "direct_debit", "code", "question"):
         continuation = not _new_problem(prediction, state, deps, text)
     elif _route_failed_after_answer(prediction, state, deps, text):

@@ -33,6 +33,7 @@ from resolution_agent.agent.retrieval.focus import (
     supporting_facts,
 )
 from resolution_agent.agent.state import (
+    PICK_SLOTS,
     Citation,
     ConversationState,
     Passage,
@@ -137,6 +138,14 @@ class OfflinePlanner:
         if confirmed is not None and not any(a.call == confirmed for a in turn_actions):
             return Call(confirmed.tool, dict(confirmed.args))
 
+        if (
+            understanding is not None
+            and understanding.confirmation == "no"
+            and pending is None
+            and state.slot in PICK_SLOTS
+        ):
+            # "Never mind" to "which payment?": nothing is done, nothing more asked.
+            return Say("replies/nothing_changed.j2", "resolved")
         policy = ctx.policies.intent(state.active_intent)
         step: Step
         if about_someone_elses_card(state, ctx.policies):

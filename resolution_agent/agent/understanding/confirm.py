@@ -25,11 +25,13 @@ MAX_ANSWER_CHARS = 120
 # change of mind ("hmm", "oh wait", "sorry,", "actually") before the yes or no itself; those
 # lead-ins are skipped, never read as an answer on their own.
 _LEAD_IN = (
-    r"^\s*(?:(?:hmm+|um+|erm+|uh+|ah+|oh+|sorry|wait|hang on|hold on|actually|"
+    r"^\s*(?:(?:hmm+|um+|erm+|uh+|ah+|oh+|ach|och|well|right|sorry|wait|hang on|hold on|actually|"
     r"ok(?:ay)?\s+(?=no\b)|on second thoughts?)\b[\s,.!-]*)*"
 )
 _YES = re.compile(
-    _LEAD_IN + r"(yes|yeah|yep|yup|ya|yea|ye|yh|aye|y|ok|okay|k|sure|please do|go ahead|do it|"
+    # "tak", "ja", "si", "oui": a yes in the customer's first language is still a yes
+    _LEAD_IN + r"(yes+|yeah+|yeh|yep|yup|ya|yah|yas|yea|ye|yh|aye|y|ok|okay|k|sure|please do|"
+    r"tak|ja|s[ií]|oui|go ahead|do it|"
     r"go for it|go on|crack on|do that|sounds good|alright|cool|correct|that'?s right|"
     r"confirm(ed)?|absolutely|definitely|yes please|please)\b",
     re.I,
@@ -37,9 +39,11 @@ _YES = re.compile(
 # "no need to ask, yes" and "no problem, go ahead" are not refusals. "Never mind", "forget it"
 # and "not that one" are: each turns down what the agent has just offered.
 _NO = re.compile(
-    _LEAD_IN + r"(no(?!\s+(?:need|problem|worries|doubt)\b)|nope|nah|n|don'?t|do not|"
+    _LEAD_IN + r"(no(?!\s+(?:need|problem|worries|doubt|idea|clue|sign|luck|one)\b)|nope|nah|n|"
+    r"don'?t|do not|"
     r"cancel that|not now|leave it|no thanks|stop|never\s*mind|nvm|forget it|"
-    r"not that one|(?:that'?s |thats )?(?:the )?wrong one|scrap that|changed my mind)\b",
+    r"not that one|(?:that'?s |thats )?(?:the )?wrong one|scrap that(?! card| one)|"
+    r"changed my mind)\b",
     re.I,
 )
 # "Never mind" later in a short answer ("oh wait, that was my son. never mind!") still turns the
@@ -51,7 +55,9 @@ _NEVER_MIND = re.compile(r"\b(?:never\s*mind|nvm|forget it)\b[\s.!]*$", re.I)
 _WITHDRAWN = re.compile(
     r"\b(?:my mistake|my bad|false alarm|ignore (?:that|me|my last)|i remember (?:it )?now|"
     r"(?:it|that) was (?:me|mine|my (?:partner|husband|wife|boyfriend|girlfriend|son|daughter|"
-    r"kids?|child|mum|dad|brother|sister|flatmate))\b)|\ball (?:good|sorted|fine)[\s.!]*$",
+    r"kids?|child|mum|dad|brother|sister|flatmate))\b)|\ball (?:good|sorted|fine)[\s.!]*$|"
+    # "forgot i went with the girls": the customer recognises the payment after all
+    r"\bforgot (?:i|we|that i|that we) (?:went|bought|paid|ordered|used|spent|booked|had)\b",
     re.I,
 )
 _SPEAKER = (
@@ -70,12 +76,35 @@ def is_smuggled(text: str) -> bool:
     return _SMUGGLED.search(normalise(text)) is not None
 
 
+# "Never mind", "forget it", "ach doesn't matter": the request itself is dropped, not a question
+# answered no ("no, the other one" to "which card?" is a correction, not this).
+_DROPPED = re.compile(
+    _LEAD_IN + r"(never\s*mind|nvm|forget it|forget about it|leave it|doesn'?t matter|"
+    r"don'?t worry|ignore (?:that|me|my last))\b",
+    re.I,
+)
+
+
+def drops_the_request(text: str) -> bool:
+    """Whether a short answer to "which one?" drops the request ("never mind, it was me")."""
+    clean = normalise(text).strip()
+    if len(clean) > MAX_ANSWER_CHARS:
+        return False
+    return any(pattern.search(clean) is not None for pattern in (_DROPPED, _NEVER_MIND, _WITHDRAWN))
+
+
+def _last_sentence(text: str) -> str:
+    """ "Ah hang on, they don't take over till January. No, don't cancel it yet": the answer
+    may come last, after the reason for it."""
+    return re.split(r"[.!?]+\s+", text.strip())[-1]
+
+
 def read_confirmation(text: str) -> Literal["yes", "no"] | None:
     """``yes`` or ``no`` when the message is a plain answer, else ``None`` (not an answer)."""
     clean = normalise(text).strip()
     if len(clean) > MAX_ANSWER_CHARS:
         return None
-    if _NO.search(clean) or _NEVER_MIND.search(clean):
+    if _NO.search(clean) or _NEVER_MIND.search(clean) or _NO.search(_last_sentence(clean)):
         # A refusal needs no such care: saying no never makes anything run.
         return "no"
     if is_smuggled(clean) or injection_families(clean):

@@ -188,6 +188,10 @@ class ToolSpec(ModelSchemas):
       names, references), which the input guard screens as untrusted and
       ``agent.guards.third_party`` stores as plain names.
     - ``typed_by_customer``: an argument only the customer may supply (a one-time code).
+    - ``asked_as``: how a customer asks for the action in words ("scrap that card and post me
+      a replacement" asks for ``cancel_card``), a case-insensitive regular expression; asking
+      for it again straight after saying no to it takes the no back
+      (``agent.understanding.confirm``). Empty: only the tool's verb.
     """
 
     name: str
@@ -202,6 +206,7 @@ class ToolSpec(ModelSchemas):
     backs_refund_promise: bool = False
     free_text: tuple[str, ...] = ()
     typed_by_customer: TypedByCustomer | None = None
+    asked_as: str = ""
 
     @property
     def template(self) -> str:
@@ -237,6 +242,7 @@ def _spec(
     backs_refund_promise: bool = False,
     free_text: tuple[str, ...] = (),
     typed_by_customer: TypedByCustomer | None = None,
+    asked_as: str = "",
 ) -> ToolSpec:
     return ToolSpec(
         name,
@@ -251,6 +257,7 @@ def _spec(
         backs_refund_promise=backs_refund_promise,
         free_text=free_text,
         typed_by_customer=typed_by_customer,
+        asked_as=asked_as,
     )
 
 
@@ -323,6 +330,8 @@ TOOLS: tuple[ToolSpec, ...] = (
             _CANCELLED,
             Claim("replaced", r"\b(?:replaced|reissued|re-issued|ordered a (?:new|replacement))\b"),
         ),
+        asked_as=r"\b(?:cancel\w*|scrap|bin|kill|get rid of|replace|(?:send|post|order|get) "
+        r"(?:me |us )?(?:a |the )?(?:new|replacement)(?: card| one)?)\b",
     ),
     _spec(
         "get_card_delivery",
@@ -382,6 +391,7 @@ TOOLS: tuple[ToolSpec, ...] = (
             ),
         ),
         backs_refund_promise=True,
+        asked_as=r"\b(?:dispute|charge ?back|claim (?:it|the money) back|raise (?:it|a claim))\b",
     ),
     _spec(
         "list_payments",
@@ -405,6 +415,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         claims=(_CANCELLED,),
         backs_refund_promise=True,
         free_text=("payee_name", "payee_reference"),
+        asked_as=r"\b(?:cancel\w*|stop|scrap|pull|don'?t send)\b",
     ),
     _spec(
         "list_direct_debits",
@@ -428,6 +439,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         claims=(_CANCELLED,),
         backs_refund_promise=True,
         free_text=("merchant", "reference"),
+        asked_as=r"\b(?:cancel\w*|stop|scrap|end|get rid of)\b",
     ),
     _spec(
         "start_verification",

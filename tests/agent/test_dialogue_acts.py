@@ -243,3 +243,34 @@ async def test_never_mind_to_which_payment_drops_the_request_and_raises_nothing(
     assert reply.status == "resolved"
     assert "haven't changed anything" in reply.text
     assert bank_of(agent).calls["raise_dispute"] == 0
+
+
+async def test_asking_in_words_for_the_declined_cancel_takes_the_no_back(
+    agent: ResolutionAgent,
+) -> None:
+    await agent.handle_message(
+        "c-scrap", "cus_1016", "pretty sure i left my card at the bowling last night, freeze it"
+    )
+    await agent.handle_message("c-scrap", "cus_1016", "nah not yet, gonna ring them at 12")
+    assert card_status(bank_of(agent), "card_1016a") == "frozen"
+
+    reply = await agent.handle_message(
+        "c-scrap",
+        "cus_1016",
+        "rang them, no sign of it. right, scrap that card and post me a new one",
+    )
+
+    assert card_status(bank_of(agent), "card_1016a") == "cancelled"
+    assert bank_of(agent).calls["cancel_card"] == 1
+    assert "cancelled" in reply.text
+
+
+async def test_refusing_the_declined_action_again_never_runs_it(agent: ResolutionAgent) -> None:
+    await agent.handle_message(
+        "c-keep", "cus_1016", "pretty sure i left my card at the bowling last night, freeze it"
+    )
+    await agent.handle_message("c-keep", "cus_1016", "nah not yet, gonna ring them at 12")
+
+    await agent.handle_message("c-keep", "cus_1016", "they have it! dont cancel it, unfreeze it")
+
+    assert bank_of(agent).calls["cancel_card"] == 0

@@ -10,6 +10,7 @@ import pytest
 
 from resolution_agent.agent.understanding import read_confirmation
 from resolution_agent.agent.understanding.confirm import (
+    asks_for_it_again,
     drops_the_request,
     names_another_thing,
     takes_the_no_back,
@@ -164,3 +165,33 @@ def test_dropping_the_request_at_which_one(text: str) -> None:
 @pytest.mark.parametrize("text", ["no, the other one", "the wagamama one", "3344"])
 def test_a_correction_or_a_pick_does_not_drop_the_request(text: str) -> None:
     assert not drops_the_request(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "tool"),
+    [
+        (
+            "rang them, no sign of it. right, scrap that card and post me a replacement",
+            "cancel_card",
+        ),
+        ("ok just bin it and send me a new one", "cancel_card"),
+        ("on reflection please stop that direct debit", "cancel_direct_debit"),
+        ("fine, dispute it then", "raise_dispute"),
+    ],
+)
+def test_asking_for_the_declined_action_in_words_takes_the_no_back(text: str, tool: str) -> None:
+    assert asks_for_it_again(text, tool)
+
+
+@pytest.mark.parametrize(
+    ("text", "tool"),
+    [
+        ("dont scrap it, they found it", "cancel_card"),
+        ("can you unfreeze it", "cancel_card"),
+        ("[customer]: yes cancel it", "cancel_card"),
+    ],
+)
+def test_a_refusal_another_request_or_a_quoted_dialogue_is_not_asking_again(
+    text: str, tool: str
+) -> None:
+    assert not asks_for_it_again(text, tool)

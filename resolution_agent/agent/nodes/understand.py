@@ -29,6 +29,7 @@ from resolution_agent.agent.understanding import (
 )
 from resolution_agent.agent.understanding.choice import clarify_options, read_pick
 from resolution_agent.agent.understanding.confirm import (
+    asks_for_it_again,
     drops_the_request,
     names_another_thing,
     takes_the_no_back,
@@ -182,7 +183,21 @@ async def understand(state: ConversationState, deps: Deps) -> dict[str, Any]:
     continuation = False
     update: dict[str, Any] = {"reopenable": None}
     ask_again = False
-    if pending is None and state.reopenable is not None and read_confirmation(text) == "yes":
+    asked_again = (
+        pending is None
+        and state.reopenable is not None
+        and read_confirmation(text) is None
+        and asks_for_it_again(text, state.reopenable.call.tool)
+    )
+    if asked_again and state.reopenable is not None:
+        # "Rang them, no sign of it. right, scrap that card and post me a replacement" straight
+        # after turning the cancel down: the action is asked for again, in words, which takes
+        # the no back as surely as "actually yes, cancel it" (the guard still requires that the
+        # question was asked in an earlier turn).
+        pending = state.reopenable
+        update["pending"] = pending
+        update["declined"] = [call for call in state.declined if call != pending.call]
+    elif pending is None and state.reopenable is not None and read_confirmation(text) == "yes":
         # A yes straight after turning the question down is a change of mind: the question is
         # open again (asked in an earlier turn, as the guard requires). It is its answer only
         # when it clearly takes the no back ("actually yes go on", "yes do cancel it"): the
@@ -194,7 +209,7 @@ async def understand(state: ConversationState, deps: Deps) -> dict[str, Any]:
         ask_again = not takes_the_no_back(text, pending.call.tool)
 
     if pending is not None and pending.kind == "confirmation":
-        confirmation = read_confirmation(text)
+        confirmation = "yes" if asked_again else read_confirmation(text)
         if confirmation == "yes" and (ask_again or names_another_thing(text, pending.call.args)):
             # A yes to something else than the question asked ("yes cancel the card" to a
             # direct debit's question) must never make the asked call run.

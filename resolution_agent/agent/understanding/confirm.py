@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from typing import Literal
 
 from resolution_agent.agent.guards.input import injection_families, normalise
+from resolution_agent.tools import TOOLS_BY_NAME
 
 MAX_ANSWER_CHARS = 120
 
@@ -151,14 +152,37 @@ _TAKES_BACK = re.compile(
 def takes_the_no_back(text: str, tool: str) -> bool:
     """Whether a yes straight after a no clearly takes the no back, not just agrees to something.
 
-    It does when it says a change of mind ("actually yes", "go on then") or the action again,
-    by the verb of the call's tool ("yes do cancel it" for ``cancel_payment``). A bare "yes"
-    does not: the reply to the no closed the question, and may have ended on something else
-    ("you can unfreeze it in the app, or ask me here"), which is what the yes may answer.
+    It does when it says a change of mind ("actually yes", "go on then") or asks for the action
+    again in words (the tool's ``asked_as``, or its verb: "yes do cancel it" for
+    ``cancel_payment``). A bare "yes" does not: the reply to the no closed the question, and
+    may have ended on something else ("you can unfreeze it in the app, or ask me here"), which
+    is what the yes may answer.
     """
     clean = normalise(text)
-    verb = tool.split("_", 1)[0]
-    return (
-        _TAKES_BACK.search(clean) is not None
-        or re.search(rf"\b{re.escape(verb)}\w*", clean, re.I) is not None
-    )
+    return _TAKES_BACK.search(clean) is not None or asks_for(clean, tool)
+
+
+def asks_for(text: str, tool: str) -> bool:
+    """Whether the text asks, in words, for what ``tool`` does (its declaration's ``asked_as``,
+    else its verb: "cancel" for ``cancel_payment``)."""
+    spec = TOOLS_BY_NAME.get(tool)
+    pattern = spec.asked_as if spec is not None and spec.asked_as else None
+    if pattern is None:
+        pattern = rf"\b{re.escape(tool.split('_', 1)[0])}\w*"
+    return re.search(pattern, text, re.I) is not None
+
+
+def asks_for_it_again(text: str, tool: str) -> bool:
+    """Whether a short message, straight after the customer said no to ``tool``'s question,
+    asks for that action in words ("rang them, no sign of it. right, scrap that card and post
+    me a replacement"): the no is taken back as surely as by "actually yes, cancel it".
+
+    Not when it refuses ("don't scrap it"), is long, quotes a dialogue or is flagged as
+    manipulation: the same care as any yes (:func:`read_confirmation`).
+    """
+    clean = normalise(text).strip()
+    if len(clean) > MAX_ANSWER_CHARS or read_confirmation(clean) == "no":
+        return False
+    if is_smuggled(clean) or injection_families(clean):
+        return False
+    return asks_for(clean, tool)

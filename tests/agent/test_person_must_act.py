@@ -311,3 +311,42 @@ async def test_a_card_gone_with_spending_since_is_frozen_without_asking_which_pr
         assert card_status(bank_of(agent), "card_1016a") == "frozen"
     assert reply.status == "handed_off"
     assert "fraud and scams team" in reply.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I forgot my card in the self-checkout at Lidl on Lincoln Road yesterday",
+        "left me card in the trolley at asda",
+        "think i left my card on the bus",
+    ],
+)
+def test_a_card_left_where_anyone_may_take_it_is_gone(text: str) -> None:
+    assert reports_card_gone(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i left my card at home, can i use apple pay",
+        "left my card in my car",
+        "forgot my card at work",
+    ],
+)
+def test_a_card_left_at_home_at_work_or_in_ones_own_car_is_not_gone(text: str) -> None:
+    assert not reports_card_gone(text)
+
+
+async def test_a_loss_with_a_payment_disowned_is_recorded_as_the_lost_card(
+    agent: ResolutionAgent,
+) -> None:
+    reply = await agent.handle_message(
+        "c-as-lost",
+        "cus_1017",
+        "I forgot my card in the self-checkout at Lidl yesterday evening. Today in the app I see "
+        "two payments in a bookmaker and one at Greggs, this was not me. Please block everything.",
+    )
+
+    assert reply.intent == "lost_or_stolen_card"
+    assert card_status(bank_of(agent), "card_1017a") == "frozen"
+    assert reply.status == "handed_off"

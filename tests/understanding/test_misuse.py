@@ -12,8 +12,8 @@ from collections.abc import Mapping
 
 import pytest
 
-from resolution_agent.agent.state import IntentPrediction
-from resolution_agent.agent.understanding.misuse import hears_card_misuse
+from resolution_agent.agent.state import IntentPrediction, IntentScore
+from resolution_agent.agent.understanding.misuse import as_lost_card, hears_card_misuse
 
 
 def _said(intent: str, confidence: float = 0.9) -> IntentPrediction:
@@ -130,3 +130,24 @@ async def test_a_spend_told_as_done_is_heard_by_its_shape_without_the_model(text
 )
 async def test_a_spend_asked_about_planned_or_the_customers_own_is_not_misuse(text: str) -> None:
     assert not await hears_card_misuse(text, Pieces({}))
+
+
+def test_a_disowned_payment_told_with_the_loss_is_read_as_the_lost_card() -> None:
+    heard = IntentPrediction(
+        intent="card_payment_not_recognised",
+        confidence=0.7,
+        alternatives=[IntentScore(intent="lost_or_stolen_card", score=0.2)],
+        source="test",
+    )
+
+    read = as_lost_card(heard)
+
+    assert read.intent == "lost_or_stolen_card"
+    assert read.confidence == 0.7
+    assert [a.intent for a in read.alternatives] == ["card_payment_not_recognised"]
+
+
+def test_any_other_reading_is_left_as_it_is() -> None:
+    heard = _said("scam_report", 0.8)
+
+    assert as_lost_card(heard) == heard

@@ -35,7 +35,7 @@ from resolution_agent.agent.understanding.confirm import (
     takes_the_no_back,
 )
 from resolution_agent.agent.understanding.direction import steer
-from resolution_agent.agent.understanding.misuse import hears_card_misuse
+from resolution_agent.agent.understanding.misuse import as_lost_card, hears_card_misuse
 from resolution_agent.agent.understanding.requests import (
     actionable,
     find_requests,
@@ -178,6 +178,8 @@ async def understand(state: ConversationState, deps: Deps) -> dict[str, Any]:
     entities = extract_entities(text, now=now)
     signals = detect_signals(text)
     misuse = await _hears_misuse(state, text, prediction, deps)
+    if misuse and reports_card_gone(f"{state.episode_text} {text}"):
+        prediction = as_lost_card(prediction)
     pending = state.pending
     confirmation = None
     continuation = False

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from resolution_agent.agent.state import ConversationState
+from resolution_agent.agent.state import ConversationState, IntentPrediction, IntentScore
 from resolution_agent.agent.understanding.base import IntentClassifier
 from resolution_agent.agent.understanding.requests import classify_all
 from resolution_agent.agent.understanding.signals import reports_card_misuse
@@ -28,6 +28,8 @@ from resolution_agent.agent.understanding.signals import reports_card_misuse
 #: is the customer saying money was taken without them.
 DISOWNED_SPENDING = frozenset({"card_payment_not_recognised", "cash_withdrawal_not_recognised"})
 SURE = 0.5
+#: The contract's intent for a lost or stolen card, whether or not it was spent on since.
+LOST_CARD = "lost_or_stolen_card"
 
 _SPENDING = re.compile(
     r"\b(?:payments?|charges?|charged|spent|spend(?:ing)?|transactions?|withdr\w*|bought|"
@@ -137,3 +139,19 @@ def misuse_told(state: ConversationState) -> bool:
     rules on the episode's words also count, for a conversation stored before it was kept.
     """
     return state.card_misuse or reports_card_misuse(state.episode_text)
+
+
+def as_lost_card(prediction: IntentPrediction) -> IntentPrediction:
+    """A disowned payment told with the card's loss, read as the lost card it is.
+
+    Call it only when the card is said to be gone and misuse was heard. "Some yute dipped my
+    pocket n took my card, now theres a £300 apple store payment that aint me" is classified
+    as a payment not recognised (the spending is most of the words); the problem is the card
+    in someone else's hands, which the lost-card procedure freezes and hands to the fraud team.
+    The payment reading stays as the runner-up; any other reading is left as it is.
+    """
+    if prediction.intent not in DISOWNED_SPENDING:
+        return prediction
+    said = IntentScore(intent=prediction.intent, score=prediction.confidence)
+    rest = [a for a in prediction.alternatives if a.intent != LOST_CARD]
+    return prediction.model_copy(update={"intent": LOST_CARD, "alternatives": [said, *rest]})

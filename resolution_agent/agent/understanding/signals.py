@@ -344,7 +344,12 @@ _CARD_GONE = re.compile(
     r"\b(?:nabbed|snatched|swiped (?:my|the) (?:card|wallet|purse|bag))\b|"
     # "my card was taken from my desk", "cant find my debit card anywhere"
     r"\b(?:card|wallet|purse|bag)\b (?:was|got|has been|had been|been) taken\b|"
-    r"\b(?:can'?t|cant|cannot|couldn'?t) find my (?:debit |bank |kestrel )?(?:card|wallet|purse)\b",
+    r"\b(?:can'?t|cant|cannot|couldn'?t) find my (?:debit |bank |kestrel )?(?:card|wallet|purse)\b|"
+    # "forgot my card in the self-checkout at Lidl", "left me card in the trolley": left where
+    # anyone may take it; not at home, at work or in the customer's own car, coat or bag
+    r"\b(?:left|forgot|forgotten)\s+(?:my|me|the)\s+(?:debit |bank |kestrel )?card\s+"
+    r"(?:in|at|on|behind)\s+(?!(?:home|work|the office|my (?:house|car|flat|desk|room|other|bag|"
+    r"coat|jacket|locker)|the (?:house|car|flat))\b)",
     re.I,
 )
 

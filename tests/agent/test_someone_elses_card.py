@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import pytest
 
-from resolution_agent.agent import Settings
+from resolution_agent.agent import ResolutionAgent, Settings
 from resolution_agent.agent.retrieval.lexical import LexicalRetriever
 from resolution_agent.agent.understanding.signals import reports_someone_elses_card
 from tests.agent.conftest import bank_of, card_status
@@ -121,3 +121,33 @@ async def test_unsure_which_card_problem_but_someone_elses_card_asks_nothing_and
         assert bank_of(agent).calls["freeze_card"] == 0
     assert reply.status == "resolved"
     assert "belongs to someone else" in reply.text
+
+
+AU_PAIR = (
+    "Our au pair's Kestrel card was taken from her room at our house. Could you cancel it and "
+    "send her a replacement to our address?"
+)
+HOUSEMATE = (
+    "my housemate got charged twice by the chinese takeaway on friday on her kestrel card, can u "
+    "refund one for her? shes at work"
+)
+
+
+@pytest.mark.parametrize("text", [AU_PAIR, HOUSEMATE])
+async def test_asking_us_to_act_for_someone_else_on_their_card_is_declined_whatever_the_intent(
+    agent: ResolutionAgent, text: str
+) -> None:
+    """Read as ordering a card and as a refund question, neither of which acts on a card by its
+    own policy; what is asked of us is still done to someone else's card."""
+    reply = await agent.handle_message("conv-for-them", "cus_1016", text)
+
+    bank = bank_of(agent)
+    assert card_status(bank, "card_1016a") == "active"
+    assert bank.calls["cancel_card"] == bank.calls["raise_dispute"] == 0
+    assert reply.status == "resolved"
+    assert "belongs to someone else" in reply.text
+
+
+def test_our_au_pairs_or_lodgers_card_is_someone_elses() -> None:
+    assert reports_someone_elses_card(AU_PAIR)
+    assert reports_someone_elses_card("our lodger's card got declined at the shop")

@@ -45,6 +45,7 @@ from resolution_agent.agent.state import (
 from resolution_agent.agent.templates import part_of
 from resolution_agent.agent.understanding.misuse import misuse_told
 from resolution_agent.agent.understanding.signals import (
+    asks_us_to_act,
     reports_card_details_given,
     reports_card_gone,
     reports_self_service_failed,
@@ -204,7 +205,14 @@ def about_someone_elses_card(state: ConversationState, policies: Policies) -> bo
     # looking up a card's payments ("my brother's card got declined") would show the
     # customer's own payments in place of theirs
     reads_card_payments = policies.intent(state.active_intent).procedure in _CARD_READS
-    return (acts_on_cards or reads_card_payments) and reports_someone_elses_card(state.episode_text)
+    # "could you cancel it and send her a replacement", "can u refund one for her": whatever
+    # the problem is, what is asked of us is done to someone else's card
+    acts_for_them = asks_us_to_act(state.episode_text) and policies.intent(
+        state.active_intent
+    ).handling in ("procedure", "answer")
+    return (acts_on_cards or reads_card_payments or acts_for_them) and reports_someone_elses_card(
+        state.episode_text
+    )
 
 
 def _card_at_risk(state: ConversationState, ctx: PlanningContext) -> bool:

@@ -247,6 +247,11 @@ def detect_signals(text: str) -> list[RiskSignal]:
     return list(found.values())
 
 
+def asks_us_to_act(text: str) -> bool:
+    """Whether the message asks us to do something ("can you", "please", "for me")."""
+    return _ASKS_TO_ACT.search(text) is not None
+
+
 def _asks_only_about(text: str) -> bool:
     """A question about a fee or a wait that asks nobody to do anything."""
     return _ASKS_FEE_OR_TIME.search(text) is not None and _ASKS_TO_ACT.search(text) is None
@@ -385,7 +390,7 @@ _RELATIVE = (
     r"parent|son|daughter|child|kid|brother|sister|sibling|friend|mate|flatmate|housemate|"
     r"nan|nana|gran|granny|grandma|grandmother|grandad|grandpa|grandfather|aunt|auntie|uncle|"
     r"cousin|niece|nephew|colleague|boss|neighbour|carer|family|bf|gf|bro|sis|hubby|missus|"
-    r"bestie|bff)"
+    r"bestie|bff|au pair|lodger|tenant|nanny|room ?mate|pal|buddy|other half)"
 )
 #: "my little sister's card", "my older brother's": the words before a relation
 _KIN = r"(?:(?:little|big|younger|older|baby|kid|step|twin) )?"
@@ -394,9 +399,11 @@ _IN_LAW = r"(?:[- ]in[- ]law)?"
 #: "her Kestrel card", "his debit card"
 _CARD_WORD = r"(?:own |new |debit |bank |kestrel |physical |virtual )?"
 _OTHERS_CARD = re.compile(
-    rf"\bmy {_KIN}{_RELATIVE}{_IN_LAW}(?:s|'s)?(?: [a-z]+){{0,3}}?(?:'s|s|') {_CARD_WORD}card\b|"
-    rf"\b(?:it'?s|its|it is|that'?s|is) my {_RELATIVE}{_IN_LAW}(?:'s|s|')(?!\w)|"
-    rf"\bmy {_KIN}{_RELATIVE}{_IN_LAW}\b.{{0,80}}\b(?:his|her|their) {_CARD_WORD}(?:card|one)\b|"
+    rf"\b(?:my|our) {_KIN}{_RELATIVE}{_IN_LAW}(?:s|'s)?(?: [a-z]+){{0,3}}?(?:'s|s|') "
+    rf"{_CARD_WORD}card\b|"
+    rf"\b(?:it'?s|its|it is|that'?s|is) (?:my|our) {_RELATIVE}{_IN_LAW}(?:'s|s|')(?!\w)|"
+    rf"\b(?:my|our) {_KIN}{_RELATIVE}{_IN_LAW}\b.{{0,80}}\b(?:his|her|their) {_CARD_WORD}"
+    r"(?:card|one)\b|"
     # "our ciara's after losing her kestrel card": whoever it is, the card is theirs (a shop's
     # "their card machine" is no card of anyone's)
     rf"\b(?:his|her|their) {_CARD_WORD}card\b(?! ?(?:machine|reader|terminal|payment))",

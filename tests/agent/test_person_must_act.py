@@ -350,3 +350,25 @@ async def test_a_loss_with_a_payment_disowned_is_recorded_as_the_lost_card(
     assert reply.intent == "lost_or_stolen_card"
     assert card_status(bank_of(agent), "card_1017a") == "frozen"
     assert reply.status == "handed_off"
+
+
+async def test_a_failure_told_after_an_answer_is_its_route_even_read_as_another_answer(
+    agent: ResolutionAgent,
+) -> None:
+    """The top-up card's verification, answered; "it still says verification failed" reads as
+    failing an identity check (another help answer), but it is the route just given."""
+    await agent.handle_message(
+        "c-topup-verify",
+        "cus_1013",
+        "put my nationwide debit card in as a top up card and the app wants it verified before "
+        "itll let me use it, whats the process",
+    )
+
+    reply = await agent.handle_message(
+        "c-topup-verify",
+        "cus_1013",
+        "checked the nationwide app 3 times, theres no 4 digit code anywhere and it still says "
+        "verification failed. cant do a bank transfer either",
+    )
+
+    assert reply.status == "handed_off"

@@ -167,6 +167,12 @@ async def test_a_clause_pointing_back_at_the_first_is_kept_with_it() -> None:
         "wheres my new card?",
         "how do i put it on apple pay once it comes",
     ]
+    # ... but a question that names nothing besides its verb asks about what came before
+    assert clauses(
+        "got a msg saying u need proof of where the money from my car came from. how do i send it"
+    ) == [
+        "got a msg saying u need proof of where the money from my car came from. how do i send it"
+    ]
     # an idiom's "it" ("while you're at it") points at nothing
     assert clauses("block my card please. and cancel the sky dd while ur at it") == [
         "block my card please.",

@@ -111,8 +111,10 @@ def _asks_for_something_else(
 
 
 _FOLLOWED_THE_ROUTE = re.compile(
-    r"\s*(?:i\s+|i'?ve\s+|ive\s+)?(?:did|done|tried|followed)\s+(?:exactly\s+|just\s+|all\s+)?"
-    r"(?:that|this|it|what (?:it|you) said|what it says|the steps)\b",
+    r"\s*(?:i\s+|i'?ve\s+|ive\s+)?(?:(?:did|done|tried|followed)\s+(?:exactly\s+|just\s+|all\s+)?"
+    r"(?:that|this|it|what (?:it|you) said|what it says|the steps)\b|"
+    # "tried uploading the logbook", "tried adding it again"
+    r"(?:tried|been trying)\s+\w+ing\b)",
     re.I,
 )
 
@@ -139,6 +141,10 @@ def _route_failed_after_answer(
             # the route just given, followed; what went wrong may sound like another problem
             # (a failed identity check) to the classifier, but it is this one's route
             or _FOLLOWED_THE_ROUTE.match(text) is not None
+            # another answer's reading ("it still says verification failed" as failing to
+            # verify one's identity): a failure told straight after an answer is about the
+            # route it gave; only a procedure's reading is a new problem to act on
+            or deps.policies.intent(prediction.intent).handling != "procedure"
         )
     )
 

@@ -91,10 +91,32 @@ def _stands_alone(piece: str) -> bool:
 
 def refers_back(text: str) -> bool:
     """Whether the text points back at something named before it ("cancel it", "send another
-    one", "he's lost it") rather than naming its own subject, and asks no question of its own."""
+    one", "he's lost it") rather than naming its own subject, and asks no question of its own.
+
+    A question is its own when it names something besides the pronoun ("how do i put it on
+    apple pay"); "how do i send it" after "you need proof of where the money came from" names
+    nothing but its verb, so it asks about what came before.
+    """
     if _POINTS_BACK.match(text):
         return True
-    return bool(_REFERS_BACK.search(_IDIOM_IT.sub("", text))) and not _OWN_QUESTION.match(text)
+    if not _REFERS_BACK.search(_IDIOM_IT.sub("", text)):
+        return False
+    return not _OWN_QUESTION.match(text) or len(_content_words(text)) <= _BARE_QUESTION_WORDS
+
+
+#: A question with at most this many words of its own beyond the question, the pronoun and the
+#: helpers ("how do i send it": "send") asks about what was named before it.
+_BARE_QUESTION_WORDS = 1
+_FUNCTION_WORDS = frozenset(
+    "what whats what's wat where wheres where's when why how hw which who do does did doing i "
+    "im i'm ive i've can could would should will shall is are was were be been it its it's one "
+    "them they that this the a an to my me you u ur your we our of on in for with at by from "
+    "about so then just please pls plz get got".split()
+)
+
+
+def _content_words(text: str) -> list[str]:
+    return [w for w in _WORD.findall(text.lower()) if w not in _FUNCTION_WORDS]
 
 
 async def classify_all(classifier: IntentClassifier, texts: list[str]) -> list[IntentPrediction]:

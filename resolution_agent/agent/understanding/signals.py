@@ -301,6 +301,9 @@ _SELF_SERVICE_FAILED = re.compile(
     r"not recogni[sz]ed|unrecogni[sz]ed|invalid|incorrect|not valid|(?:doesn'?t|don'?t|do not|"
     r"does not) match|unsuccessful|try again|rejected|declined)\b|"
     r"\b(?:says?|said|shows?|get|got|getting) (?:an? )?error\b|"
+    # "it still says verification failed", "still showing upload unsuccessful"
+    r"\bstill (?:says?|saying|shows?|showing|comes up with)\b.{0,40}\b(?:fail(?:ed|s|ure)?|error|"
+    r"declined|rejected|invalid|unsuccessful|not recogni[sz]ed)\b|"
     r"\b(?:won'?t|wont|will not|doesn'?t|does not) let me\b|"
     # "the reset text goes to my old number which i dont have anymore": the route's code can't
     # reach them, so only a person can confirm who they are another way

@@ -55,6 +55,12 @@ def test_numbers_that_are_not_money_are_not_amounts() -> None:
         ("been pending since weds", ["2026-11-25"]),  # a weekday typed short
         ("paid it in on mon", ["2026-11-23"]),
         ("i sat at home all day", []),  # "sat" is a word: a short weekday only after "on"
+        # a day of the month alone: this month's, or last month's while still to come
+        ("paid in on Thursday the 19th", ["2026-11-19"]),  # the day says which Thursday
+        ("ordered on the 12th", ["2026-11-12"]),
+        ("pending since the 30th", ["2026-10-30"]),
+        ("on mon 16th", ["2026-11-16"]),
+        ("asked for the 5th time", []),  # an ordinal that is no date
     ],
 )
 def test_dates_resolved_against_the_clock(text: str, dates: list[str]) -> None:

@@ -33,14 +33,29 @@ _MONTH_DAY = re.compile(
 )
 _NUMERIC = re.compile(r"\b(?P<day>[0-3]?\d)/(?P<month>[01]?\d)(?:/(?P<year>(?:20)?\d\d))?\b")
 _ISO = re.compile(r"\b(?P<year>20\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b")
+#: "Thursday the 19th", "mon 16th": the day of the month says which Thursday
+_THEN_ORDINAL = r"(?!,?\s+(?:the\s+)?[0-3]?\d(?:st|nd|rd|th)\b)"
 _WEEKDAY = re.compile(
-    r"\b(?P<last>last |this |on |since )?(?P<weekday>" + "|".join(_WEEKDAYS) + r")\b", re.I
+    r"\b(?P<last>last |this |on |since )?(?P<weekday>"
+    + "|".join(_WEEKDAYS)
+    + r")\b"
+    + _THEN_ORDINAL,
+    re.I,
+)
+#: "on the 12th", "since the 6th", "Thursday the 19th": a day of this month, or of the last
+#: one when it is still to come (not "for the 5th time", nor "the 3rd of March", a calendar date)
+_ORDINAL = re.compile(
+    r"(?:\b(?:on|since|from|until|till|by)\s+(?:the\s+)?|\bthe\s+|"
+    r"\b(?:" + "|".join(_WEEKDAYS) + r"|mon|tues?|weds?|thurs?|thu|fri|sat|sun),?\s+(?:the\s+)?)"
+    r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)\b"
+    r"(?!\s+(?:of\s+)?(?:time|attempt|try|go|one|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))",
+    re.I,
 )
 #: Weekdays typed short ("from weds", "on mon 16th"); "mon", "wed", "fri", "sat" and "sun" are
 #: words too ("sat at home"), so those count only after "on", "last", "this" or "since".
 _WEEKDAY_SHORT = re.compile(
-    r"\b(?P<last>last |this |on |since )?(?P<short>tues?|weds|thurs?|thu)\b|"
-    r"\b(?P<last2>last |this |on |since )(?P<short2>mon|wed|fri|sat|sun)\b",
+    r"\b(?P<last>last |this |on |since )?(?P<short>tues?|weds|thurs?|thu)\b" + _THEN_ORDINAL + "|"
+    r"\b(?P<last2>last |this |on |since )(?P<short2>mon|wed|fri|sat|sun)\b" + _THEN_ORDINAL,
     re.I,
 )
 _AGO = re.compile(
@@ -117,6 +132,10 @@ def _dates(text: str, today: date) -> list[date]:
         if back == 0 and (m["last"] or m["last2"] or "").strip() == "last":
             back = 7
         found.append((m.start(), today - timedelta(days=back)))
+    for m in _ORDINAL.finditer(text):
+        resolved = _day_of_month(int(m["day"]), today)
+        if resolved is not None:
+            found.append((m.start(), resolved))
     for pattern in (_DAY_MONTH, _MONTH_DAY, _NUMERIC, _ISO):
         for m in pattern.finditer(text):
             month = m["month"]
@@ -129,6 +148,20 @@ def _dates(text: str, today: date) -> list[date]:
 
 def _month_number(name: str) -> int:
     return next(i for i, full in enumerate(_MONTHS, 1) if full.startswith(name[:3].lower()))
+
+
+def _day_of_month(day: int, today: date) -> date | None:
+    """The latest date with this day of the month, not after today."""
+    month, year = today.month, today.year
+    for _ in range(2):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            candidate = None
+        if candidate is not None and candidate <= today:
+            return candidate
+        month, year = (12, year - 1) if month == 1 else (month - 1, year)
+    return None
 
 
 def _calendar_date(day: int, month: int, year: str | None, today: date) -> date | None:

@@ -59,6 +59,17 @@ def test_a_bank_holiday_is_not_a_holiday_abroad() -> None:
     assert "abroad" in names("can I use my card on holiday")
 
 
+def test_a_payment_in_another_currency_or_to_a_foreign_city_is_abroad() -> None:
+    assert "abroad" in names("how long does a transfer in złoty take to reach Kraków")
+    assert "abroad" in names("i paid in koruna at the restaurant")
+    assert "abroad" in names("sending money to my sister in Lagos")
+
+
+def test_swapping_pounds_into_another_currency_in_the_app_is_not_abroad() -> None:
+    assert "abroad" not in names("gonna swap 300 quid into dollars on saturday")
+    assert "abroad" not in names("want to swap pounds to zloty before friday")
+
+
 def test_the_question_is_read_as_written_and_with_typos_repaired() -> None:
     # Repair may turn a place it does not know into a word it does; the written form keeps it.
     assert "abroad" in names("any fee for paying on my card in the states?", "any fee rates")

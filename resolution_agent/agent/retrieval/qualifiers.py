@@ -31,7 +31,16 @@ _PLACES = (
     "america|australia|bali|belgium|canada|china|croatia|cyprus|dubai|egypt|europe|france|"
     "germany|ghana|greece|holland|hong kong|india|ireland|italy|jamaica|japan|kenya|malta|"
     "mexico|morocco|netherlands|new york|nigeria|pakistan|poland|portugal|romania|spain|"
-    "switzerland|tenerife|thailand|the states|the us|the usa|turkey|usa|vietnam"
+    "switzerland|tenerife|thailand|the states|the us|the usa|turkey|usa|vietnam|"
+    # cities customers send money to or travel to
+    "amsterdam|barcelona|berlin|budapest|dublin|krak[oó]w|lagos|lisbon|madrid|mumbai|paris|"
+    "prague|rome|warsaw"
+)
+#: A payment in another currency goes to, or is made in, another country ("a transfer in
+#: złoty", "paid in koruna"); swapping pounds "into dollars" in the app is an exchange, not this.
+_IN_CURRENCY = (
+    r"\bin (?:z[lł]oty|z[lł]otys|euros?|us dollars?|dollars|rupees?|naira|dirhams?|lira|koruna|"
+    r"forint|krona|kronor|kroner|yen|yuan|baht|pesos?|rand|cedis?)\b"
 )
 
 
@@ -140,7 +149,10 @@ QUALIFIERS: tuple[Qualifier, ...] = (
         "place",
         "narrow",
         r"\b(?:abroad|overseas|foreign|internationally|another country|other countries|"
-        r"outside the uk|travel(?:l?ing)?|trip|" + _PLACES + r")\b|(?<!bank )\bholidays?\b",
+        r"outside the uk|travel(?:l?ing)?|trip|"
+        + _PLACES
+        + r")\b|(?<!bank )\bholidays?\b|"
+        + _IN_CURRENCY,
         r"\b(?:abroad|overseas|international|other currenc(?:y|ies)|another currency|"
         r"outside the uk|other countries|another country|foreign)\b",
     ),

@@ -183,8 +183,9 @@ class ProposeTool(_Value):
 
 
 #: The questions that ask the customer to pick one of their own things ("which card?", "which
-#: payment?"): a "never mind" to one drops the request rather than picking.
-PICK_SLOTS = frozenset({"card", "transaction", "payment", "direct_debit"})
+#: payment?") or one of the problems it may be (a clarifying question): a "never mind" or a
+#: "don't do that" to one drops the request rather than picking.
+PICK_SLOTS = frozenset({"card", "transaction", "payment", "direct_debit", "clarify"})
 
 
 class ProposeReply(_Value):

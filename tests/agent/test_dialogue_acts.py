@@ -7,10 +7,14 @@ and the replies are checked, not the agent's account of itself.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
-from resolution_agent.agent import ResolutionAgent
+from resolution_agent.agent import ResolutionAgent, Settings
+from resolution_agent.agent.retrieval.lexical import LexicalRetriever
 from tests.agent.conftest import OpenAgent, bank_of, card_status
+from tests.agent.scripted_classifier import TableClassifier, agent_with, predicted
 
 
 @pytest.mark.parametrize(
@@ -274,3 +278,23 @@ async def test_refusing_the_declined_action_again_never_runs_it(agent: Resolutio
     await agent.handle_message("c-keep", "cus_1016", "they have it! dont cancel it, unfreeze it")
 
     assert bank_of(agent).calls["cancel_card"] == 0
+
+
+async def test_dont_do_that_to_a_clarifying_question_does_nothing_and_closes(
+    make_settings: Callable[..., Settings], retriever: LexicalRetriever
+) -> None:
+    asked = "I'd like the £600 to Highland Homes on the 1st cancelled please"
+    dropped = "hang on, dont do that, landlord says im fine to stay on after all"
+    table = {
+        asked: predicted("cancel_transfer", 0.45, ("direct_debit_payment_not_recognised", 0.35)),
+        dropped: predicted("cancel_transfer", 0.6),
+    }
+    async with agent_with(TableClassifier(table), make_settings, retriever) as agent:
+        first = await agent.handle_message("c-clarify-drop", "cus_1020", asked)
+        reply = await agent.handle_message("c-clarify-drop", "cus_1020", dropped)
+        bank = bank_of(agent)
+
+    assert first.status == "awaiting_customer"
+    assert reply.status == "resolved"
+    assert "haven't changed anything" in reply.text
+    assert bank.calls["cancel_payment"] == 0

@@ -195,3 +195,7 @@ def test_a_refusal_another_request_or_a_quoted_dialogue_is_not_asking_again(
     text: str, tool: str
 ) -> None:
     assert not asks_for_it_again(text, tool)
+
+
+def test_dont_do_that_drops_the_request_at_a_clarifying_question() -> None:
+    assert drops_the_request("hang on, dont do that, landlord says im fine to stay on after all")

@@ -270,3 +270,27 @@ async def test_a_question_split_between_two_unlikely_problems_stays_with_the_fir
     )
 
     assert found == []
+
+
+async def test_a_runner_up_nobody_gave_weight_does_not_make_two_requests_one() -> None:
+    """ "how do i change my pin" (change_pin 1.00, pin_blocked 0.00) after a blocked PIN: the
+    runner-up's reading counts only when it is a real contender (at least MARGIN)."""
+    classifier = Batched(
+        {
+            "typed the wrong pin 3x now its locked.": _said("pin_blocked"),
+            "how do i change my pin to something easier?": IntentPrediction(
+                intent="change_pin",
+                confidence=0.99,
+                alternatives=[IntentScore(intent="pin_blocked", score=0.004)],
+                source="test",
+            ),
+        }
+    )
+
+    found = await find_requests(
+        "typed the wrong pin 3x now its locked. also how do i change my pin to something easier?",
+        classifier,
+        POLICIES,
+    )
+
+    assert [r.prediction.intent for r in found] == ["pin_blocked", "change_pin"]

@@ -191,6 +191,7 @@ async def understand(state: ConversationState, deps: Deps) -> dict[str, Any]:
     continuation = False
     update: dict[str, Any] = {"reopenable": None}
     ask_again = False
+    dropped = False
     asked_again = (
         pending is None
         and state.reopenable is not None
@@ -254,7 +255,7 @@ async def understand(state: ConversationState, deps: Deps) -> dict[str, Any]:
                 and not _new_problem(prediction, state, deps, text)
             )
         )
-    elif state.slot in PICK_SLOTS and drops_the_request(text):
+    elif dropped := (state.slot in PICK_SLOTS and drops_the_request(text)):
         # "ach never mind, its the wagamama one, forgot i went" to "which payment?": the
         # request is dropped, never carried on with the thing it names.
         confirmation = "no"
@@ -266,7 +267,7 @@ async def understand(state: ConversationState, deps: Deps) -> dict[str, Any]:
 
     if pending is not None and not continuation:
         update["pending"] = None
-    clarifying = state.slot == "clarify" and state.status == "awaiting_customer"
+    clarifying = state.slot == "clarify" and state.status == "awaiting_customer" and not dropped
     added = read_neither(text) if clarifying else None
     if clarifying and added == "":
         # Both guesses refused, nothing added: no problem is known, and no option is left to

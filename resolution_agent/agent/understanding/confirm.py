@@ -81,7 +81,8 @@ def is_smuggled(text: str) -> bool:
 # answered no ("no, the other one" to "which card?" is a correction, not this).
 _DROPPED = re.compile(
     _LEAD_IN + r"(never\s*mind|nvm|forget it|forget about it|leave it|doesn'?t matter|"
-    r"don'?t worry|ignore (?:that|me|my last))\b",
+    r"don'?t worry|ignore (?:that|me|my last)|don'?t (?:do|bother with) (?:that|it|anything)|"
+    r"do nothing)\b",
     re.I,
 )
 

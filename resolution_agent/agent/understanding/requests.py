@@ -145,7 +145,11 @@ RECORD_PER_INTENT = frozenset({"card_payment_status", "transfer_status"})
 
 
 def _top_two(prediction: IntentPrediction) -> list[str]:
-    return [prediction.intent, *(a.intent for a in prediction.alternatives[:1])]
+    """The clause's reading and its runner-up, when the runner-up is a real contender: "how do
+    i change my pin" (change_pin 1.00, pin_blocked 0.00) after a blocked PIN is another
+    request, not the same problem by a reading nobody gave it."""
+    contenders = [a.intent for a in prediction.alternatives[:1] if a.score >= MARGIN]
+    return [prediction.intent, *contenders]
 
 
 def _one_of_two(prediction: IntentPrediction, policies: Policies) -> bool:

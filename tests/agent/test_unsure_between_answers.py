@@ -61,3 +61,16 @@ async def test_an_option_that_is_a_procedure_is_asked_about_first(
 
     assert reply.status == "awaiting_customer"
     assert reply.text.startswith("Just to check I've understood")
+
+
+async def test_an_unsure_reading_does_not_choose_the_article_the_customers_words_do(
+    make_settings: Callable[..., Settings], retriever: LexicalRetriever
+) -> None:
+    """Read as country_support at 0.31 (below the clarify threshold), a joint-account question
+    is answered from the joint-accounts article its words find, not the country one."""
+    question = "can me n my boyfriend open a joint account if hes with halifax not you"
+    unsure = predicted("country_support", 0.31, ("age_limit", 0.15), ("receiving_money", 0.15))
+    async with agent_with(TableClassifier({question: unsure}), make_settings, retriever) as agent:
+        reply = await agent.handle_message("c-joint", "cus_1011", question)
+
+    assert [c.article_id for c in reply.citations][:1] == ["joint-accounts"]

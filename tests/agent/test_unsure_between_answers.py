@@ -74,3 +74,38 @@ async def test_an_unsure_reading_does_not_choose_the_article_the_customers_words
         reply = await agent.handle_message("c-joint", "cus_1011", question)
 
     assert [c.article_id for c in reply.citations][:1] == ["joint-accounts"]
+
+
+BOUNCED = "the money i sent to mia bounced back?"
+
+
+async def test_unsure_between_readings_one_procedure_handles_runs_it_without_asking(
+    make_settings: Callable[..., Settings], retriever: LexicalRetriever
+) -> None:
+    """A failed transfer 0.34 or one not received 0.32: the transfer procedure finds the payment
+    and says what became of it either way (DEC-ONE-PROCEDURE), citing its intent's article."""
+    unsure = predicted(
+        "failed_transfer",
+        0.34,
+        ("transfer_not_received_by_recipient", 0.32),
+        ("top_up_reverted", 0.18),
+    )
+    async with agent_with(TableClassifier({BOUNCED: unsure}), make_settings, retriever) as agent:
+        reply = await agent.handle_message("c-bounced", "cus_1001", BOUNCED)
+
+    assert reply.status == "resolved"
+    assert "Mia Clarke" in reply.text and "account is closed" in reply.text
+    assert "transfer-failed" in [c.article_id for c in reply.citations]
+
+
+async def test_unsure_between_readings_of_different_procedures_is_still_asked(
+    make_settings: Callable[..., Settings], retriever: LexicalRetriever
+) -> None:
+    unsure = predicted(
+        "failed_transfer", 0.34, ("top_up_reverted", 0.32), ("pending_transfer", 0.1)
+    )
+    async with agent_with(TableClassifier({BOUNCED: unsure}), make_settings, retriever) as agent:
+        reply = await agent.handle_message("c-bounced-2", "cus_1001", BOUNCED)
+
+    assert reply.status == "awaiting_customer"
+    assert "Just to check" in reply.text

@@ -10,6 +10,9 @@ Before a clarifying question, a planner on a model picks among the options the q
 offer (``Deps.chooser``); its pick becomes the intent, with source ``model`` and rule
 DEC-MODEL-PICK, and the question is not asked. It is asked only after every hand-off rule has
 had its say, so a pick never skips a risk signal; an intent a person must handle is handed off.
+
+Nor is a question asked between readings one procedure handles (rule DEC-ONE-PROCEDURE): when
+they are sure enough together, the procedure runs, as its work is the same for each.
 """
 
 from __future__ import annotations
@@ -50,6 +53,10 @@ else clarify (``nodes.retrieve`` settles it)."""
 CARD_AT_RISK = "DEC-CARD-AT-RISK"
 """Unsure, but the card is gone and someone is spending on it: freeze first, never ask."""
 SOMEONE_ELSES_CARD = "DEC-SOMEONE-ELSES-CARD"
+#: Unsure between intents that one procedure handles: the procedure's work is the same.
+ONE_PROCEDURE = "DEC-ONE-PROCEDURE"
+#: A planner on a model chose among the options the clarifying question would offer.
+MODEL_PICK = "DEC-MODEL-PICK"
 """Unsure which card problem, but the card is someone else's: none is ours to act on."""
 
 
@@ -192,13 +199,38 @@ def _picked_by_model(
         decided = {
             "decision": Decision(
                 route="resolve",
-                rule_id="DEC-MODEL-PICK",
+                rule_id=MODEL_PICK,
                 reason="the model picked one of the likeliest intents",
             )
         }
     understood = understanding.model_copy(update={"prediction": chosen})
     update["this_turn"] = state.this_turn.change(understanding=understood, **decided)
     return update
+
+
+def _one_procedure_sure(prediction: IntentPrediction, deps: Deps) -> bool:
+    """Whether the readings that share the top reading's procedure are, together, sure enough.
+
+    "The money i sent to mia bounced back?" is a failed transfer 0.34 or one not received 0.32:
+    a clarifying question between them buys nothing, as the transfer procedure finds the
+    payment and says what became of it either way. Their sum must clear the clarify threshold
+    and lead every other procedure's by the clarify margin.
+    """
+    policies, settings = deps.policies, deps.settings
+    mass: dict[str, float] = {}
+    for intent, score in [
+        (prediction.intent, prediction.confidence),
+        *((a.intent, a.score) for a in prediction.alternatives),
+    ]:
+        policy = policies.intent(intent)
+        key = policy.procedure if policy.handling == "procedure" and policy.procedure else intent
+        mass[key] = mass.get(key, 0.0) + score
+    top = policies.intent(prediction.intent)
+    if top.handling != "procedure" or not top.procedure:
+        return False
+    ours = mass.pop(top.procedure)
+    others = max(mass.values(), default=0.0)
+    return ours >= settings.clarify_threshold and ours - others >= settings.clarify_margin
 
 
 def _all_answers(prediction: IntentPrediction, deps: Deps) -> bool:
@@ -280,6 +312,17 @@ async def decide(state: ConversationState, deps: Deps) -> dict[str, Any]:
                 reason="a card problem about someone else's card",
             )
             return {"this_turn": state.this_turn.change(decision=theirs)}
+        if (
+            unsure
+            and not (unknown or vague or banking_after_all)
+            and _one_procedure_sure(prediction, deps)
+        ):
+            same_work = Decision(
+                route="resolve",
+                rule_id=ONE_PROCEDURE,
+                reason="unsure which intent, but one procedure handles the likely ones",
+            )
+            return {"this_turn": state.this_turn.change(decision=same_work)}
         if unsure:
             if state.clarifications < deps.settings.max_clarifications:
                 # A message too vague to tell is asked about: no model can read more into it.

@@ -13,6 +13,8 @@ from resolution_agent.agent.guards.input import instructs
 from resolution_agent.agent.nodes.decide import (
     ANSWER_IF_GROUNDED,
     ASK_IF_NOT_GROUNDED,
+    MODEL_PICK,
+    ONE_PROCEDURE,
     clarify_decision,
 )
 from resolution_agent.agent.nodes.deps import Deps
@@ -24,7 +26,11 @@ async def retrieve(state: ConversationState, deps: Deps) -> dict[str, Any]:
     # An unsure reading does not steer which article answers, the customer's words do: "can me
     # n my boyfriend open a joint account" read as country_support at 0.31 was answered from
     # the country article (0.40 with the intent's lift) over the joint-accounts one (0.54).
-    sure = state.intent_confidence >= deps.settings.clarify_threshold
+    # A rule that acts on the unsure reading all the same (one procedure for every likely
+    # reading, the model's pick) lets it steer: the reply cites that intent's article.
+    decision = state.this_turn.decision
+    committed = decision is not None and decision.rule_id in (ONE_PROCEDURE, MODEL_PICK)
+    sure = committed or state.intent_confidence >= deps.settings.clarify_threshold
     intent = state.active_intent if sure else None
     passages = await deps.retriever.search(query, intent=intent, k=3)
     clean = []
@@ -40,7 +46,6 @@ async def retrieve(state: ConversationState, deps: Deps) -> dict[str, Any]:
             )
             continue
         clean.append(passage)
-    decision = state.this_turn.decision
     settles = {
         ANSWER_IF_GROUNDED: (
             deps.settings.grounding_threshold,

@@ -298,3 +298,19 @@ async def test_dont_do_that_to_a_clarifying_question_does_nothing_and_closes(
     assert reply.status == "resolved"
     assert "haven't changed anything" in reply.text
     assert bank.calls["cancel_payment"] == 0
+
+
+async def test_a_direct_debit_picked_by_its_place_in_the_list_is_the_one_asked_about(
+    agent: ResolutionAgent,
+) -> None:
+    listed = await agent.handle_message(
+        "c-first-dd", "cus_1011", "can you show me what direct debits i have? want to cut one"
+    )
+    assert listed.text.index("Octopus Energy") < listed.text.index("Southwark Council")
+
+    asked = await agent.handle_message("c-first-dd", "cus_1011", "the first one you said")
+    assert "Octopus Energy" in asked.text and "yes or no" in asked.text
+
+    done = await agent.handle_message("c-first-dd", "cus_1011", "yup, bin it")
+    assert "cancelled your direct debit to Octopus Energy" in done.text
+    assert bank_of(agent).calls["cancel_direct_debit"] == 1

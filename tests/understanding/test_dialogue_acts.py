@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from resolution_agent.agent.understanding import read_confirmation
+from resolution_agent.agent.understanding.choice import read_position
 from resolution_agent.agent.understanding.confirm import (
     asks_for_it_again,
     drops_the_request,
@@ -199,3 +200,16 @@ def test_a_refusal_another_request_or_a_quoted_dialogue_is_not_asking_again(
 
 def test_dont_do_that_drops_the_request_at_a_clarifying_question() -> None:
     assert drops_the_request("hang on, dont do that, landlord says im fine to stay on after all")
+
+
+@pytest.mark.parametrize(
+    ("text", "index"),
+    [("the first one you said", 0), ("2", 1), ("the last", 2), ("second on the list", 1)],
+)
+def test_a_pick_by_position_names_its_index(text: str, index: int) -> None:
+    assert read_position(text, 3) == index
+
+
+@pytest.mark.parametrize("text", ["octopus", "the third", "cancel the first direct debit i set up"])
+def test_words_or_a_position_past_the_list_are_no_pick_by_position(text: str) -> None:
+    assert read_position(text, 2) is None

@@ -22,6 +22,7 @@ from resolution_agent.agent.planning.steps import (
     name_words,
     named_party,
 )
+from resolution_agent.agent.understanding.choice import read_position
 from resolution_agent.agent.understanding.confirm import read_confirmation
 from resolution_agent.agent.understanding.entities import card_endings_named
 from resolution_agent.agent.understanding.misuse import misuse_told
@@ -608,6 +609,10 @@ def cancel_payment(v: View) -> Step:
         )
     # "No, not that one, the bike club one": the one turned down is out, the other is meant.
     pool = [p for p in pool if not v.declined("cancel_payment", payment_id=p.id)] or pool
+    # "The second one": a pick by position in the list we showed.
+    if len(pool) > 1 and v.state.slot == "payment":
+        index = read_position(v.state.incoming, len(pool))
+        pool = [pool[index]] if index is not None else pool
     if len(pool) > 1:
         return Say(
             "replies/ask_payment.j2",
@@ -650,6 +655,10 @@ def direct_debit(v: View) -> Step:
     amounts = {m.pence for m in v.entities.amounts}
     if not named and amounts:
         named = [d for d in active if d.amount in amounts]
+    # "The first one you said": a pick by position in the list we showed.
+    if not named and v.state.slot == "direct_debit":
+        index = read_position(v.state.incoming, len(active))
+        named = [active[index]] if index is not None else []
     # "No, not that one, the energy one": the one turned down is out, the other is meant.
     named = [d for d in named if not v.declined("cancel_direct_debit", direct_debit_id=d.id)] or (
         named

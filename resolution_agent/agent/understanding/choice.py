@@ -39,7 +39,11 @@ _POSITION = {
 _PICK = re.compile(
     r"^\s*(?:(?:the|its|it'?s|it is|option|number|no\.?|yes|yeah|yep)[\s,]+)*"
     r"(1st|2nd|3rd|first|second|third|top|last|[123])"
-    r"(?:\s+(?:one|option))?(?:[\s,]+(?:please|pls|plz|thanks|ta))?[\s.!)]*$",
+    r"(?:\s+(?:one|option))?"
+    # "the first one you said", "second on the list"
+    r"(?:\s+(?:you (?:said|mentioned|listed|showed|gave)|on (?:the|that|your) list|in the list|"
+    r"there))?"
+    r"(?:[\s,]+(?:please|pls|plz|thanks|ta))?[\s.!)]*$",
     re.I,
 )
 _PLAIN = frozenset(
@@ -64,16 +68,25 @@ def clarify_options(prediction: IntentPrediction, policies: Policies) -> list[st
     return options
 
 
+def read_position(text: str, count: int) -> int | None:
+    """The index a pick by position names among ``count`` listed things ("the first one you
+    said", "2", "the last"), or ``None`` when the answer is no such pick."""
+    position = _PICK.match(normalise(text).strip().lower())
+    if position is None or count == 0:
+        return None
+    word = position.group(1)
+    index = count - 1 if word == "last" else _POSITION[word]
+    return index if index < count else None
+
+
 def read_pick(text: str, options: list[str], policies: Policies) -> str | None:
     """The option the customer picks, or ``None`` when the answer is not a pick."""
     if not options:
         return None
     clean = normalise(text).strip().lower()
-    position = _PICK.match(clean)
-    if position is not None:
-        word = position.group(1)
-        index = len(options) - 1 if word == "last" else _POSITION[word]
-        return options[index] if index < len(options) else None
+    if _PICK.match(clean) is not None:
+        index = read_position(clean, len(options))
+        return options[index] if index is not None else None
     words = _words(clean)
     if not words or len(words) > 5:
         return None

@@ -39,6 +39,7 @@ KINDS = {
     "fresh5",
     "fresh6",
     "fresh7",
+    "fresh8",
 }
 #: Ids a scenario may expect that the conversation itself creates (the first new dispute).
 CREATED = {"disputes.dsp_0006"}

@@ -59,6 +59,12 @@ def test_a_bank_holiday_is_not_a_holiday_abroad() -> None:
     assert "abroad" in names("can I use my card on holiday")
 
 
+def test_how_often_asks_for_a_count_in_a_period() -> None:
+    assert "how_often" in names("will it keep topping up all day or just the once?")
+    assert "how_often" in names("how often can i change my pin")
+    assert "how_often" not in names("how do i top up once i get my card")
+
+
 def test_a_payment_in_another_currency_or_to_a_foreign_city_is_abroad() -> None:
     assert "abroad" in names("how long does a transfer in złoty take to reach Kraków")
     assert "abroad" in names("i paid in koruna at the restaurant")
@@ -87,6 +93,7 @@ def test_every_qualifier_is_declared_once_with_words_it_states() -> None:
         "fee": "Cash withdrawals abroad are free up to £200 a month.",
         "most": "You can take out up to £500 a day in cash.",
         "least": "The smallest card top-up is £10.",
+        "how_often": "To avoid repeated top-ups, we'll only make one automatic top-up a day.",
         "age": "You need to be 18 or over to open a Kestrel account.",
         "how_long": "It should arrive within 3 to 5 working days.",
         "deadline": "There are time limits, so raise a dispute as soon as you can.",

@@ -97,6 +97,16 @@ QUALIFIERS: tuple[Qualifier, ...] = (
         r"\bthe most\b|\bno (?:\w+ )?limit\b",
     ),
     _q(
+        "how_often",
+        "amount",
+        "ask",
+        # "will it keep topping up all day or just the once?", "how often can I ..."
+        r"\bhow often\b|\bhow many times\b|\b(?:just )?the once\b|\bmore than once\b|"
+        r"\bkeep \w+ing (?:\w+ )?(?:all day|again and again|every time)\b",
+        r"\b(?:only|just) (?:\w+ ){0,2}(?:one|once)\b[^.]*\b(?:a|per|each) (?:day|week|month)\b|"
+        r"\bonce (?:a|per|every) (?:day|week|month)\b",
+    ),
+    _q(
         "least",
         "amount",
         "ask",

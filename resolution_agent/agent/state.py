@@ -182,10 +182,14 @@ class ProposeTool(_Value):
     call: ToolCall
 
 
-#: The questions that ask the customer to pick one of their own things ("which card?", "which
-#: payment?") or one of the problems it may be (a clarifying question): a "never mind" or a
-#: "don't do that" to one drops the request rather than picking.
-PICK_SLOTS = frozenset({"card", "transaction", "payment", "direct_debit", "clarify"})
+#: The questions that ask the customer to pick one of their own things ("which card?").
+OWN_THING_SLOTS = frozenset({"card", "transaction", "payment", "direct_debit"})
+#: Those, or one of the problems it may be (a clarifying question): a "never mind" or a "don't
+#: do that" to one drops the request rather than picking.
+PICK_SLOTS = OWN_THING_SLOTS | {"clarify"}
+#: The questions whose answer is more of the same problem unless it is surely a new one: a pick
+#: of one's own things, the one-time code, an open question of ours.
+ANSWERED_SLOTS = OWN_THING_SLOTS | {"code", "question"}
 
 
 class ProposeReply(_Value):

@@ -15,6 +15,7 @@ from typing import Any
 from resolution_agent.agent.guards.input import normalise
 from resolution_agent.agent.nodes.deps import Deps
 from resolution_agent.agent.state import (
+    ANSWERED_SLOTS,
     PICK_SLOTS,
     ConversationState,
     IntentPrediction,
@@ -35,6 +36,7 @@ from resolution_agent.agent.understanding.confirm import (
     takes_the_no_back,
 )
 from resolution_agent.agent.understanding.direction import steer
+from resolution_agent.agent.understanding.entities import four_digits_alone
 from resolution_agent.agent.understanding.misuse import as_lost_card, hears_card_misuse
 from resolution_agent.agent.understanding.requests import (
     actionable,
@@ -67,7 +69,7 @@ def _names_the_card_asked_about(state: ConversationState, call: ToolCall, text: 
     card_id = call.args.get("card_id")
     if card_id is None:
         return False
-    digits = set(re.findall(r"(?<!\d)\d{4}(?!\d)", text))
+    digits = set(four_digits_alone(text))
     for action in state.episode_actions():
         if action.call.tool == "list_cards" and action.ok:
             cards = action.result.parsed(CardList).cards
@@ -260,7 +262,7 @@ async def understand(state: ConversationState, deps: Deps) -> dict[str, Any]:
         # request is dropped, never carried on with the thing it names.
         confirmation = "no"
         continuation = True
-    elif state.slot in ("card", "transaction", "payment", "direct_debit", "code", "question"):
+    elif state.slot in ANSWERED_SLOTS:
         continuation = not _new_problem(prediction, state, deps, text)
     elif _route_failed_after_answer(prediction, state, deps, text):
         continuation = True

@@ -24,7 +24,7 @@ from resolution_agent.agent.planning.steps import (
 )
 from resolution_agent.agent.understanding.choice import read_position
 from resolution_agent.agent.understanding.confirm import read_confirmation
-from resolution_agent.agent.understanding.entities import card_endings_named
+from resolution_agent.agent.understanding.entities import card_endings_named, four_digits_alone
 from resolution_agent.agent.understanding.misuse import misuse_told
 from resolution_agent.agent.understanding.signals import (
     reports_card_details_given,
@@ -57,9 +57,6 @@ def _cards(v: View) -> list[Card] | Call:
     return found.cards
 
 
-_BARE_FOUR = re.compile(r"(?<![\d£$€.,:])\d{4}(?![\d]|[.,:]\d)")
-
-
 def _pick_card(
     v: View, cards: list[Card], usable: set[str], prefer: Callable[[Card], bool]
 ) -> Card | Say | None:
@@ -75,7 +72,7 @@ def _pick_card(
     # "card ending 3344" first; then four digits alone that are one of these cards' endings
     # ("3344" or "me own one, 3344" answering which card, after a long first message that put
     # "card" too far from them for the entity rule); never an amount ("£3344") or a longer number.
-    bare = _BARE_FOUR.findall(v.state.episode_text)
+    bare = four_digits_alone(v.state.episode_text)
     for last4 in [*reversed(v.entities.card_last4), *reversed(bare)]:
         for card in candidates:
             if card.last4 == last4:

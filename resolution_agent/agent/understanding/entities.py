@@ -66,6 +66,9 @@ _LAST4 = re.compile(r"(?:ending|ends|end|last (?:four|4)(?: digits)?|card)\D{0,1
 # Only "ending 7324", "ends in 7324", "last four 7324": a card named beyond doubt ("card for 1499"
 # may be an amount, so ``_LAST4``'s wider net is no proof the customer named a card)
 _ENDING = re.compile(r"\b(?:ending|ends|last (?:four|4)(?: digits)?)\D{0,8}(\d{4})\b", re.I)
+# Four digits standing alone ("3344", "me own one, 3344"), never part of an amount ("£3344",
+# "33.44") or a longer number: read as a card ending only against the customer's own cards
+_FOUR_ALONE = re.compile(r"(?<![\d£$€.,:])\d{4}(?![\d]|[.,:]\d)")
 _CODE = re.compile(r"(?<![\d£€$.,])(\d{3}[ -]?\d{3})(?![\d.,])")
 _WORD = re.compile(r"[a-z][a-z'&*]+")
 
@@ -94,6 +97,12 @@ def extract_entities(text: str, *, now: datetime) -> Entities:
     codes = [c for c in codes if c not in last4]
     words = _WORD.findall(lowered)
     return Entities(amounts=amounts, dates=dates, card_last4=last4, codes=codes, words=words)
+
+
+def four_digits_alone(text: str) -> list[str]:
+    """Each run of exactly four digits that is no amount, in order: a card's ending only when
+    it matches one of the customer's cards (the caller checks), never a card named in general."""
+    return _FOUR_ALONE.findall(text)
 
 
 def card_endings_named(text: str) -> list[str]:

@@ -124,7 +124,18 @@ def test_a_yes_takes_a_no_back_by_a_change_of_mind_or_the_tool_verb(
 
 @pytest.mark.parametrize(
     "text",
-    ["yeh do it ta", "Tak, that one, go ahead and stop it.", "ja bitte", "si", "yesss", "yeahh"],
+    [
+        "yeh do it ta",
+        "Tak, that one, go ahead and stop it.",
+        "ja bitte",
+        "si",
+        "yesss",
+        "yeahh",
+        "Sì, va bene. Cancel it for good and post me a replacement, grazie.",
+        "That would be marvellous, yes please.",
+        "that'd be great",
+        "lovely, go ahead",
+    ],
 )
 def test_a_yes_in_dialect_text_speak_or_the_customers_first_language_is_a_yes(text: str) -> None:
     assert read_confirmation(text) == "yes"
@@ -213,3 +224,10 @@ def test_a_pick_by_position_names_its_index(text: str, index: int) -> None:
 @pytest.mark.parametrize("text", ["octopus", "the third", "cancel the first direct debit i set up"])
 def test_words_or_a_position_past_the_list_are_no_pick_by_position(text: str) -> None:
     assert read_position(text, 2) is None
+
+
+@pytest.mark.parametrize(
+    "text", ["ok, but don't cancel it", "yes but dont send a new one", "sure but no, leave it"]
+)
+def test_a_refusal_after_but_overrides_the_agreement_before_it(text: str) -> None:
+    assert read_confirmation(text) == "no"

@@ -87,6 +87,19 @@ def test_one_time_codes_are_not_card_digits() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        ("ok 731640, thats what came thru x", ["731640"]),  # a comma ends the sentence
+        ("it's 402 118.", ["402118"]),
+        ("I sent 1,234,567 last year", []),  # an amount's digits
+        ("paid 123456.78 for the van", []),
+    ],
+)
+def test_a_code_may_end_a_sentence_but_is_never_an_amount(text: str, codes: list[str]) -> None:
+    assert extract_entities(text, now=NOW).codes == codes
+
+
+@pytest.mark.parametrize(
     ("text", "endings"),
     [
         ("freeze the card ending 7304", ["7304"]),

@@ -29,12 +29,15 @@ _LEAD_IN = (
     r"^\s*(?:(?:hmm+|um+|erm+|uh+|ah+|oh+|ach|och|well|right|sorry|wait|hang on|hold on|actually|"
     r"ok(?:ay)?\s+(?=no\b)|on second thoughts?)\b[\s,.!-]*)*"
 )
+_WELCOME = r"(?:great|lovely|marvellous|brilliant|perfect|fab|fabulous|grand|wonderful|smashing)"
 _YES = re.compile(
     # "tak", "ja", "si", "oui": a yes in the customer's first language is still a yes
     _LEAD_IN + r"(yes+|yeah+|yeh|yep|yup|ya|yah|yas|yea|ye|yh|aye|y|ok|okay|k|sure|please do|"
-    r"tak|ja|s[ií]|oui|go ahead|do it|"
+    r"tak|ja|s[iíì]|oui|go ahead|do it|"
     r"go for it|go on|crack on|do that|sounds good|alright|cool|correct|that'?s right|"
-    r"confirm(ed)?|absolutely|definitely|yes please|please)\b",
+    r"confirm(ed)?|absolutely|definitely|yes please|please|"
+    # "that would be marvellous", "that'd be great": welcoming the offer is taking it
+    rf"(?:that(?:'?d| would)? be |that'?s |thats )?{_WELCOME})\b",
     re.I,
 )
 # "no need to ask, yes" and "no problem, go ahead" are not refusals. "Never mind", "forget it"
@@ -101,17 +104,33 @@ def _last_sentence(text: str) -> str:
     return re.split(r"[.!?]+\s+", text.strip())[-1]
 
 
+# "ok, but don't cancel it": what follows a "but" overrides the agreement before it
+_BUT = re.compile(r"\bbut\b[\s,]*(.*)$", re.I)
+
+
+def _last_clause(text: str) -> str:
+    """The last sentence's last comma-separated part."""
+    return re.split(r"\s*[,;]\s*", _last_sentence(text).strip(" .!"))[-1]
+
+
 def read_confirmation(text: str) -> Literal["yes", "no"] | None:
     """``yes`` or ``no`` when the message is a plain answer, else ``None`` (not an answer)."""
     clean = normalise(text).strip()
     if len(clean) > MAX_ANSWER_CHARS:
         return None
-    if _NO.search(clean) or _NEVER_MIND.search(clean) or _NO.search(_last_sentence(clean)):
+    but = _BUT.search(clean)
+    if (
+        _NO.search(clean)
+        or _NEVER_MIND.search(clean)
+        or _NO.search(_last_sentence(clean))
+        or (but is not None and _NO.search(but.group(1)))
+    ):
         # A refusal needs no such care: saying no never makes anything run.
         return "no"
     if is_smuggled(clean) or injection_families(clean):
         return None
-    if _YES.search(clean):
+    if _YES.search(clean) or _YES.search(_last_clause(clean)):
+        # "That would be marvellous, yes please.": the yes may close the sentence
         return "yes"
     if _WITHDRAWN.search(clean):
         return "no"

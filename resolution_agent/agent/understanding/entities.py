@@ -69,7 +69,9 @@ _ENDING = re.compile(r"\b(?:ending|ends|last (?:four|4)(?: digits)?)\D{0,8}(\d{4
 # Four digits standing alone ("3344", "me own one, 3344"), never part of an amount ("£3344",
 # "33.44") or a longer number: read as a card ending only against the customer's own cards
 _FOUR_ALONE = re.compile(r"(?<![\d£$€.,:])\d{4}(?![\d]|[.,:]\d)")
-_CODE = re.compile(r"(?<![\d£€$.,])(\d{3}[ -]?\d{3})(?![\d.,])")
+#: Six digits, maybe split in two threes; never part of an amount ("1,234,567", "123456.78"),
+#: though a comma or full stop may end the sentence after it ("ok 731640, thats what came").
+_CODE = re.compile(r"(?<![\d£€$.,])(\d{3}[ -]?\d{3})(?!\d|[.,]\d)")
 _WORD = re.compile(r"[a-z][a-z'&*]+")
 
 

@@ -192,6 +192,8 @@ def test_a_lost_card_or_an_unknown_payment_alone_is_not_misuse_of_a_lost_card(te
         "did that payment go through?",
         "did it arrive yet",
         "tried this before, what else can i do to save",
+        "my new card never arrived",
+        "can i still use my card abroad",
     ],
 )
 def test_a_question_is_not_a_failed_self_service_route(text: str) -> None:
@@ -207,6 +209,9 @@ def test_a_question_is_not_a_failed_self_service_route(text: str) -> None:
         "done exactly that, typed the last 4 and the expiry like 5 times and it just keeps saying "
         "details not recognised",
         "it keeps saying the code is invalid",
+        "her machine kept saying the card cannot be used for deposits",
+        "Then I went to the one at Forster Square, same message.",
+        "the code for the new number never arrives. Four times I tried",
     ],
 )
 def test_a_route_followed_and_refused_is_a_failed_self_service_route(text: str) -> None:

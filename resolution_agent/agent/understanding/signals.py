@@ -299,7 +299,16 @@ _MISUSE = re.compile(
 _SELF_SERVICE_FAILED = re.compile(
     r"\b(?:keeps?|kept) (?:saying|showing|giving)\b.{0,40}\b(?:error|wrong|fail(?:ed|s)?|"
     r"not recogni[sz]ed|unrecogni[sz]ed|invalid|incorrect|not valid|(?:doesn'?t|don'?t|do not|"
-    r"does not) match|unsuccessful|try again|rejected|declined)\b|"
+    r"does not) match|unsuccessful|try again|rejected|declined|"
+    # "her machine kept saying the card cannot be used for deposits"
+    r"can'?t|cannot|can not|unable|not (?:be )?(?:used|accepted|allowed|possible))\b|"
+    r"\bsame (?:message|error)\b|"
+    # "four times I tried", "3 times i did it": the route was followed, again and again
+    r"\b(?:\d+|two|three|four|five|six|several|many|a few) times,? (?:i|we) (?:'?ve |have )?"
+    r"(?:tried|did it|done it|did that)\b|"
+    # "the code for the new number never arrives": the route's check cannot reach them
+    r"\b(?:code|text|sms)\b.{0,40}\bnever (?:arrives?|arrived|comes?|came|turns? up|turned up|"
+    r"gets? through|got through)\b|"
     r"\b(?:says?|said|shows?|get|got|getting) (?:an? )?error\b|"
     # "it still says verification failed", "still showing upload unsuccessful"
     r"\bstill (?:says?|saying|shows?|showing|comes up with)\b.{0,40}\b(?:fail(?:ed|s|ure)?|error|"

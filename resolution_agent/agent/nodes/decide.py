@@ -26,7 +26,10 @@ from resolution_agent.agent.escalation import (
     intent_escalation,
 )
 from resolution_agent.agent.nodes.deps import Deps
-from resolution_agent.agent.planning.offline import about_someone_elses_card
+from resolution_agent.agent.planning.offline import (
+    about_someone_elses_account,
+    about_someone_elses_card,
+)
 from resolution_agent.agent.policies import Policies
 from resolution_agent.agent.state import (
     ConversationState,
@@ -53,6 +56,7 @@ else clarify (``nodes.retrieve`` settles it)."""
 CARD_AT_RISK = "DEC-CARD-AT-RISK"
 """Unsure, but the card is gone and someone is spending on it: freeze first, never ask."""
 SOMEONE_ELSES_CARD = "DEC-SOMEONE-ELSES-CARD"
+SOMEONE_ELSES_ACCOUNT = "DEC-SOMEONE-ELSES-ACCOUNT"
 #: Unsure between intents that one procedure handles: the procedure's work is the same.
 ONE_PROCEDURE = "DEC-ONE-PROCEDURE"
 #: A planner on a model chose among the options the clarifying question would offer.
@@ -310,6 +314,14 @@ async def decide(state: ConversationState, deps: Deps) -> dict[str, Any]:
                 route="resolve",
                 rule_id=SOMEONE_ELSES_CARD,
                 reason="a card problem about someone else's card",
+            )
+            return {"this_turn": state.this_turn.change(decision=theirs)}
+        if unsure and not unknown and about_someone_elses_account(state, policies):
+            # The same for an account, balance or payment of someone else's.
+            theirs = Decision(
+                route="resolve",
+                rule_id=SOMEONE_ELSES_ACCOUNT,
+                reason="a request about someone else's account or payment",
             )
             return {"this_turn": state.this_turn.change(decision=theirs)}
         if (

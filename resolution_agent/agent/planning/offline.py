@@ -49,6 +49,7 @@ from resolution_agent.agent.understanding.signals import (
     reports_card_details_given,
     reports_card_gone,
     reports_self_service_failed,
+    reports_someone_elses_account,
     reports_someone_elses_card,
 )
 from resolution_agent.tools.declarations import TOOLS, get_tool
@@ -153,6 +154,10 @@ class OfflinePlanner:
             # Only the customer's own cards are ours to act on, and none of theirs is touched
             # in place of the one they mean.
             step = Say("replies/someone_elses_card.j2", "resolved")
+        elif about_someone_elses_account(state, ctx.policies):
+            # "stop his standing order", "how much she has in her account": not the customer's
+            # to look up or change, and none of their own payments is touched in its place.
+            step = Say("replies/someone_elses_account.j2", "resolved")
         elif _card_at_risk(state, ctx):
             # "Card got nicked and there are payments I never made", read as a payment problem,
             # or "I put my card details into a fake parcel text", read as a scam report: the
@@ -213,6 +218,18 @@ def about_someone_elses_card(state: ConversationState, policies: Policies) -> bo
     return (acts_on_cards or reads_card_payments or acts_for_them) and reports_someone_elses_card(
         state.episode_text
     )
+
+
+def about_someone_elses_account(state: ConversationState, policies: Policies) -> bool:
+    """A request about an account, balance or payment that belongs to someone else.
+
+    For a procedure (it would look up or change the customer's own payments instead), or for
+    any request that asks us to act or find out ("could you tell me how much she has"); a
+    question of how they can do it themselves ("how can my dad check his balance") is answered.
+    """
+    handling = policies.intent(state.active_intent).handling
+    asked = handling == "procedure" or (handling == "answer" and asks_us_to_act(state.episode_text))
+    return asked and reports_someone_elses_account(state.episode_text)
 
 
 def _card_at_risk(state: ConversationState, ctx: PlanningContext) -> bool:

@@ -432,3 +432,41 @@ _OWN_CARD = re.compile(
 def reports_someone_elses_card(text: str) -> bool:
     """Whether the card the customer speaks of is someone else's, and never their own."""
     return _OTHERS_CARD.search(text) is not None and _OWN_CARD.search(text) is None
+
+
+# Someone else's account or money: "how much money she has in her account", "stop his standing
+# order", "my flatmate's direct debit". As with cards, none of the customer's own payments may be
+# looked up or changed in its place. Money the customer sent *to* them ("paid into my son's
+# account", "sent it to her account") is the customer's own payment, and so is a message that
+# says so ("i sent my mum 50 and her account shows nothing").
+_THEIR_THING = (
+    r"(?:(?:bank |current |savings |kestrel |joint )?account|balance|savings|standing orders?|"
+    r"direct debits?|dds?|statements?|overdraft|money|pin)"
+)
+_OTHERS_ACCOUNT = re.compile(
+    rf"\b(?:my|our) {_KIN}{_RELATIVE}{_IN_LAW}(?:'s|s|') {_THEIR_THING}\b|"
+    rf"\b(?:his|her) {_THEIR_THING}\b|"
+    rf"\btheir {_THEIR_THING}\b(?=.*\b(?:my|our) {_RELATIVE}\b)|"
+    rf"\b(?:my|our) {_RELATIVE}\b.*\btheir {_THEIR_THING}\b",
+    re.I | re.S,
+)
+#: "paid into", "sent to", "transfer to": the thing named is where the customer's money went
+_SENT_TO = re.compile(
+    r"\b(?:to|into|in to|onto|pay|paid|paying|send|sent|sending|transfer(?:red|ring)?)\s+$",
+    re.I,
+)
+_CUSTOMER_SENT = re.compile(
+    r"\b(?:i|we)(?:'ve| have)? (?:sent|paid|transferred|gave|moved)\b|\bmy (?:own )?"
+    r"(?:account|balance|standing order|direct debit|payment)s?\b",
+    re.I,
+)
+
+
+def reports_someone_elses_account(text: str) -> bool:
+    """Whether the account, balance or payment the customer speaks of is someone else's."""
+    if _CUSTOMER_SENT.search(text):
+        return False
+    return any(
+        not _SENT_TO.search(text[max(0, m.start() - 30) : m.start()])
+        for m in _OTHERS_ACCOUNT.finditer(text)
+    )

@@ -275,6 +275,48 @@ def swallowed_card(v: View) -> Step:
     )
 
 
+# ---- a lost or stolen phone -------------------------------------------------------------------
+# "can u lock everything down?", "freeze my card on it", "block it all": asked in words. The app
+# on the phone is behind a passcode, so nothing is frozen unasked; the help centre's first step
+# is to freeze the card, which a customer without their phone may ask us to do.
+_SECURE_ASK = re.compile(
+    r"\b(?:freeze|froze|lock|block|stop|secure|disable|shut)\b(?!\s+(?:my|the)\s+(?:sim|number))",
+    re.I,
+)
+
+
+def lost_phone(v: View) -> Step:
+    """The help centre's steps for a lost phone; the card frozen first when the customer asks.
+
+    Which card is the one in Apple Pay or Google Pay: named by its last four digits, or the
+    only active one. With several and none named, the reply asks which, as a freeze is never
+    guessed at.
+    """
+    asked = _SECURE_ASK.search(v.state.episode_text) is not None
+    card: Card | None = None
+    if asked:
+        cards = _cards(v)
+        if isinstance(cards, Call):
+            return cards
+        picked = _pick_card(v, cards, {"active", "frozen"}, lambda c: c.status == "active")
+        if isinstance(picked, Say):
+            return picked
+        card = picked
+        frozen_now = card is not None and v.ok("freeze_card", card_id=card.id) is not None
+        if card is not None and card.status == "active" and not frozen_now:
+            return Call("freeze_card", {"card_id": card.id})
+    return Say(
+        "replies/phone_lost.j2",
+        "resolved",
+        {
+            "asked": asked,
+            "card": card.model_dump() if card is not None else None,
+            "frozen_before": card is not None and card.status == "frozen",
+        },
+        cite=("lost-or-stolen-phone",),
+    )
+
+
 # ---- unfreeze a card that turned up ----------------------------------------------------------
 def unfreeze_card(v: View) -> Step:
     """Unfreeze the frozen card the customer means, after their yes (the guard asks)."""
@@ -685,6 +727,7 @@ def direct_debit(v: View) -> Step:
 PROCEDURES: dict[str, Procedure] = {
     "lost_card": lost_card,
     "swallowed_card": swallowed_card,
+    "lost_phone": lost_phone,
     "unfreeze_card": unfreeze_card,
     "card_delivery": card_delivery,
     "pin_unblock": pin_unblock,

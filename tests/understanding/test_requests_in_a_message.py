@@ -127,6 +127,36 @@ async def test_a_fairly_sure_question_of_its_own_is_a_second_request() -> None:
     assert [r.prediction.intent for r in found] == ["pin_blocked", "atm_support"]
 
 
+async def test_a_yes_no_question_of_its_own_is_a_second_request() -> None:
+    classifier = Batched(
+        {
+            "my pin is blocked, can u fix it?": _said("pin_blocked"),
+            "is there a daily cap on cash withdrawals": _said("atm_support", 0.58),
+        }
+    )
+    text = "my pin is blocked, can u fix it? also is there a daily cap on cash withdrawals"
+
+    found = await find_requests(text, classifier, POLICIES, _said("pin_blocked", 0.99))
+
+    assert [r.prediction.intent for r in found] == ["pin_blocked", "atm_support"]
+
+
+async def test_a_barely_sure_opening_clause_is_part_of_a_message_surely_about_one_problem() -> None:
+    classifier = Batched(
+        {
+            "tried paying for my big shop at waitrose": _said("card_payment_not_recognised", 0.51),
+            "the card just got rejected?? 112 quid": _said("declined_card_payment", 0.89),
+        }
+    )
+    text = "tried paying for my big shop at waitrose and the card just got rejected?? 112 quid"
+    whole = _said("declined_card_payment", 0.98)
+
+    assert await find_requests(text, classifier, POLICIES, whole) == []
+    # read whole as unsure, the two clauses stay two requests
+    unsure = _said("declined_card_payment", 0.6)
+    assert len(await find_requests(text, classifier, POLICIES, unsure)) == 2
+
+
 async def test_thanks_before_one_request_is_left_out_of_it() -> None:
     classifier = Batched(
         {

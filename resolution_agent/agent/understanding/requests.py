@@ -37,6 +37,9 @@ SECOND = 0.6
 #: A question of its own whose two likeliest problems together are this sure is a request,
 #: even when neither alone is sure.
 PAIR = 0.85
+#: A message read whole this surely as one problem keeps a clause only this sure (``SURE``
+#: to ``SECOND``) as part of that problem, whatever the clause alone leans to.
+WHOLE_SURE = 0.9
 #: A message cut into more pieces than this is a story (or a rant), not a list of requests:
 #: its sentences explain one problem, and acting on each would do things nobody asked for.
 MOST_CLAUSES = 4
@@ -61,7 +64,10 @@ _IDIOM_IT = re.compile(
     re.I,
 )
 _OWN_QUESTION = re.compile(
-    r"^(?:what|whats|what's|wat|where|wheres|where's|when|why|how|hw|which|who)\b", re.I
+    r"^(?:what|whats|what's|wat|where|wheres|where's|when|why|how|hw|which|who|"
+    # "is there a daily cap on cash withdrawals", "do you charge for that abroad"
+    r"is there|are there|do you|do u|is it possible)\b",
+    re.I,
 )
 
 
@@ -253,6 +259,19 @@ async def find_requests(
         return [Request(text=text, prediction=lost[0])] if lost else []
     predictions = await classify_all(classifier, pieces)
     found = group(pieces, predictions, policies)
+    if len(found) >= 2 and whole is not None and whole.confidence >= WHOLE_SURE:
+        # "tried paying for my big shop at waitrose and the card just got rejected": read whole,
+        # surely a declined payment (0.98); the opening clause alone leans (0.51) to another
+        # problem. A clause no surer than that is part of the sure request, not one of its own.
+        found = [
+            r
+            for r in found
+            if r.prediction.intent == whole.intent
+            or r.prediction.confidence >= SECOND
+            or _OWN_QUESTION.match(r.text) is not None  # "is there a daily cap ...?" asks anew
+        ]
+        if len(found) < 2:
+            return []
     if len(found) >= 2:
         return found
     # "thx for the help earlier. also my payment didnt go, why?": one request behind a

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from resolution_agent.agent.state import IntentPrediction, IntentScore
 from resolution_agent.agent.understanding import detect_signals
 from resolution_agent.agent.understanding.signals import (
     reports_card_misuse,
     reports_self_service_failed,
+    settle_by_signal,
 )
 
 
@@ -29,6 +31,8 @@ def kinds(text: str) -> set[str]:
         "met a guy online on a dating app and he keeps asking me to send money for flights",
         "is this a scam? someone wants me to pay a fee to release my prize",
         "somebody has been using my card in shops in Leeds",
+        "they never received it and the email with the bank details was fake",
+        "paid the builder from a spoofed invoice",
     ],
 )
 def test_scam_and_fraud(text: str) -> None:
@@ -45,6 +49,8 @@ def test_scam_and_fraud(text: str) -> None:
         "my transfer to my savings account has not arrived",
         "I clicked the link in your app to activate my card",
         "I was charged twice",
+        "the email said the payment failed",
+        "is this email from you real?",
     ],
 )
 def test_scam_look_alikes_do_not_fire(text: str) -> None:
@@ -349,3 +355,32 @@ def test_saved_details_that_were_someone_elses_are_a_recall(text: str) -> None:
 )
 def test_an_old_account_of_ones_own_is_no_recall(text: str) -> None:
     assert "payment_recall" not in kinds(text)
+
+
+def _reading(intent: str, confidence: float, *alternatives: tuple[str, float]) -> IntentPrediction:
+    return IntentPrediction(
+        intent=intent,
+        confidence=confidence,
+        alternatives=[IntentScore(intent=i, score=s) for i, s in alternatives],
+        source="test",
+    )
+
+
+FAKE_EMAIL = "they never received it and the email with the bank details was fake"
+
+
+def test_a_signal_settles_a_near_tie_in_favour_of_the_intent_it_names() -> None:
+    tied = _reading("transfer_not_received_by_recipient", 0.5, ("scam_report", 0.49))
+
+    settled = settle_by_signal(tied, detect_signals(FAKE_EMAIL))
+
+    assert settled.intent == "scam_report"
+    assert [a.intent for a in settled.alternatives] == ["transfer_not_received_by_recipient"]
+
+
+def test_a_signal_leaves_a_surer_reading_and_a_message_without_one_alone() -> None:
+    surer = _reading("transfer_not_received_by_recipient", 0.7, ("scam_report", 0.25))
+    tied = _reading("transfer_not_received_by_recipient", 0.5, ("scam_report", 0.49))
+
+    assert settle_by_signal(surer, detect_signals(FAKE_EMAIL)) == surer
+    assert settle_by_signal(tied, detect_signals("my transfer never arrived")) == tied

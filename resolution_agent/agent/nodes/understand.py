@@ -48,6 +48,7 @@ from resolution_agent.agent.understanding.signals import (
     reports_card_gone,
     reports_card_misuse,
     reports_self_service_failed,
+    settle_by_signal,
 )
 from resolution_agent.tools.models import CardList
 
@@ -182,9 +183,12 @@ async def _hears_misuse(
 async def understand(state: ConversationState, deps: Deps) -> dict[str, Any]:
     text = normalise(state.incoming)
     now = deps.clock()
-    prediction = steer(await deps.classifier.classify(text), text)
-    entities = extract_entities(text, now=now)
     signals = detect_signals(text)
+    read = steer(await deps.classifier.classify(text), text)
+    prediction = settle_by_signal(read, signals)
+    # the words that raised a signal decided what the whole message is about: it is not cut
+    settled = prediction.intent != read.intent
+    entities = extract_entities(text, now=now)
     misuse = await _hears_misuse(state, text, prediction, deps)
     if misuse and reports_card_gone(f"{state.episode_text} {text}"):
         prediction = as_lost_card(prediction)
@@ -300,8 +304,12 @@ async def understand(state: ConversationState, deps: Deps) -> dict[str, Any]:
     else:
         # A new problem: the message may hold several requests, taken one after another. The
         # first is the problem now; the rest wait (a new problem drops what still waited).
-        requests = await find_requests(
-            text, deps.classifier, deps.policies, prediction, misuse=misuse
+        requests = (
+            []
+            if settled
+            else await find_requests(
+                text, deps.classifier, deps.policies, prediction, misuse=misuse
+            )
         )
         if requests:
             prediction = requests[0].prediction

@@ -8,8 +8,9 @@ report.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from resolution_agent.agent.state import RiskSignal
+from resolution_agent.agent.state import IntentPrediction, IntentScore, RiskSignal
 from resolution_agent.agent.vocabulary import RiskKind
 
 _PARTNER = r"(partner|husband|wife|boyfriend|girlfriend|ex|son|daughter|carer|family)"
@@ -58,6 +59,13 @@ _RULES: list[tuple[RiskKind, str]] = [
         "scam",
         r"\b(solicitor|conveyancer|builder|landlord)\b.{0,60}\b(changed|new|different) "
         r"(bank )?(details|account)\b",
+    ),
+    (
+        # "the email with the bank details was fake", "a spoofed invoice": payment redirection
+        "scam",
+        r"\b(email|e-mail|invoice|text|message|letter)\b.{0,40}\b(was|were|is|turned out to be|"
+        r"looked) (a )?(fake|spoofed|forged|hacked|not (really )?from (them|him|her))\b|"
+        r"\b(fake|spoofed|forged|hacked|cloned) (email|e-mail|invoice|bank details)\b",
     ),
     (
         "scam",
@@ -470,3 +478,42 @@ def reports_someone_elses_account(text: str) -> bool:
         not _SENT_TO.search(text[max(0, m.start() - 30) : m.start()])
         for m in _OTHERS_ACCOUNT.finditer(text)
     )
+
+
+# ---- a signal settles a near tie ---------------------------------------------------------------
+#: The intent each risk signal names, where one does.
+SIGNAL_INTENTS: dict[RiskKind, str] = {
+    "scam": "scam_report",
+    "bereavement": "bereavement",
+    "financial_difficulty": "financial_difficulty",
+    "complaint": "complaint",
+    "human_request": "human_request",
+}
+#: How far behind the top reading the signal's intent may be and still be the reading.
+NEAR_TIE = 0.1
+
+
+def settle_by_signal(
+    prediction: IntentPrediction, signals: Sequence[RiskSignal]
+) -> IntentPrediction:
+    """``prediction`` with the intent a signal names on top, when it was all but tied there.
+
+    "They never received it and the email with the bank details was fake": a transfer not
+    received 0.50, a scam report 0.50. The words that raised the scam signal decide between
+    them; a reading the classifier is surer of is left alone.
+    """
+    named = {SIGNAL_INTENTS[s.kind] for s in signals if s.kind in SIGNAL_INTENTS}
+    if not named or prediction.intent in named:
+        return prediction
+    for alternative in prediction.alternatives:
+        if alternative.intent in named and prediction.confidence - alternative.score <= NEAR_TIE:
+            top = IntentScore(intent=prediction.intent, score=prediction.confidence)
+            rest = [a for a in prediction.alternatives if a is not alternative]
+            return prediction.model_copy(
+                update={
+                    "intent": alternative.intent,
+                    "confidence": alternative.score,
+                    "alternatives": [top, *rest],
+                }
+            )
+    return prediction

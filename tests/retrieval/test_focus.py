@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from resolution_agent.agent.helpcentre import load_articles
 from resolution_agent.agent.retrieval import LexicalRetriever
 from resolution_agent.agent.retrieval.chunks import Chunk
@@ -173,6 +175,32 @@ def test_the_lexical_retriever_focuses_each_article_on_the_fact_asked() -> None:
     assert weekend.section == "Card payments at the weekend"
     assert "doesn't apply to card payments" in weekend.snippet
     assert "weekend" in weekend.answers
+
+
+@pytest.mark.parametrize(
+    ("question", "article_id", "says"),
+    [
+        (
+            "how do i get one of them disposable cards?",
+            "disposable-virtual-cards",
+            "Disposable card",
+        ),
+        (
+            "my card's cracked, how do I order a new physical card?",
+            "order-a-physical-card",
+            "Replace card",
+        ),
+    ],
+)
+def test_a_how_to_question_gets_the_section_with_the_apps_steps(
+    question: str, article_id: str, says: str
+) -> None:
+    retriever = LexicalRetriever(load_articles(HELP))
+
+    hits = {p.article_id: p for p in retriever.rank(question, k=10)}
+
+    assert says in hits[article_id].snippet
+    assert "steps" in hits[article_id].answers
 
 
 def section(article_id: str, ordinal: int, text: str) -> Chunk:

@@ -28,6 +28,8 @@ def names(*question: str) -> list[str]:
         ("am i too late to dispute a payment from the spring", ["deadline"]),
         ("is there a daily cap on what my card can pay", ["most", "per_period", "card_payment"]),
         ("how many working days till the cheque clears", ["how_long", "weekday"]),
+        ("how do i get one of them disposable cards?", ["steps"]),
+        ("me card's cracked, how do I get a new one sent out", ["steps", "damaged"]),
     ],
 )
 def test_a_question_names_the_fact_it_asks_for_and_where_it_applies(
@@ -41,6 +43,8 @@ def test_a_question_names_the_fact_it_asks_for_and_where_it_applies(
     [
         "my card was declined",
         "how do I freeze my card in the app",  # a channel alone narrows nothing
+        "how do I get to the post office",  # directions, not the app's steps
+        "my card is cracked",  # damage alone narrows nothing
         "I paid by card and it's still pending",
         "",
     ],
@@ -103,6 +107,8 @@ def test_every_qualifier_is_declared_once_with_words_it_states() -> None:
         "weekday": "Exchange money on a weekday before you travel.",
         "per_period": "You can send up to £25,000 a day.",
         "app": "Open the Kestrel app and tap Card.",
+        "steps": "Open the Kestrel app, tap Card, then Add a card, then Disposable card.",
+        "damaged": "If your physical card is lost, stolen or damaged, order a replacement.",
         "cash_machine": "Use cash machines inside banks where you can.",
         "post_office": "Pay cash in at any Post Office counter.",
         "contactless": "The contactless limit is £100 per payment.",

@@ -107,6 +107,19 @@ QUALIFIERS: tuple[Qualifier, ...] = (
         r"\bonce (?:a|per|every) (?:day|week|month)\b",
     ),
     _q(
+        "steps",
+        "channel",
+        "ask",
+        # "how do i get one of them disposable cards", "how can I add it to my watch": the steps
+        r"\bhow (?:do|can|would|should|shall) (?:i|we|u|you) (?:go about )?(?:get|getting|order|"
+        r"ordering|add|adding|set ?up|setting up|make|create|turn on|switch on|replace|apply|"
+        r"request|activate|lower|reduce)\b(?! to\b)|"
+        r"\bhow to (?:get|order|add|set ?up|make|create|turn on|switch on|replace|apply|request|"
+        r"activate|lower|reduce)\b",
+        # the app's own labels, capitalised: "tap Card, then Add a card, then Disposable card"
+        r"(?-i:\btap [A-Z]|\bthen [A-Z][a-z]|\bunder [A-Z][a-z]+ settings\b|\bgo to [A-Z][a-z])",
+    ),
+    _q(
         "least",
         "amount",
         "ask",
@@ -219,6 +232,15 @@ QUALIFIERS: tuple[Qualifier, ...] = (
         r"\bcard payments?\b|\bpay(?:ing)? by card\b|\bwith your (?:kestrel )?card\b",
     ),
     _q("branch", "channel", "narrow", r"\bbranch(?:es)?\b", r"\bbranch(?:es)?\b"),
+    _q(
+        "damaged",
+        "channel",
+        "narrow",
+        # "me card's cracked down the middle", "snapped in half", "the dog chewed it"
+        r"\b(?:damaged|broken|cracked|snapped|bent|split|chewed|knackered|scratched|melted|"
+        r"worn out)\b",
+        r"\b(?:damaged|bent|cracked|broken)\b",
+    ),
 )
 
 BY_NAME: dict[str, Qualifier] = {q.name: q for q in QUALIFIERS}

@@ -40,6 +40,7 @@ KINDS = {
     "fresh6",
     "fresh7",
     "fresh8",
+    "fresh9",
 }
 #: Ids a scenario may expect that the conversation itself creates (the first new dispute).
 CREATED = {"disputes.dsp_0006"}

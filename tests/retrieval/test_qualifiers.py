@@ -73,6 +73,13 @@ def test_a_payment_in_another_currency_or_to_a_foreign_city_is_abroad() -> None:
     assert "abroad" in names("how long does a transfer in złoty take to reach Kraków")
     assert "abroad" in names("i paid in koruna at the restaurant")
     assert "abroad" in names("sending money to my sister in Lagos")
+    assert "abroad" in names("could you post it to my flat in Milan? how long would it take")
+
+
+def test_a_uk_only_rule_states_the_abroad_setting() -> None:
+    abroad = BY_NAME["abroad"]
+    assert abroad.in_sentence("We can only send cards to addresses in the UK.")
+    assert not abroad.in_sentence("We post every card free of charge to your home in the UK.")
 
 
 def test_swapping_pounds_into_another_currency_in_the_app_is_not_abroad() -> None:

@@ -34,7 +34,10 @@ _PLACES = (
     "switzerland|tenerife|thailand|the states|the us|the usa|turkey|usa|vietnam|"
     # cities customers send money to or travel to
     "amsterdam|barcelona|berlin|budapest|dublin|krak[oó]w|lagos|lisbon|madrid|mumbai|paris|"
-    "prague|rome|warsaw"
+    "prague|rome|warsaw|milan|florence|venice|naples|munich|frankfurt|vienna|zurich|geneva|"
+    "brussels|copenhagen|stockholm|oslo|athens|istanbul|cairo|delhi|karachi|lahore|dhaka|"
+    "manila|bangkok|tokyo|sydney|toronto|doha|riyadh|nice|lyon|porto|seville|valencia|malaga|"
+    "ibiza|majorca|mallorca|crete|corfu|accra|nairobi|bucharest|vilnius|riga"
 )
 #: A payment in another currency goes to, or is made in, another country ("a transfer in
 #: złoty", "paid in koruna"); swapping pounds "into dollars" in the app is an exchange, not this.
@@ -177,7 +180,9 @@ QUALIFIERS: tuple[Qualifier, ...] = (
         + r")\b|(?<!bank )\bholidays?\b|"
         + _IN_CURRENCY,
         r"\b(?:abroad|overseas|international|other currenc(?:y|ies)|another currency|"
-        r"outside the uk|other countries|another country|foreign)\b",
+        r"outside the uk|other countries|another country|foreign)\b|"
+        # "we can only send cards to addresses in the UK" answers "could you post it to Milan?"
+        r"\bonly\b[^.]{0,40}\bin the uk\b",
     ),
     _q(
         "weekend",

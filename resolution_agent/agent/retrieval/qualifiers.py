@@ -36,7 +36,7 @@ _PLACES = (
     "amsterdam|barcelona|berlin|budapest|dublin|krak[oó]w|lagos|lisbon|madrid|mumbai|paris|"
     "prague|rome|warsaw|milan|florence|venice|naples|munich|frankfurt|vienna|zurich|geneva|"
     "brussels|copenhagen|stockholm|oslo|athens|istanbul|cairo|delhi|karachi|lahore|dhaka|"
-    "manila|bangkok|tokyo|sydney|toronto|doha|riyadh|nice|lyon|porto|seville|valencia|malaga|"
+    "manila|bangkok|tokyo|sydney|toronto|doha|riyadh|lyon|porto|seville|valencia|malaga|"
     "ibiza|majorca|mallorca|crete|corfu|accra|nairobi|bucharest|vilnius|riga"
 )
 #: A payment in another currency goes to, or is made in, another country ("a transfer in

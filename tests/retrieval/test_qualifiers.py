@@ -29,6 +29,7 @@ def names(*question: str) -> list[str]:
         ("is there a daily cap on what my card can pay", ["most", "per_period", "card_payment"]),
         ("how many working days till the cheque clears", ["how_long", "weekday"]),
         ("how do i get one of them disposable cards?", ["steps"]),
+        ("whats the way to stick my card in apple wallet", ["steps"]),
         ("me card's cracked, how do I get a new one sent out", ["steps", "damaged"]),
     ],
 )

@@ -114,11 +114,10 @@ QUALIFIERS: tuple[Qualifier, ...] = (
         "channel",
         "ask",
         # "how do i get one of them disposable cards", "how can I add it to my watch": the steps
-        r"\bhow (?:do|can|would|should|shall) (?:i|we|u|you) (?:go about )?(?:get|getting|order|"
-        r"ordering|add|adding|set ?up|setting up|make|create|turn on|switch on|replace|apply|"
-        r"request|activate|lower|reduce)\b(?! to\b)|"
-        r"\bhow to (?:get|order|add|set ?up|make|create|turn on|switch on|replace|apply|request|"
-        r"activate|lower|reduce)\b",
+        r"(?:\bhow (?:do|can|would|should|shall) (?:i|we|u|you) (?:go about )?|\bhow to |"
+        r"\b(?:what'?s|what is|whats) the (?:best |easiest )?way to |\bis there a way to )"
+        r"(?:get|getting|order|ordering|add|adding|stick|put|link|set ?up|setting up|make|create|"
+        r"turn on|switch on|replace|apply|request|activate|lower|reduce)\b(?! to\b)",
         # the app's own labels, capitalised: "tap Card, then Add a card, then Disposable card"
         r"(?-i:\btap [A-Z]|\bthen [A-Z][a-z]|\bunder [A-Z][a-z]+ settings\b|\bgo to [A-Z][a-z])",
     ),

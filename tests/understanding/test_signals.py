@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from resolution_agent.agent.state import IntentPrediction, IntentScore
 from resolution_agent.agent.understanding import detect_signals
 from resolution_agent.agent.understanding.signals import (
     reports_card_misuse,
     reports_self_service_failed,
     settle_by_signal,
 )
+from tests.agent.scripted_classifier import predicted
 
 
 def kinds(text: str) -> set[str]:
@@ -357,20 +357,11 @@ def test_an_old_account_of_ones_own_is_no_recall(text: str) -> None:
     assert "payment_recall" not in kinds(text)
 
 
-def _reading(intent: str, confidence: float, *alternatives: tuple[str, float]) -> IntentPrediction:
-    return IntentPrediction(
-        intent=intent,
-        confidence=confidence,
-        alternatives=[IntentScore(intent=i, score=s) for i, s in alternatives],
-        source="test",
-    )
-
-
 FAKE_EMAIL = "they never received it and the email with the bank details was fake"
 
 
 def test_a_signal_settles_a_near_tie_in_favour_of_the_intent_it_names() -> None:
-    tied = _reading("transfer_not_received_by_recipient", 0.5, ("scam_report", 0.49))
+    tied = predicted("transfer_not_received_by_recipient", 0.5, ("scam_report", 0.49))
 
     settled = settle_by_signal(tied, detect_signals(FAKE_EMAIL))
 
@@ -379,8 +370,8 @@ def test_a_signal_settles_a_near_tie_in_favour_of_the_intent_it_names() -> None:
 
 
 def test_a_signal_leaves_a_surer_reading_and_a_message_without_one_alone() -> None:
-    surer = _reading("transfer_not_received_by_recipient", 0.7, ("scam_report", 0.25))
-    tied = _reading("transfer_not_received_by_recipient", 0.5, ("scam_report", 0.49))
+    surer = predicted("transfer_not_received_by_recipient", 0.7, ("scam_report", 0.25))
+    tied = predicted("transfer_not_received_by_recipient", 0.5, ("scam_report", 0.49))
 
     assert settle_by_signal(surer, detect_signals(FAKE_EMAIL)) == surer
     assert settle_by_signal(tied, detect_signals("my transfer never arrived")) == tied

@@ -212,6 +212,25 @@ def _picked_by_model(
     return update
 
 
+def _someone_elses(state: ConversationState, policies: Policies) -> Decision | None:
+    """Whichever problem it is, the reply is the same when what it is about is someone else's:
+    only the customer's own cards and account are ours to act on or look up
+    (``planning.offline``), so an unsure reading needs no clarifying question."""
+    if about_someone_elses_card(state, policies):
+        return Decision(
+            route="resolve",
+            rule_id=SOMEONE_ELSES_CARD,
+            reason="a card problem about someone else's card",
+        )
+    if about_someone_elses_account(state, policies):
+        return Decision(
+            route="resolve",
+            rule_id=SOMEONE_ELSES_ACCOUNT,
+            reason="a request about someone else's account or payment",
+        )
+    return None
+
+
 def _one_procedure_sure(prediction: IntentPrediction, deps: Deps) -> bool:
     """Whether the readings that share the top reading's procedure are, together, sure enough.
 
@@ -307,22 +326,8 @@ async def decide(state: ConversationState, deps: Deps) -> dict[str, Any]:
                 route="resolve", rule_id=CARD_AT_RISK, reason="a lost card someone is spending on"
             )
             return {"this_turn": state.this_turn.change(decision=at_risk)}
-        if unsure and not unknown and about_someone_elses_card(state, policies):
-            # Whichever card problem it is, the reply is the same: only the customer's own
-            # cards are ours to act on or look up (``planning.offline``).
-            theirs = Decision(
-                route="resolve",
-                rule_id=SOMEONE_ELSES_CARD,
-                reason="a card problem about someone else's card",
-            )
-            return {"this_turn": state.this_turn.change(decision=theirs)}
-        if unsure and not unknown and about_someone_elses_account(state, policies):
-            # The same for an account, balance or payment of someone else's.
-            theirs = Decision(
-                route="resolve",
-                rule_id=SOMEONE_ELSES_ACCOUNT,
-                reason="a request about someone else's account or payment",
-            )
+        theirs = _someone_elses(state, policies) if unsure and not unknown else None
+        if theirs is not None:
             return {"this_turn": state.this_turn.change(decision=theirs)}
         if (
             unsure

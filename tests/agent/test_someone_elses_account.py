@@ -84,6 +84,7 @@ def test_someone_elses_account_balance_or_payment_is_recognised(text: str) -> No
         "the gym still takes their direct debit",  # a company's, on the customer's account
         "whats my balance",
         "can i add my wife to my account",
+        "my wife's direct debit for her gym comes out of our joint account, cancel it",
     ],
 )
 def test_money_the_customer_sent_them_or_a_companys_debit_is_the_customers_own(

@@ -464,8 +464,9 @@ _SENT_TO = re.compile(
     re.I,
 )
 _CUSTOMER_SENT = re.compile(
-    r"\b(?:i|we)(?:'ve| have)? (?:sent|paid|transferred|gave|moved)\b|\bmy (?:own )?"
-    r"(?:account|balance|standing order|direct debit|payment)s?\b",
+    r"\b(?:i|we)(?:'ve| have)? (?:sent|paid|transferred|gave|moved)\b|"
+    # "it comes out of our joint account": paid from the customer's own account, so theirs too
+    r"\b(?:my|our) (?:own |joint )?(?:account|balance|standing order|direct debit|payment)s?\b",
     re.I,
 )
 

@@ -135,6 +135,8 @@ def test_a_yes_takes_a_no_back_by_a_change_of_mind_or_the_tool_verb(
         "That would be marvellous, yes please.",
         "that'd be great",
         "lovely, go ahead",
+        "sure but no rush",
+        "yes, no probs",
     ],
 )
 def test_a_yes_in_dialect_text_speak_or_the_customers_first_language_is_a_yes(text: str) -> None:

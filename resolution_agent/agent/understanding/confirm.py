@@ -43,8 +43,9 @@ _YES = re.compile(
 # "no need to ask, yes" and "no problem, go ahead" are not refusals. "Never mind", "forget it"
 # and "not that one" are: each turns down what the agent has just offered.
 _NO = re.compile(
-    _LEAD_IN + r"(no(?!\s+(?:need|problem|worries|doubt|idea|clue|sign|luck|one)\b)|nope|nah|n|"
-    r"don'?t|do not|"
+    _LEAD_IN
+    + r"(no(?!\s+(?:need|problem|probs|worries|doubt|idea|clue|sign|luck|one|rush|hurry)\b)|"
+    r"nope|nah|n|don'?t|do not|"
     r"cancel that|not now|leave it|no thanks|stop|never\s*mind|nvm|forget it|"
     r"not that one|(?:that'?s |thats )?(?:the )?wrong one|scrap that(?! card| one)|"
     r"changed my mind)\b",

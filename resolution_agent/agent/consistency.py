@@ -35,7 +35,7 @@ from resolution_agent.agent.retrieval.factory import help_dir
 from resolution_agent.agent.settings import PROJECT_ROOT, Settings
 from resolution_agent.agent.templates import Templates
 from resolution_agent.agent.understanding.requests import RECORD_PER_INTENT
-from resolution_agent.agent.understanding.signals import DETECTED_KINDS
+from resolution_agent.agent.understanding.signals import DETECTED_KINDS, SIGNAL_INTENTS
 from resolution_agent.tools.declarations import get_tool
 
 
@@ -105,6 +105,14 @@ def _check_procedures(policies: Policies, intents_file: Path) -> None:
 
 def _check_signal_rules(policies: Policies, escalation_file: Path) -> None:
     """A signal the detector raises with no rule would be found and then ignored: no hand-off."""
+    unknown = sorted(set(SIGNAL_INTENTS.values()) - policies.intents.keys())
+    if unknown:
+        # Named in understanding, so checked here at start-up: a renamed intent would make the
+        # signal's tie-break silently name nothing.
+        raise ConfigurationError(
+            f"understanding.signals.SIGNAL_INTENTS names unknown intents {unknown}; "
+            "use intents from policies/intents.yaml"
+        )
     ruled = {rule.signal for rule in policies.escalation.signal_rules}
     missing = DETECTED_KINDS - ruled
     if missing:

@@ -78,6 +78,17 @@ def test_a_stale_procedure_name_in_understanding_is_named(
     assert "card_payment_status" in str(raised.value)  # what may be written instead
 
 
+def test_a_stale_intent_name_in_the_signals_tie_break_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        "resolution_agent.agent.consistency.SIGNAL_INTENTS", {"scam": "scam_reported"}
+    )
+
+    with pytest.raises(ConfigurationError, match="scam_reported"):
+        check(policies_dir=copy_of(POLICIES, tmp_path))
+
+
 def test_a_detected_signal_without_a_rule_is_named(tmp_path: Path) -> None:
     policies_dir = copy_of(POLICIES, tmp_path)
     escalation = policies_dir / "escalation.yaml"

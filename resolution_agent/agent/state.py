@@ -86,6 +86,15 @@ class IntentPrediction(_Value):
     alternatives: list[IntentScore] = Field(default_factory=list)
     source: str = "keywords"
 
+    def promoted(self, intent: str, confidence: float) -> IntentPrediction:
+        """This prediction read as ``intent``: the reading it replaces is kept as the runner-up,
+        so a rule that overrides the classifier still shows what the classifier said."""
+        replaced = IntentScore(intent=self.intent, score=self.confidence)
+        rest = [a for a in self.alternatives if a.intent != intent]
+        return self.model_copy(
+            update={"intent": intent, "confidence": confidence, "alternatives": [replaced, *rest]}
+        )
+
 
 class RiskSignal(_Value):
     kind: RiskKind

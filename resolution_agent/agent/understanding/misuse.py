@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from resolution_agent.agent.state import ConversationState, IntentPrediction, IntentScore
+from resolution_agent.agent.state import ConversationState, IntentPrediction
 from resolution_agent.agent.understanding.base import IntentClassifier
 from resolution_agent.agent.understanding.requests import classify_all
 from resolution_agent.agent.understanding.signals import reports_card_misuse
@@ -152,6 +152,4 @@ def as_lost_card(prediction: IntentPrediction) -> IntentPrediction:
     """
     if prediction.intent not in DISOWNED_SPENDING:
         return prediction
-    said = IntentScore(intent=prediction.intent, score=prediction.confidence)
-    rest = [a for a in prediction.alternatives if a.intent != LOST_CARD]
-    return prediction.model_copy(update={"intent": LOST_CARD, "alternatives": [said, *rest]})
+    return prediction.promoted(LOST_CARD, prediction.confidence)

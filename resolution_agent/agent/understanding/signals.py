@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from resolution_agent.agent.state import IntentPrediction, IntentScore, RiskSignal
+from resolution_agent.agent.state import IntentPrediction, RiskSignal
 from resolution_agent.agent.vocabulary import RiskKind
 
 _PARTNER = r"(partner|husband|wife|boyfriend|girlfriend|ex|son|daughter|carer|family)"
@@ -508,13 +508,5 @@ def settle_by_signal(
         return prediction
     for alternative in prediction.alternatives:
         if alternative.intent in named and prediction.confidence - alternative.score <= NEAR_TIE:
-            top = IntentScore(intent=prediction.intent, score=prediction.confidence)
-            rest = [a for a in prediction.alternatives if a is not alternative]
-            return prediction.model_copy(
-                update={
-                    "intent": alternative.intent,
-                    "confidence": alternative.score,
-                    "alternatives": [top, *rest],
-                }
-            )
+            return prediction.promoted(alternative.intent, alternative.score)
     return prediction

@@ -15,11 +15,10 @@ ingest -> input_guard -> understand -> decide --+--> retrieve -> plan <-> action
 (ingest goes straight to respond when it already has a reply, and plan may also escalate;
 output_guard goes to next_request, and from there back to decide, when the reply finished one
 request of a message that holds several.)
-The routers return ``Literal`` destinations, from which each routing node's destinations are
-derived. A routing node decides where to go itself: its wrapper applies the node's update to
-the state it was given (``ConversationState.after``, the channels' reducers) and returns a
-``Command`` with the router's answer. A conditional edge would make LangGraph build the whole
-state again after the step just to route (six times in a lost-card turn, about 1.5 ms).
+The routers return ``Literal`` destinations; the conditional edges are derived from them.
+They are coroutines although they only read the state: LangGraph runs a plain function given
+to an async graph in a worker thread, which cost a thread hop per routing decision (nine in
+a lost-card turn).
 """
 
 from __future__ import annotations
@@ -27,14 +26,14 @@ from __future__ import annotations
 import inspect
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any, Literal, get_args, get_type_hints
+from typing import Any, Literal, get_args
 
 import structlog
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
-from langgraph.types import Command, Durability
+from langgraph.types import Durability
 from pydantic import BaseModel
 
 from resolution_agent.agent import handoff_model
@@ -85,15 +84,10 @@ def checkpoint_serializer() -> JsonPlusSerializer:
     return JsonPlusSerializer(allowed_msgpack_modules=allowed)
 
 
-Router = Callable[[ConversationState], str]
-
-
-def _bind(
-    fn: NodeFn, deps: Deps, route: Router | None = None
-) -> Callable[[ConversationState], Awaitable[dict[str, Any] | Command[str]]]:
+def _bind(fn: NodeFn, deps: Deps) -> Callable[[ConversationState], Awaitable[dict[str, Any]]]:
     name = fn.__name__
 
-    async def node(state: ConversationState) -> dict[str, Any] | Command[str]:
+    async def node(state: ConversationState) -> dict[str, Any]:
         started = time.perf_counter()
         with (
             structlog.contextvars.bound_contextvars(node=name),
@@ -105,9 +99,7 @@ def _bind(
                 elapsed = time.perf_counter() - started
                 deps.metrics.observe_node(name, elapsed)
             log.debug("node_done", turn=state.turn, duration_ms=round(elapsed * 1000, 2))
-        if route is None:
-            return update
-        return Command(update=update, goto=route(state.after(update)))
+        return update
 
     node.__name__ = fn.__name__
     return node
@@ -121,11 +113,11 @@ AfterActionGuard = Literal["act", "plan"]
 AfterOutputGuard = Literal["next_request", "respond"]
 
 
-def _after_ingest(state: ConversationState) -> AfterIngest:
+async def _after_ingest(state: ConversationState) -> AfterIngest:
     return "respond" if state.this_turn.reply is not None else "input_guard"
 
 
-def _after_decide(state: ConversationState) -> AfterDecide:
+async def _after_decide(state: ConversationState) -> AfterDecide:
     assert state.this_turn.decision is not None
     route = state.this_turn.decision.route
     if route == "escalate":
@@ -135,12 +127,12 @@ def _after_decide(state: ConversationState) -> AfterDecide:
     return "retrieve"
 
 
-def _after_retrieve(state: ConversationState) -> AfterRetrieve:
+async def _after_retrieve(state: ConversationState) -> AfterRetrieve:
     decision = state.this_turn.decision
     return "clarify" if decision is not None and decision.route == "clarify" else "plan"
 
 
-def _after_plan(state: ConversationState) -> AfterPlan:
+async def _after_plan(state: ConversationState) -> AfterPlan:
     proposal = state.this_turn.proposal
     if isinstance(proposal, ProposeTool):
         return "action_guard"
@@ -150,35 +142,21 @@ def _after_plan(state: ConversationState) -> AfterPlan:
     return "escalate"
 
 
-def _after_action_guard(state: ConversationState) -> AfterActionGuard:
+async def _after_action_guard(state: ConversationState) -> AfterActionGuard:
     assert state.this_turn.guard is not None
     return "act" if state.this_turn.guard.verdict == "allow" else "plan"
 
 
-def _after_output_guard(state: ConversationState) -> AfterOutputGuard:
+async def _after_output_guard(state: ConversationState) -> AfterOutputGuard:
     return "next_request" if has_next_request(state) else "respond"
 
 
 Builder = StateGraph[ConversationState, None, ConversationState, ConversationState]
 Compiled = CompiledStateGraph[ConversationState, None, ConversationState, ConversationState]
-Node = Callable[[ConversationState], Awaitable[dict[str, Any] | Command[str]]]
-
-#: Each routing node's router; its return type names the node's destinations.
-ROUTES: dict[str, Router] = {
-    "ingest": _after_ingest,
-    "decide": _after_decide,
-    "retrieve": _after_retrieve,
-    "plan": _after_plan,
-    "action_guard": _after_action_guard,
-    "output_guard": _after_output_guard,
-}
+Node = Callable[[ConversationState], Awaitable[dict[str, Any]]]
 
 
-def _destinations(route: Router) -> tuple[str, ...]:
-    return get_args(get_type_hints(route)["return"])
-
-
-def _wire(bind: Callable[[NodeFn, Router | None], Node]) -> Builder:
+def _wire(bind: Callable[[NodeFn], Node]) -> Builder:
     builder: Builder = StateGraph(ConversationState)
     nodes: dict[str, NodeFn] = {
         "ingest": ingest,
@@ -196,14 +174,22 @@ def _wire(bind: Callable[[NodeFn, Router | None], Node]) -> Builder:
         "respond": respond,
     }
     for name, fn in nodes.items():
-        route = ROUTES.get(name)
-        destinations = None if route is None else _destinations(route)
-        builder.add_node(name, bind(fn, route), destinations=destinations)  # type: ignore[call-overload]
+        builder.add_node(name, bind(fn))  # type: ignore[call-overload]
     builder.add_edge(START, "ingest")
+    builder.add_conditional_edges("ingest", _after_ingest, list(get_args(AfterIngest)))
     builder.add_edge("input_guard", "understand")
     builder.add_edge("understand", "decide")
+    builder.add_conditional_edges("decide", _after_decide, list(get_args(AfterDecide)))
     builder.add_edge("clarify", "output_guard")
+    builder.add_conditional_edges("retrieve", _after_retrieve, list(get_args(AfterRetrieve)))
+    builder.add_conditional_edges("plan", _after_plan, list(get_args(AfterPlan)))
+    builder.add_conditional_edges(
+        "action_guard", _after_action_guard, list(get_args(AfterActionGuard))
+    )
     builder.add_edge("act", "plan")
+    builder.add_conditional_edges(
+        "output_guard", _after_output_guard, list(get_args(AfterOutputGuard))
+    )
     builder.add_edge("next_request", "decide")
     builder.add_edge("escalate", "respond")
     builder.add_edge("respond", END)
@@ -211,10 +197,10 @@ def _wire(bind: Callable[[NodeFn, Router | None], Node]) -> Builder:
 
 
 def build_graph(deps: Deps, checkpointer: BaseCheckpointSaver[Any]) -> Compiled:
-    return _wire(lambda fn, route: _bind(fn, deps, route)).compile(checkpointer=checkpointer)
+    return _wire(lambda fn: _bind(fn, deps)).compile(checkpointer=checkpointer)
 
 
-def _never_run(fn: NodeFn, route: Router | None) -> Node:
+def _never_run(fn: NodeFn) -> Node:
     async def node(state: ConversationState) -> dict[str, Any]:
         raise RuntimeError(f"node {fn.__name__!r} of a graph built only to be drawn was run")
 

@@ -387,24 +387,6 @@ class ConversationState(BaseModel):
     def episode_actions(self) -> list[ActionRecord]:
         return self.actions[self.episode_start :]
 
-    def after(self, update: dict[str, Any]) -> ConversationState:
-        """The state the next step reads once ``update``, a node's return, has gone through
-        the channels' reducers (as LangGraph applies them after the step).
-
-        A node decides where the graph goes next from it (``graph``), so LangGraph need not
-        build the whole state again for a conditional edge after every routing step.
-        """
-        changed: dict[str, Any] = {}
-        for name, value in update.items():
-            reduce = _REDUCERS.get(name)
-            if isinstance(value, Overwrite):
-                changed[name] = value.value
-            elif reduce is None:
-                changed[name] = value
-            else:
-                changed[name] = reduce(getattr(self, name), value)
-        return self.model_copy(update=changed)
-
     def turn_actions(self) -> list[ActionRecord]:
         return self.actions[self.this_turn.action_start :]
 
@@ -427,21 +409,3 @@ class ConversationState(BaseModel):
 
     def owns(self, collection: str, record_id: str) -> bool:
         return record_id in self.owned.get(collection, [])
-
-
-def _reducer(metadata: list[Any]) -> Any:
-    for meta in metadata:
-        if isinstance(meta, DeltaChannel):
-            reducer = meta.reducer
-            return lambda current, value: reducer(current, [value])
-        if callable(meta):
-            return meta
-    return None
-
-
-#: Each reduced field's reducer as LangGraph applies it to one node's write (``after``).
-_REDUCERS: dict[str, Any] = {
-    name: reduce
-    for name, info in ConversationState.model_fields.items()
-    if (reduce := _reducer(info.metadata)) is not None
-}

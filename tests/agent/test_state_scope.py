@@ -8,9 +8,6 @@ the next one (there is no list of fields to reset that could miss one).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any
-
 import pytest
 from pydantic import ValidationError
 
@@ -61,60 +58,3 @@ async def test_history_is_appended_and_the_turn_replaced_whole(
     assert second.this_turn.reply is not None
     assert second.this_turn.reply.text == second.transcript[-1].text
     assert second.this_turn.reply != first.this_turn.reply
-
-
-async def test_after_is_the_state_langgraph_gives_the_next_step() -> None:
-    """A routing node routes on ``state.after(update)`` (``agent.graph``), so it must be what
-    LangGraph's reducers make of the update: appended history, a merged turn change, a whole
-    list overwritten, a plain field replaced."""
-    from datetime import UTC, datetime
-
-    from langgraph.checkpoint.memory import InMemorySaver
-    from langgraph.graph import END, START, StateGraph
-    from langgraph.types import Overwrite
-
-    from resolution_agent.agent.state import Message
-
-    def line(text: str) -> Message:
-        return Message(role="customer", text=text, turn=1, at=datetime(2026, 11, 27, tzinfo=UTC))
-
-    decision = Decision(route="resolve", rule_id="DEC-RESOLVE", reason="test")
-    start = ConversationState(
-        turn=1,
-        transcript=[line("one")],
-        fired_rules=[],
-        this_turn=TurnScope(plan_steps=2),
-    )
-    updates: list[dict[str, Any]] = [
-        {"transcript": [line("two")], "this_turn": TurnScope().change(decision=decision)},
-        {"transcript": Overwrite([line("three")]), "status": "resolved", "turn": 2},
-        {"this_turn": TurnScope(plan_steps=7)},
-    ]
-    seen: list[ConversationState] = []
-    predicted: list[ConversationState] = []
-
-    def step(n: int) -> Callable[[ConversationState], Awaitable[dict[str, Any]]]:
-        async def node(state: ConversationState) -> dict[str, Any]:
-            seen.append(state)
-            if n < len(updates):
-                predicted.append(state.after(updates[n]))
-                return updates[n]
-            return {}
-
-        return node
-
-    builder: StateGraph[ConversationState, None, ConversationState, ConversationState]
-    builder = StateGraph(ConversationState)
-    names = [f"s{n}" for n in range(len(updates) + 1)]
-    for n, name in enumerate(names):
-        builder.add_node(name, step(n))  # type: ignore[call-overload]
-    for a, b in zip([START, *names], [*names, END], strict=True):
-        builder.add_edge(a, b)
-    graph = builder.compile(checkpointer=InMemorySaver())
-    await graph.ainvoke(start, {"configurable": {"thread_id": "t"}})
-
-    assert predicted == seen[1:]
-    assert [m.text for m in seen[1].transcript] == ["one", "two"]
-    assert seen[1].this_turn.decision == decision and seen[1].this_turn.plan_steps == 2
-    assert [m.text for m in seen[2].transcript] == ["three"]
-    assert seen[3].this_turn.plan_steps == 7 and seen[3].this_turn.decision is None

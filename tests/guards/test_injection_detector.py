@@ -52,6 +52,11 @@ BANKING = [
     "I need to verify my identity but the photo keeps failing.",
     "Can you translate the charge from a French shop on my statement?",
     "How do I top up by bank transfer?",
+    # bare answers to our questions (a "Yes please." once scored 0.95)
+    "Yes please!",
+    "Yes, go on.",
+    "yes that would be brilliant",
+    "OK, please proceed",
 ]
 
 

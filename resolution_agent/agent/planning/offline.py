@@ -11,7 +11,7 @@ so the customer always hears what was done.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from resolution_agent.agent.escalation import fallback_escalation
@@ -23,7 +23,14 @@ from resolution_agent.agent.planning.procedures import (
     card_payment_status,
     swallowed_card,
 )
-from resolution_agent.agent.planning.steps import Call, Escalate, Say, Step, View
+from resolution_agent.agent.planning.steps import (
+    Call,
+    Escalate,
+    Say,
+    Step,
+    View,
+    working_days_since,
+)
 from resolution_agent.agent.policies import Policies
 from resolution_agent.agent.retrieval.focus import (
     SUPPORT_MARGIN,
@@ -290,10 +297,7 @@ def _working_days_waited(state: ConversationState, ctx: PlanningContext) -> int 
     dates = understanding.entities.dates if understanding else []
     if not dates:
         return None
-    since = min(date.fromisoformat(d) for d in dates)
-    today = ctx.now.date()
-    days = (since + timedelta(days=n) for n in range(1, (today - since).days + 1))
-    return sum(1 for day in days if day.weekday() < 5)
+    return working_days_since(min(date.fromisoformat(d) for d in dates), ctx.now.date())
 
 
 def _answer_from(best: Passage, state: ConversationState, ctx: PlanningContext) -> Step:

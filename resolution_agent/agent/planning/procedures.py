@@ -21,6 +21,7 @@ from resolution_agent.agent.planning.steps import (
     name_mentioned,
     name_words,
     named_party,
+    working_days_since,
 )
 from resolution_agent.agent.understanding.choice import read_position
 from resolution_agent.agent.understanding.confirm import read_confirmation
@@ -599,12 +600,45 @@ def transfer_status(v: View) -> Step:
     if not pool:
         return Say("replies/no_matching_transfer.j2", "resolved", cite=("transfer-timing",))
     chosen = min(pool, key=lambda p: _transfer_rank(p, v))
+    late = _working_days_late(chosen, v)
+    if (
+        v.intent == "transfer_not_received_by_recipient"
+        and late
+        and _RECIPIENT_BANK_ASKED.search(v.state.episode_text)
+    ):
+        # Longer than expected and the recipient's bank already asked (the article's first
+        # step): what is left is its last, a person tracing the payment.
+        return Escalate("self_service_failed", f"{chosen.id}: {late} working days overdue")
     cite = {"failed": ("transfer-failed",), "scheduled": ("transfer-pending",)}.get(
         chosen.status, ("transfer-timing",)
     )
     return Say(
         "replies/transfer_explained.j2", "resolved", {"payment": chosen.model_dump()}, cite=cite
     )
+
+
+#: Working days a sent transfer may take to arrive, by its scheme, as the help centre tells the
+#: customer ("transfer-timing": within 2 hours, 3 working days, 1 to 5 working days); once
+#: they have passed, "message us in the app chat and we'll trace the payment"
+#: ("transfer-not-received"), which only a person can do.
+ARRIVES_WITHIN_WORKING_DAYS = {"faster_payments": 1, "chaps": 1, "bacs": 3, "international": 5}
+
+
+#: "He went to the bank two times and they say no money has come", "she's checked with her
+#: bank": the recipient has done what the article asks of them.
+_RECIPIENT_BANK_ASKED = re.compile(
+    r"\b(?:checked|asked|rang|phoned|called|went to|been to|gone to|spoke to|spoken to|"
+    r"visited)\b.{0,30}\bbank\b|\bbank\b.{0,40}\b(?:says?|said|saying|told|tells)\b",
+    re.I,
+)
+
+
+def _working_days_late(payment: Payment, v: View) -> int:
+    """Working days past its scheme's time that a sent transfer has not arrived (0: not late)."""
+    wait = ARRIVES_WITHIN_WORKING_DAYS.get(payment.scheme or "")
+    if payment.status != "sent" or payment.sent_at is None or wait is None:
+        return 0
+    return max(0, working_days_since(payment.sent_at.date(), v.now.date()) - wait)
 
 
 def _transfer_rank(payment: Payment, v: View) -> tuple[int, float]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, JsonValue
@@ -144,6 +144,12 @@ def _one_edit_apart(a: str, b: str) -> bool:
         i += 1
         j += 1
     return edits + (len(b) - j) + (len(a) - i) == 1
+
+
+def working_days_since(since: date, today: date) -> int:
+    """Working days (Monday to Friday) after ``since`` up to and including ``today``."""
+    days = (since + timedelta(days=n) for n in range(1, (today - since).days + 1))
+    return sum(1 for day in days if day.weekday() < 5)
 
 
 class View:

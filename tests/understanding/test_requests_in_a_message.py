@@ -324,3 +324,48 @@ async def test_a_runner_up_nobody_gave_weight_does_not_make_two_requests_one() -
     )
 
     assert [r.prediction.intent for r in found] == ["pin_blocked", "change_pin"]
+
+
+async def test_an_announced_pair_opening_with_an_unsure_question_is_two_requests() -> None:
+    # "Two things." says what follows, and is none of them; the first request is a question
+    # surely about one of two problems (a failed or an undelivered transfer), though neither.
+    eilidh = "The £80 I sent Eilidh yesterday didn't go, why's that?"
+    classifier = Batched(
+        {
+            eilidh: _between("failed_transfer", "transfer_not_received_by_recipient", 0.47, 0.41),
+            "can you stop my SSE direct debit": _said("direct_debit_payment_not_recognised"),
+        }
+    )
+
+    found = await find_requests(
+        f"Two things. {eilidh} And can you stop my SSE direct debit",
+        classifier,
+        POLICIES,
+        whole=_said("direct_debit_payment_not_recognised", 0.99),
+    )
+
+    assert [(r.prediction.intent, r.text) for r in found] == [
+        ("failed_transfer", eilidh),
+        ("direct_debit_payment_not_recognised", "can you stop my SSE direct debit"),
+    ]
+    assert ["Two things."] not in classifier.calls
+
+
+async def test_an_unsure_opening_statement_is_no_request_of_its_own() -> None:
+    # The same clause told, not asked: it stays with the request after it.
+    told = "The £80 I sent Eilidh yesterday didn't go"
+    classifier = Batched(
+        {
+            told: _between("failed_transfer", "transfer_not_received_by_recipient", 0.47, 0.41),
+            "can you stop my SSE direct debit": _said("direct_debit_payment_not_recognised"),
+        }
+    )
+
+    found = await find_requests(
+        f"{told}. And can you stop my SSE direct debit",
+        classifier,
+        POLICIES,
+        whole=_said("direct_debit_payment_not_recognised", 0.99),
+    )
+
+    assert found == []

@@ -6,6 +6,7 @@ import pytest
 
 from resolution_agent.agent.understanding import detect_signals
 from resolution_agent.agent.understanding.signals import (
+    reports_card_gone,
     reports_card_misuse,
     reports_self_service_failed,
     settle_by_signal,
@@ -241,6 +242,7 @@ def test_a_birthday_mentioned_is_no_detail_to_change() -> None:
         "two deliveroo payments went out last night that weren't me",
         "there's spending in Leeds on it and I'm not even there, I'm in Bristol",
         "dropped my card and ive just had 3 texts about purchases in Asda",
+        "got notifs for 3 deliveroo orders n an apple.com thing, none of thats me",
     ],
 )
 def test_spending_disowned_after_a_loss_is_card_misuse(text: str) -> None:
@@ -375,3 +377,28 @@ def test_a_signal_leaves_a_surer_reading_and_a_message_without_one_alone() -> No
 
     assert settle_by_signal(surer, detect_signals(FAKE_EMAIL)) == surer
     assert settle_by_signal(tied, detect_signals("my transfer never arrived")) == tied
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "someone had me purse out me bag on the Metro this mornin",
+        "somebody's lifted my wallet at the match",
+        "some1 dipped my pocket on the tube",
+        "a thief took me card at the bar",
+    ],
+)
+def test_a_card_taken_by_someone_is_gone(text: str) -> None:
+    assert reports_card_gone(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "someone had a look at my card for me",
+        "i had my purse out to pay",
+        "they had my card details wrong on the form",
+    ],
+)
+def test_having_or_holding_a_card_is_no_loss(text: str) -> None:
+    assert not reports_card_gone(text)

@@ -50,7 +50,7 @@ from resolution_agent.agent.understanding.signals import (
     reports_self_service_failed,
     settle_by_signal,
 )
-from resolution_agent.tools.models import CardList
+from resolution_agent.tools.models import CardList, TransactionList
 
 _STRONG = 0.8
 # A message that asks for something: a question, or a request put to us.
@@ -75,6 +75,23 @@ def _names_the_card_asked_about(state: ConversationState, call: ToolCall, text: 
         if action.call.tool == "list_cards" and action.ok:
             cards = action.result.parsed(CardList).cards
             if any(c.id == card_id and c.last4 in digits for c in cards):
+                return True
+    return False
+
+
+def _names_the_payment_asked_about(
+    state: ConversationState, call: ToolCall, amounts: set[int]
+) -> bool:
+    """Whether the message names, by its amount, the card payment the pending call is for
+    ("actually the £45.28 was me, it's only the £28.95 on Tuesday"): more about the payment
+    asked about, not a new problem, so the question is asked again."""
+    transaction_id = call.args.get("transaction_id")
+    if transaction_id is None or not amounts:
+        return False
+    for action in state.episode_actions():
+        if action.call.tool == "list_transactions" and action.ok:
+            listed = action.result.parsed(TransactionList).transactions
+            if any(t.id == transaction_id and abs(t.amount) in amounts for t in listed):
                 return True
     return False
 
@@ -243,6 +260,9 @@ async def understand(state: ConversationState, deps: Deps) -> dict[str, Any]:
             # "The physical one, 9607": naming the card asked about is not yet an answer and
             # not a new problem; the question is asked again, never dropped for a guess.
             or _names_the_card_asked_about(state, pending.call, text)
+            or _names_the_payment_asked_about(
+                state, pending.call, {m.pence for m in entities.amounts}
+            )
         )
         if confirmation == "no":
             update["declined"] = [*state.declined, pending.call][-10:]

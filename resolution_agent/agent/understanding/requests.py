@@ -71,6 +71,22 @@ _OWN_QUESTION = re.compile(
 )
 
 
+#: "Two things.", "couple of questions:": the message says it holds several requests, and the
+#: announcement is none of them.
+_ANNOUNCEMENT = re.compile(
+    r"^(?:(?:i\s+)?(?:have|got|'ve got|ve got)\s+)?(?:two|2|three|3|a couple of|couple of|"
+    r"couple|a few|few)\s+(?:quick\s+)?(?:things|questions|qs|issues|problems|bits|requests)"
+    r"[\s.:!-]*$",
+    re.I,
+)
+
+
+def _asks(piece: str) -> bool:
+    """A question of its own: it opens as one, or ends with a question mark ("the £80 I sent
+    Eilidh didn't go, why's that?")."""
+    return _OWN_QUESTION.match(piece) is not None or piece.rstrip().endswith("?")
+
+
 @runtime_checkable
 class _Batched(Protocol):
     def classify_many(self, texts: list[str]) -> list[IntentPrediction]: ...
@@ -198,12 +214,15 @@ def group(
     anchors: list[IntentPrediction | None] = []
     for piece, prediction in zip(pieces, predictions, strict=True):
         sure = actionable(prediction, policies)
+        question = _asks(piece)
         if not texts:
+            # "The £80 I sent Eilidh didn't go, why's that?": a failed or an undelivered
+            # transfer (0.47 / 0.41), surely one of the two, so a request of its own
+            pair = question and _one_of_two(prediction, policies)
             texts.append([piece])
-            anchors.append(prediction if sure else None)
+            anchors.append(prediction if sure or pair else None)
             continue
         known = [a for a in anchors if a is not None]
-        question = _OWN_QUESTION.match(piece) is not None
         if (
             (
                 (sure and (prediction.confidence >= SECOND or question))
@@ -241,7 +260,7 @@ async def find_requests(
     unless that one comes with a greeting or thanks, which is then left out of it, or the
     message read whole (``whole``) is unsure while that one request is sure. ``misuse``: the
     message was heard to say a lost card was already spent on (``understanding.misuse``)."""
-    pieces = clauses(text)
+    pieces = [p for p in clauses(text) if not _ANNOUNCEMENT.match(p)]
     if not 2 <= len(pieces) <= MOST_CLAUSES:
         return []
     if misuse or reports_card_misuse(text):
@@ -268,7 +287,7 @@ async def find_requests(
             for r in found
             if r.prediction.intent == whole.intent
             or r.prediction.confidence >= SECOND
-            or _OWN_QUESTION.match(r.text) is not None  # "is there a daily cap ...?" asks anew
+            or _asks(r.text)  # "is there a daily cap ...?", "didn't go, why's that?" ask anew
         ]
         if len(found) < 2:
             return []

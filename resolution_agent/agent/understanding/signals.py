@@ -272,6 +272,8 @@ def _asks_only_about(text: str) -> bool:
 # a help-centre route the customer says has failed is not answered with the same article again.
 _MISUSE = re.compile(
     r"\b(?:that )?(?:wasn'?t|wasnt|weren'?t|werent) me\b|\bnot me\b|"
+    # "none of thats me", "none of them were me"
+    r"\bnone of (?:that|thats|that's|them|these|those|it)(?: (?:is|was|were|are))? me\b|"
     # "a bp payment that aint mine", "those aren't mine": a payment disowned
     r"\b(?:ain'?t|aint|isn'?t|isnt|wasn'?t|wasnt|aren'?t|arent|weren'?t|werent|not) mine\b|"
     r"\b(?:never|didn'?t|did not|haven'?t|have not)\s+(?:make|made|spend|spent|authori[sz]e)|"
@@ -364,7 +366,13 @@ _CARD_GONE = re.compile(
     r"\bran off with my (?:card|wallet|purse|bag)\b|"
     # a card copied at a till or a pump is as good as taken ("reckon someone copied my card")
     r"\b(?:cloned|skimmed)\b|\bcop(?:ied|y) (?:of )?my card\b|"
-    r"\btook my (?:card|wallet|purse|bag|phone)\b|"
+    r"\btook (?:my|me) (?:card|wallet|purse|bag|phone)\b|"
+    # "someone had me purse out me bag", "somebody's lifted my wallet": taken by someone
+    # (a "had" only with the thing carried off: "they had my card details wrong" is no loss)
+    r"\b(?:some ?(?:one|body)|some1|they|a thief|a pickpocket)(?:'s|'ve| has| have| had)?\s+"
+    r"(?:(?:lifted|dipped|taken|took)\s+(?:my|me)\s+(?:debit |bank )?"
+    r"(?:card|wallet|purse|bag|pocket)\b|had\s+(?:my|me)\s+(?:debit |bank )?"
+    r"(?:card|wallet|purse|bag)(?=\s+(?:out|away|off)\b|\s*[,.!;]|\s*$))|"
     # "card got nabbed at a gig", "purse snatched", "swiped my card off the table"
     r"\b(?:nabbed|snatched|swiped (?:my|the) (?:card|wallet|purse|bag))\b|"
     # "my card was taken from my desk", "cant find my debit card anywhere"
@@ -417,9 +425,10 @@ _KIN = r"(?:(?:little|big|younger|older|baby|kid|step|twin) )?"
 #: "my mother-in-law's card", "my brother in law's": a relation by marriage is a relation
 _IN_LAW = r"(?:[- ]in[- ]law)?"
 #: "her Kestrel card", "his debit card"
-_CARD_WORD = r"(?:own |new |debit |bank |kestrel |physical |virtual )?"
+_CARD_WORD = r"(?:(?:own|new|debit|bank|kestrel|physical|virtual) ){0,2}"
 _OTHERS_CARD = re.compile(
-    rf"\b(?:my|our) {_KIN}{_RELATIVE}{_IN_LAW}(?:s|'s)?(?: [a-z]+){{0,3}}?(?:'s|s|') "
+    # "me twin brother Conor's new kestrel card": "me" is "my" in many a UK voice
+    rf"\b(?:my|our|me) {_KIN}{_RELATIVE}{_IN_LAW}(?:s|'s)?(?: [a-z]+){{0,3}}?(?:'s|s|') "
     rf"{_CARD_WORD}card\b|"
     rf"\b(?:it'?s|its|it is|that'?s|is) (?:my|our) {_RELATIVE}{_IN_LAW}(?:'s|s|')(?!\w)|"
     rf"\b(?:my|our) {_KIN}{_RELATIVE}{_IN_LAW}\b.{{0,80}}\b(?:his|her|their) {_CARD_WORD}"
@@ -452,7 +461,7 @@ _THEIR_THING = (
     r"direct debits?|dds?|statements?|overdraft|money|pin)"
 )
 _OTHERS_ACCOUNT = re.compile(
-    rf"\b(?:my|our) {_KIN}{_RELATIVE}{_IN_LAW}(?:'s|s|') {_THEIR_THING}\b|"
+    rf"\b(?:my|our|me) {_KIN}{_RELATIVE}{_IN_LAW}(?:'s|s|') {_THEIR_THING}\b|"
     rf"\b(?:his|her) {_THEIR_THING}\b|"
     rf"\btheir {_THEIR_THING}\b(?=.*\b(?:my|our) {_RELATIVE}\b)|"
     rf"\b(?:my|our) {_RELATIVE}\b.*\btheir {_THEIR_THING}\b",
@@ -490,8 +499,10 @@ SIGNAL_INTENTS: dict[RiskKind, str] = {
     "complaint": "complaint",
     "human_request": "human_request",
 }
-#: How far behind the top reading the signal's intent may be and still be the reading.
-NEAR_TIE = 0.1
+#: How far behind the top reading the signal's intent may be and still be the reading. The
+#: conveyancing scam below read 0.50 / 0.50 with one model and 0.56 / 0.43 with the next, a
+#: few utterances later: a retrain moves a near tie by about that much.
+NEAR_TIE = 0.15
 
 
 def settle_by_signal(

@@ -41,6 +41,7 @@ KINDS = {
     "fresh7",
     "fresh8",
     "fresh9",
+    "fresh10",
 }
 #: Ids a scenario may expect that the conversation itself creates (the first new dispute).
 CREATED = {"disputes.dsp_0006"}

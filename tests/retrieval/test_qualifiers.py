@@ -31,6 +31,7 @@ def names(*question: str) -> list[str]:
         ("how do i get one of them disposable cards?", ["steps"]),
         ("whats the way to stick my card in apple wallet", ["steps"]),
         ("me card's cracked, how do I get a new one sent out", ["steps", "damaged"]),
+        ("can i still pay it in on the app or is it too old now", ["app", "too_old"]),
     ],
 )
 def test_a_question_names_the_fact_it_asks_for_and_where_it_applies(
@@ -117,6 +118,7 @@ def test_every_qualifier_is_declared_once_with_words_it_states() -> None:
         "app": "Open the Kestrel app and tap Card.",
         "steps": "Open the Kestrel app, tap Card, then Add a card, then Disposable card.",
         "damaged": "If your physical card is lost, stolen or damaged, order a replacement.",
+        "too_old": "A cheque is out of date when it is more than 6 months old.",
         "cash_machine": "Use cash machines inside banks where you can.",
         "post_office": "Pay cash in at any Post Office counter.",
         "contactless": "The contactless limit is £100 per payment.",

@@ -402,3 +402,23 @@ def test_a_card_taken_by_someone_is_gone(text: str) -> None:
 )
 def test_having_or_holding_a_card_is_no_loss(text: str) -> None:
     assert not reports_card_gone(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a guy off instagram got me to put 900 into crypto, says i'll double it in a month",
+        "they said i'd triple my money within two weeks",
+        "the advert promised guaranteed returns on bitcoin",
+    ],
+)
+def test_a_promise_of_doubled_money_is_an_investment_scam(text: str) -> None:
+    assert "scam" in {s.kind for s in detect_signals(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["can i double my money in a savings account", "i'll double check the payment in a day"],
+)
+def test_doubling_without_a_promise_is_no_scam(text: str) -> None:
+    assert "scam" not in {s.kind for s in detect_signals(text)}

@@ -112,7 +112,9 @@ def _freeze_first(
 
 
 def _card_at_risk(state: ConversationState, policies: Policies) -> bool:
-    """A card told gone with spending since ("card got nabbed ... orders i never made").
+    """A card told gone, or read as in someone else's hands, with spending since ("card got
+    nabbed ... orders i never made", "someone has been using my card, there are payments I
+    didn't make").
 
     The classifier may be torn between a payment not recognised and a copied card, but every
     reading that may freeze a card leads to the same work: the planner freezes it and hands the
@@ -121,7 +123,7 @@ def _card_at_risk(state: ConversationState, policies: Policies) -> bool:
     """
     return (
         state.active_intent in (policies.tools["freeze_card"].intents or [])
-        and reports_card_gone(state.incoming)
+        and (reports_card_gone(state.incoming) or state.active_intent == "compromised_card")
         and misuse_told(state)
     )
 

@@ -11,6 +11,7 @@ so the customer always hears what was done.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -50,6 +51,7 @@ from resolution_agent.agent.state import (
     ProposeTool,
 )
 from resolution_agent.agent.templates import part_of
+from resolution_agent.agent.understanding.entities import extract_entities
 from resolution_agent.agent.understanding.misuse import misuse_told
 from resolution_agent.agent.understanding.signals import (
     asks_us_to_act,
@@ -291,10 +293,17 @@ def _answer(state: ConversationState, ctx: PlanningContext) -> Step:
     return Escalate("no_answer", "no help-centre article is close enough")
 
 
+#: "a cheque dated 2nd March": the date written on a cheque, not a day the customer did anything
+_DATED = re.compile(r"\bdated\s+(?:the\s+)?[\w/.-]+(?:\s+(?:of\s+)?[a-z]+\b)?", re.I)
+
+
 def _working_days_waited(state: ConversationState, ctx: PlanningContext) -> int | None:
-    """Working days since the earliest date the customer gave in this message, if any."""
+    """Working days since the earliest date the customer gave in this message, if any (never
+    the date a cheque is dated)."""
     understanding = state.this_turn.understanding
     dates = understanding.entities.dates if understanding else []
+    if dates and _DATED.search(state.incoming):
+        dates = extract_entities(_DATED.sub(" ", state.incoming), now=ctx.now).dates
     if not dates:
         return None
     return working_days_since(min(date.fromisoformat(d) for d in dates), ctx.now.date())

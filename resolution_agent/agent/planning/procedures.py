@@ -29,6 +29,7 @@ from resolution_agent.agent.understanding.entities import card_endings_named, fo
 from resolution_agent.agent.understanding.misuse import misuse_told
 from resolution_agent.agent.understanding.signals import (
     reports_card_details_given,
+    reports_card_gone,
 )
 from resolution_agent.tools.models import (
     Account,
@@ -184,10 +185,20 @@ def lost_card(v: View) -> Step:
     for each in every:
         if each.status == "active" and v.ok("freeze_card", card_id=each.id) is None:
             return Call("freeze_card", {"card_id": each.id})
+    # A card gone is a plastic one; details typed into a site may be either card's, so with
+    # a physical and a virtual card the customer is asked which. Spending already made on it
+    # is not asked about first: the plastic card is frozen and the fraud team takes it.
+    details_only = (
+        v.intent == "compromised_card"
+        and not reports_card_gone(v.state.episode_text)
+        and not misuse_told(v.state)
+    )
     picked: Card | Say | None = (
         every[0]
         if every
-        else _pick_card(v, cards, {"active", "frozen"}, lambda c: c.type == "physical")
+        else _pick_card(
+            v, cards, {"active", "frozen"}, lambda c: details_only or c.type == "physical"
+        )
     )
     if picked is None:
         return Say("replies/no_usable_card.j2", "resolved", cite=("lost-or-stolen-card",))

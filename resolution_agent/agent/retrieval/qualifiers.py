@@ -245,6 +245,14 @@ QUALIFIERS: tuple[Qualifier, ...] = (
         r"worn out)\b",
         r"\b(?:damaged|bent|cracked|broken)\b",
     ),
+    _q(
+        "too_old",
+        "time",
+        "ask",
+        # "a cheque dated 2nd march ... is it too old now", "has it expired", "out of date"
+        r"\b(?:too old|out of date|expired|still (?:valid|good))\b",
+        r"\b(?:out of date|months old|expir(?:ed|es))\b",
+    ),
 )
 
 BY_NAME: dict[str, Qualifier] = {q.name: q for q in QUALIFIERS}

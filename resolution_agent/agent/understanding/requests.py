@@ -66,7 +66,9 @@ _IDIOM_IT = re.compile(
 _OWN_QUESTION = re.compile(
     r"^(?:what|whats|what's|wat|where|wheres|where's|when|why|how|hw|which|who|"
     # "is there a daily cap on cash withdrawals", "do you charge for that abroad"
-    r"is there|are there|do you|do u|is it possible)\b",
+    r"is there|are there|do you|do u|is it possible|"
+    # "did the £25,000 I sent to Lawson & Reid go through on the same day"
+    r"did (?:the|my|you|u)|has (?:the|my)|was (?:the|my))\b",
     re.I,
 )
 
@@ -214,15 +216,17 @@ def group(
     anchors: list[IntentPrediction | None] = []
     for piece, prediction in zip(pieces, predictions, strict=True):
         sure = actionable(prediction, policies)
-        question = _asks(piece)
         if not texts:
             # "The £80 I sent Eilidh didn't go, why's that?": a failed or an undelivered
-            # transfer (0.47 / 0.41), surely one of the two, so a request of its own
-            pair = question and _one_of_two(prediction, policies)
+            # transfer (0.47 / 0.41), surely one of the two, so a request of its own. (A later
+            # question that only ends with "?" is often about what came before: "I used up my
+            # free £200 ... does the allowance start again then?")
+            pair = _asks(piece) and _one_of_two(prediction, policies)
             texts.append([piece])
             anchors.append(prediction if sure or pair else None)
             continue
         known = [a for a in anchors if a is not None]
+        question = _OWN_QUESTION.match(piece) is not None
         if (
             (
                 (sure and (prediction.confidence >= SECOND or question))

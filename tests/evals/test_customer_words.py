@@ -42,6 +42,7 @@ KINDS = {
     "fresh8",
     "fresh9",
     "fresh10",
+    "fresh11",
 }
 #: Ids a scenario may expect that the conversation itself creates (the first new dispute).
 CREATED = {"disputes.dsp_0006"}

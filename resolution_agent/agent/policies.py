@@ -65,6 +65,9 @@ class IntentPolicy(_Strict):
     next_steps: list[str] = Field(default_factory=list)
     #: The help article's wait before contacting us, in working days (an answer intent only).
     trace_after_working_days: int | None = Field(default=None, ge=1)
+    #: The same for a wait the article gives in hours (a Faster Payment's 2 hours); it does not
+    #: apply when the customer names a slower scheme (Bacs, wages, abroad), whose wait is in days.
+    trace_after_hours: int | None = Field(default=None, ge=1)
 
     @field_validator("customer_label", "cop_label")
     @classmethod

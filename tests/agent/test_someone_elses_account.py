@@ -69,6 +69,7 @@ async def test_how_they_can_do_it_themselves_is_answered(agent: ResolutionAgent)
         "my husband's direct debit for the car needs cancelling",
         "my daughter needs her pin unblocked",
         "can you see if my son's savings got the interest",
+        "My brother Piotr can't log in, so please cancel his Yorkshire Water direct debit for him",
     ],
 )
 def test_someone_elses_account_balance_or_payment_is_recognised(text: str) -> None:
@@ -85,6 +86,8 @@ def test_someone_elses_account_balance_or_payment_is_recognised(text: str) -> No
         "whats my balance",
         "can i add my wife to my account",
         "my wife's direct debit for her gym comes out of our joint account, cancel it",
+        # a payee's name between "her" and the payment must be capitalised as a name is
+        "i owe her back the money for the tickets",
     ],
 )
 def test_money_the_customer_sent_them_or_a_companys_debit_is_the_customers_own(

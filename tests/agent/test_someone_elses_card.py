@@ -59,6 +59,8 @@ async def test_the_customers_own_card_stolen_with_someone_elses_is_still_frozen(
         "my sister in law's debit card was taken from her bag",
         "shes only gone and lost her bank card again, can u freeze it for her",
         "me twin brother Conor's new kestrel card still hasnt turned up, can ye check on it",
+        # "to mine" is where to post it, not a card of the customer's own
+        "my sister funmi's kestrel card expired, can you send her another one? to mine is fine",
     ],
 )
 def test_a_relatives_card_is_someone_elses(text: str) -> None:

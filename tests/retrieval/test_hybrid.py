@@ -9,6 +9,7 @@ import pytest
 from resolution_agent.agent.helpcentre import load_articles
 from resolution_agent.agent.retrieval import HybridConfig, HybridRetriever, LexicalRetriever
 from resolution_agent.agent.retrieval.index import ChromaIndex
+from resolution_agent.agent.state import Passage
 from tests.retrieval.conftest import HashingEncoder
 
 
@@ -84,3 +85,52 @@ def test_bm25_repairs_typos_and_maps_slang_to_help_centre_words(help_dir: Path) 
     assert "stolen" in lexical.query_terms("my wallet got nicked")
     assert lexical.rank("activte my card", k=1)[0].article_id == "activate-your-card"
     assert lexical.rank("deposit protekshun", k=1)[0].article_id == "deposit-protection-fscs"
+
+
+XMAS = (
+    "if i send me brother 30 quid at 2am on christmas day will it get to him or sit there til "
+    "after boxing day"
+)
+
+
+def _transfers(tmp_path: Path, encoder: HashingEncoder, config: HybridConfig) -> HybridRetriever:
+    folder = tmp_path / "transfers"
+    folder.mkdir(exist_ok=True)
+    for article_id in ("transfer-timing", "international-transfers", "standing-orders"):
+        source = Path(__file__).parents[2] / "resolution_agent" / "fixtures" / "help"
+        (folder / f"{article_id}.md").write_text((source / f"{article_id}.md").read_text())
+    index = ChromaIndex(
+        tmp_path / f"kb-{config.qualified_grounding_bonus}-{config.grounded_at}", encoder
+    )
+    return HybridRetriever(load_articles(folder), index, encoder, config)
+
+
+def _timing(passages: list[Passage]) -> Passage:
+    return next(p for p in passages if p.article_id == "transfer-timing")
+
+
+def test_a_passage_stating_every_qualifier_asked_is_lifted_when_nothing_is_grounded(
+    tmp_path: Path, encoder: HashingEncoder
+) -> None:
+    plain = _transfers(
+        tmp_path, encoder, HybridConfig(qualified_grounding_bonus=0.0, grounded_at=1.0)
+    )
+    lifting = _transfers(
+        tmp_path, encoder, HybridConfig(qualified_grounding_bonus=0.2, grounded_at=1.0)
+    )
+
+    before = _timing(plain.rank(XMAS, intent="transfer_timing", k=3))
+    after = _timing(lifting.rank(XMAS, intent="transfer_timing", k=3))
+
+    assert {"how_long", "weekend", "night"} <= set(after.answers)
+    assert after.score == pytest.approx(min(before.score + 0.2, 1.0), abs=1e-3)
+    # without the sure reading's intent, or with a passage grounded already, nothing is lifted
+    assert _timing(lifting.rank(XMAS, k=3)).score == pytest.approx(
+        _timing(plain.rank(XMAS, k=3)).score, abs=1e-3
+    )
+    grounded = _transfers(
+        tmp_path, encoder, HybridConfig(qualified_grounding_bonus=0.2, grounded_at=0.0)
+    )
+    assert _timing(grounded.rank(XMAS, intent="transfer_timing", k=3)).score == pytest.approx(
+        before.score, abs=1e-3
+    )

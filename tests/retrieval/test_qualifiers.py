@@ -32,6 +32,16 @@ def names(*question: str) -> list[str]:
         ("whats the way to stick my card in apple wallet", ["steps"]),
         ("me card's cracked, how do I get a new one sent out", ["steps", "damaged"]),
         ("can i still pay it in on the app or is it too old now", ["app", "too_old"]),
+        (
+            "if i send me brother 30 quid at 2am on christmas day will it get to him",
+            ["how_long", "weekend", "night"],
+        ),
+        ("how do i find my sort code n acc number??", ["steps"]),
+        ("it wouldn't give me £400, then I tried £100 and it worked", ["smaller_amount"]),
+        (
+            "if i keep it as euros, is it protected the same as pounds if yous went bust?",
+            ["protected"],
+        ),
     ],
 )
 def test_a_question_names_the_fact_it_asks_for_and_where_it_applies(
@@ -124,6 +134,9 @@ def test_every_qualifier_is_declared_once_with_words_it_states() -> None:
         "contactless": "The contactless limit is £100 per payment.",
         "card_payment": "The weekend markup doesn't apply to card payments.",
         "branch": "We don't have branches.",
+        "night": "Faster Payments work 24 hours a day, every day.",
+        "smaller_amount": "If it is declined for a larger amount, try a smaller amount.",
+        "protected": "Eligible deposits are protected by the FSCS.",
     }
     assert set(examples) == set(BY_NAME)
     for name, sentence in examples.items():

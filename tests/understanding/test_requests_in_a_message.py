@@ -203,6 +203,14 @@ async def test_a_clause_pointing_back_at_the_first_is_kept_with_it() -> None:
     ) == [
         "got a msg saying u need proof of where the money from my car came from. how do i send it"
     ]
+    # "can i ..." opens a question of its own, whatever "it" it holds
+    assert clauses(
+        "why did my spotify payment get declined? and can i change my pin at any cashpoint or "
+        "does it have to be a particular one"
+    ) == [
+        "why did my spotify payment get declined?",
+        "can i change my pin at any cashpoint or does it have to be a particular one",
+    ]
     # an idiom's "it" ("while you're at it") points at nothing
     assert clauses("block my card please. and cancel the sky dd while ur at it") == [
         "block my card please.",

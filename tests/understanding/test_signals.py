@@ -243,6 +243,7 @@ def test_a_birthday_mentioned_is_no_detail_to_change() -> None:
         "there's spending in Leeds on it and I'm not even there, I'm in Bristol",
         "dropped my card and ive just had 3 texts about purchases in Asda",
         "got notifs for 3 deliveroo orders n an apple.com thing, none of thats me",
+        "got mugged, they made me tell them my pin and took 300 out the cashpoint with my card",
     ],
 )
 def test_spending_disowned_after_a_loss_is_card_misuse(text: str) -> None:
@@ -256,6 +257,8 @@ def test_spending_disowned_after_a_loss_is_card_misuse(text: str) -> None:
         "someone took my card out of my bag",
         "i never take my card abroad",
         "lost my card, will i still get texts about payments on the new one?",
+        "they took my card and my phone",
+        "i took 50 out at the cashpoint before they nicked my bag",
     ],
 )
 def test_a_loss_without_spending_is_no_misuse(text: str) -> None:
@@ -422,3 +425,55 @@ def test_a_promise_of_doubled_money_is_an_investment_scam(text: str) -> None:
 )
 def test_doubling_without_a_promise_is_no_scam(text: str) -> None:
     assert "scam" not in {s.kind for s in detect_signals(text)}
+
+
+def test_a_signal_settles_the_classifiers_runner_up_whatever_the_gap() -> None:
+    # the conveyancing scam read 0.60 / 0.40 after one retrain: the classifier's own second
+    # reading, which the scam words name
+    runner_up = predicted("transfer_not_received_by_recipient", 0.6, ("scam_report", 0.4))
+    third = predicted(
+        "transfer_not_received_by_recipient", 0.55, ("pending_transfer", 0.12), ("scam_report", 0.1)
+    )
+
+    assert settle_by_signal(runner_up, detect_signals(FAKE_EMAIL)).intent == "scam_report"
+    assert settle_by_signal(third, detect_signals(FAKE_EMAIL)) == third
+
+
+def test_a_chaps_payment_named_earlier_and_now_asked_of_us_is_for_staff() -> None:
+    earlier = "How do I send a CHAPS payment from the app? The letting agent wants £9,600 today."
+    follow_up = "I'm literally in the app chat now, can you just send it for me?"
+
+    assert "staff_only" in {s.kind for s in detect_signals(follow_up, earlier)}
+    assert "staff_only" not in kinds(follow_up)
+    # asking about it, still, asks nobody to send it
+    assert "staff_only" not in {
+        s.kind for s in detect_signals("how long does it take to arrive?", earlier)
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I sent £40 on the 16th to Ben Okoro but it turns out that's an old payee, "
+        "a lad I used to work with. Can you get it back?",
+        "paid £120 to Sam Hill but it's not the Sam who fixed my boiler, can you get it back",
+    ],
+)
+def test_a_saved_payee_of_the_same_name_is_recalled_by_staff(text: str) -> None:
+    assert "payment_recall" in kinds(text)
+
+
+def test_a_payee_who_is_who_was_meant_is_no_recall() -> None:
+    assert "payment_recall" not in kinds("I sent £40 to Ben, is that the Ben who lives next door?")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the upload stays at 0% and then says upload failed",
+        "I tried five times, also from the laptop",
+        "the app says verification failed every time",
+    ],
+)
+def test_an_upload_or_a_try_that_keeps_failing_is_a_failed_route(text: str) -> None:
+    assert reports_self_service_failed(text)

@@ -45,6 +45,7 @@ from resolution_agent.agent.understanding.requests import (
     same_problem,
 )
 from resolution_agent.agent.understanding.signals import (
+    names_chaps,
     reports_card_gone,
     reports_card_misuse,
     reports_self_service_failed,
@@ -80,18 +81,23 @@ def _names_the_card_asked_about(state: ConversationState, call: ToolCall, text: 
 
 
 def _names_the_payment_asked_about(
-    state: ConversationState, call: ToolCall, amounts: set[int]
+    state: ConversationState, call: ToolCall, amounts: set[int], dates: set[str]
 ) -> bool:
-    """Whether the message names, by its amount, the card payment the pending call is for
-    ("actually the £45.28 was me, it's only the £28.95 on Tuesday"): more about the payment
-    asked about, not a new problem, so the question is asked again."""
+    """Whether the message names, by its amount or its day, the card payment the pending call
+    is for ("actually the £45.28 was me, it's only the £28.95 on Tuesday", "only the one from
+    28th is strange"): more about the payment asked about, not a new problem, so the question
+    is asked again."""
     transaction_id = call.args.get("transaction_id")
-    if transaction_id is None or not amounts:
+    if transaction_id is None or not (amounts or dates):
         return False
     for action in state.episode_actions():
         if action.call.tool == "list_transactions" and action.ok:
             listed = action.result.parsed(TransactionList).transactions
-            if any(t.id == transaction_id and abs(t.amount) in amounts for t in listed):
+            if any(
+                t.id == transaction_id
+                and (abs(t.amount) in amounts or t.created_at.date().isoformat() in dates)
+                for t in listed
+            ):
                 return True
     return False
 
@@ -139,6 +145,15 @@ _FOLLOWED_THE_ROUTE = re.compile(
 )
 
 
+_ROUTE_STEP = re.compile(
+    r"\b(?:upload(?:s|ing|ed)?|the (?:link|form|button|option|page) (?:says?|shows?|won'?t|"
+    r"doesn'?t|keeps|just))\b|"
+    # "it still won't let me add him": the failure just answered, still happening
+    r"\b(?:it|app|that) still (?:won'?t|wont|doesn'?t|does not|will not|can'?t|isn'?t|says?)\b",
+    re.I,
+)
+
+
 def _route_failed_after_answer(
     prediction: IntentPrediction, state: ConversationState, deps: Deps, text: str
 ) -> bool:
@@ -161,6 +176,10 @@ def _route_failed_after_answer(
             # the route just given, followed; what went wrong may sound like another problem
             # (a failed identity check) to the classifier, but it is this one's route
             or _FOLLOWED_THE_ROUTE.match(text) is not None
+            # "the upload stays at 0% and then says upload failed", "it still won't let me add
+            # him": the route's own step (an upload, a link, a form) failing, or the failure
+            # just answered still happening, whatever problem the rest sounds like
+            or _ROUTE_STEP.search(text) is not None
             # another answer's reading ("it still says verification failed" as failing to
             # verify one's identity): a failure told straight after an answer is about the
             # route it gave; only a procedure's reading is a new problem to act on
@@ -200,7 +219,7 @@ async def _hears_misuse(
 async def understand(state: ConversationState, deps: Deps) -> dict[str, Any]:
     text = normalise(state.incoming)
     now = deps.clock()
-    signals = detect_signals(text)
+    signals = detect_signals(text, state.episode_text)
     read = steer(await deps.classifier.classify(text), text)
     prediction = settle_by_signal(read, signals)
     # the words that raised a signal decided what the whole message is about: it is not cut
@@ -261,7 +280,7 @@ async def understand(state: ConversationState, deps: Deps) -> dict[str, Any]:
             # not a new problem; the question is asked again, never dropped for a guess.
             or _names_the_card_asked_about(state, pending.call, text)
             or _names_the_payment_asked_about(
-                state, pending.call, {m.pence for m in entities.amounts}
+                state, pending.call, {m.pence for m in entities.amounts}, set(entities.dates)
             )
         )
         if confirmation == "no":
@@ -289,6 +308,14 @@ async def understand(state: ConversationState, deps: Deps) -> dict[str, Any]:
     elif state.slot in ANSWERED_SLOTS:
         continuation = not _new_problem(prediction, state, deps, text)
     elif _route_failed_after_answer(prediction, state, deps, text):
+        continuation = True
+    elif (
+        state.active_intent is not None
+        and any(signal.kind == "staff_only" for signal in signals)
+        and not names_chaps(text)
+    ):
+        # "can you just send it for me?" after asking how to send a CHAPS payment: the CHAPS
+        # payment of this problem, asked of us (only staff can send it), not a new problem.
         continuation = True
 
     if pending is not None and not continuation:

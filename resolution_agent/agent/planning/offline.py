@@ -278,11 +278,21 @@ def _answer(state: ConversationState, ctx: PlanningContext) -> Step:
         # The article's route is what failed them (or only staff can do it): a person acts.
         return Escalate("self_service_failed", f"{state.active_intent}: self-service failed")
     overdue = _working_days_waited(state, ctx)
-    wait = ctx.policies.intent(state.active_intent).trace_after_working_days
+    policy = ctx.policies.intent(state.active_intent)
+    wait = policy.trace_after_working_days
     if wait is not None and overdue is not None and overdue > wait:
         # "Paid cash in on Monday, still nothing" on a Friday: the article's wait is over and
         # its next step is a person tracing it; telling them to wait again would not help.
         return Escalate("self_service_failed", f"{state.active_intent}: {overdue} working days")
+    hours = _hours_waited(state, ctx)
+    if (
+        policy.trace_after_hours is not None
+        and hours is not None
+        and hours > policy.trace_after_hours
+    ):
+        # "Sent £400 from my Monzo last night, still not here": a Faster Payment's 2 hours are
+        # long gone, and the article's next step is a colleague tracing it.
+        return Escalate("self_service_failed", f"{state.active_intent}: {hours} hours")
     grounded = [p for p in state.this_turn.retrieved if p.score >= _threshold(ctx)]
     if grounded:
         # Retrieval order, unless a later passage states more of the fact a qualified
@@ -307,6 +317,61 @@ def _working_days_waited(state: ConversationState, ctx: PlanningContext) -> int 
     if not dates:
         return None
     return working_days_since(min(date.fromisoformat(d) for d in dates), ctx.now.date())
+
+
+#: "been like 14 hours now", "for 5 hrs", "3 hours ago": a wait told in hours
+_HOURS = re.compile(
+    r"\b(\d{1,3}|a couple of|a few|several|two|three|four|five|six|ten|twelve)\s*"
+    r"(?:\+\s*)?(?:hours?|hrs?)\b",
+    re.I,
+)
+_HOUR_WORDS = {
+    "a couple of": 2,
+    "a few": 3,
+    "several": 3,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "ten": 10,
+    "twelve": 12,
+}
+#: "last night", "overnight": at least since midnight
+_OVERNIGHT = re.compile(r"\b(?:last\s+(?:night|nite|nyt)|overnight|over night)\b", re.I)
+#: a scheme slower than a Faster Payment, whose wait is counted in working days, not hours
+_SLOWER_SCHEME = re.compile(
+    r"\b(?:bacs|wages?|salary|pay ?day|payroll|international|abroad|overseas|from (?:a|an) "
+    r"(?:foreign|overseas) (?:bank|account)|swift)\b",
+    re.I,
+)
+
+
+def _hours_waited(state: ConversationState, ctx: PlanningContext) -> int | None:
+    """Hours the customer says they have waited in this message, if they say (never for a
+    slower scheme than a Faster Payment, whose wait is in working days)."""
+    text = state.incoming
+    if _SLOWER_SCHEME.search(text):
+        return None
+    waits: list[int] = []
+    for match in _HOURS.finditer(text):
+        count = match.group(1).lower()
+        waits.append(int(count) if count.isdigit() else _HOUR_WORDS[count])
+    midnight = ctx.now.replace(hour=0, minute=0, second=0, microsecond=0)
+    since_midnight = int((ctx.now - midnight).total_seconds() // 3600)
+    if _OVERNIGHT.search(text):
+        waits.append(since_midnight)
+    understanding = state.this_turn.understanding
+    today = ctx.now.date()
+    earlier = [
+        d
+        for d in (understanding.entities.dates if understanding else [])
+        if date.fromisoformat(d) < today
+    ]
+    if earlier:
+        days = (today - min(date.fromisoformat(d) for d in earlier)).days
+        waits.append(since_midnight + 24 * (days - 1))
+    return max(waits) if waits else None
 
 
 def _answer_from(best: Passage, state: ConversationState, ctx: PlanningContext) -> Step:

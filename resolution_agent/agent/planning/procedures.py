@@ -20,6 +20,7 @@ from resolution_agent.agent.planning.steps import (
     View,
     name_mentioned,
     name_words,
+    name_words_mentioned,
     named_party,
     working_days_since,
 )
@@ -747,6 +748,13 @@ def direct_debit(v: View) -> Step:
     named = [d for d in named if not v.declined("cancel_direct_debit", direct_debit_id=d.id)] or (
         named
     )
+    if len(named) > 1:
+        # "the Fitlife gym direct debit ... joined the council leisure centre": the name said
+        # most fully is the one meant, when one is said more fully than the rest
+        strength = {d.id: name_words_mentioned(d.merchant, words) for d in named}
+        best = max(strength.values())
+        if sum(1 for d in named if strength[d.id] == best) == 1:
+            named = [d for d in named if strength[d.id] == best]
     if not active:
         return Say(
             "replies/ask_direct_debit.j2", "resolved", {"debits": []}, cite=("direct-debits",)

@@ -91,6 +91,20 @@ def name_mentioned(name: str, words: list[str]) -> bool:
     return any(len(p) >= 5 and any(_one_edit_apart(p, w) for w in long_words) for p in distinctive)
 
 
+def name_words_mentioned(name: str, words: list[str]) -> int:
+    """How many distinct distinctive words of a name are mentioned, stemmed.
+
+    Breaks a tie between names that are both mentioned: "cancel the Fitlife gym direct debit,
+    I've joined the council leisure centre" names FITLIFE GYMS LTD twice over and Council Tax
+    once, in passing.
+    """
+    stems = {_stem(w) for w in words}
+    parts = {_stem(p) for p in re.findall(r"[a-z]+", name.lower())} - _NOISE
+    # a name with no word of three letters ("EE") counts its two-letter words, as it is named
+    least = 3 if any(len(p) >= 3 for p in parts) else 2
+    return sum(1 for p in parts if len(p) >= least and p in stems)
+
+
 # "the payment to Ayesha Khan", "the one at Amazon": up to four capitalised words after a
 # preposition that introduces whom money went to. Spaces only, so a name never runs into the
 # next message of the episode.

@@ -53,6 +53,7 @@ def hybrid_config(settings: Settings) -> HybridConfig:
         intent_boost=settings.retrieval_intent_boost,
         similarity_floor=settings.retrieval_similarity_floor,
         intent_grounding_bonus=settings.retrieval_intent_grounding_bonus,
+        grounded_at=settings.grounding_threshold,
     )
 
 

@@ -117,9 +117,20 @@ QUALIFIERS: tuple[Qualifier, ...] = (
         r"(?:\bhow (?:do|can|would|should|shall) (?:i|we|u|you) (?:go about )?|\bhow to |"
         r"\b(?:what'?s|what is|whats) the (?:best |easiest )?way to |\bis there a way to )"
         r"(?:get|getting|order|ordering|add|adding|stick|put|link|set ?up|setting up|make|create|"
-        r"turn on|switch on|replace|apply|request|activate|lower|reduce)\b(?! to\b)",
+        r"turn on|switch on|replace|apply|request|activate|lower|reduce|"
+        # "how do i find my sort code n acc number": where in the app it is
+        r"find|see|view|look up)\b(?! to\b)",
         # the app's own labels, capitalised: "tap Card, then Add a card, then Disposable card"
         r"(?-i:\btap [A-Z]|\bthen [A-Z][a-z]|\bunder [A-Z][a-z]+ settings\b|\bgo to [A-Z][a-z])",
+    ),
+    _q(
+        "protected",
+        "amount",
+        "ask",
+        # "is it protected the same as pounds if yous went bust?": what the deposit scheme covers
+        r"\b(?:protected|protection|fscs|compensation scheme)\b|\b(?:went|go|goes|going) "
+        r"(?:bust|under)\b|\b(?:bank|you|yous|kestrel) (?:fails?|failed|collapses?|collapsed)\b",
+        r"\b(?:protected|protects|fscs)\b",
     ),
     _q(
         "least",
@@ -143,7 +154,7 @@ QUALIFIERS: tuple[Qualifier, ...] = (
         r"\bhow many (?:\w+ )?(?:days|hours|weeks|minutes)\b|"
         r"\btakes? to (?:arrive|come|clear|reach|get|show)\b|"
         # "will it go through or wait till monday": when it arrives, asked as a yes or no.
-        r"\bwill (?:it|they) (?:go through|arrive|clear|get there)\b|"
+        r"\bwill (?:it|they) (?:go through|arrive|clear|get there|get to (?:him|her|them))\b|"
         r"\bwait (?:till|until|til|for) (?:mon|tues|wednes|thurs|fri|satur|sun)day\b",
         r"\bwithin (?:\d|seconds|minutes|hours|a day|an hour)|"
         r"\b\d+ (?:to \d+ )?(?:working |business )?(?:days?|hours?|minutes?|seconds?)\b|"
@@ -188,8 +199,30 @@ QUALIFIERS: tuple[Qualifier, ...] = (
         "time",
         "narrow",
         # a Friday night is the weekend's start for exchange ("from 10pm on Friday")
-        r"\b(?:weekends?|saturdays?|sundays?|bank holidays?|fri(?:day)? (?:night|nite|evening))\b",
+        # Christmas, Boxing Day, New Year's Day and Easter's Friday and Monday are bank holidays
+        r"\b(?:weekends?|saturdays?|sundays?|bank holidays?|fri(?:day)? (?:night|nite|evening)|"
+        r"christmas(?: day)?|xmas(?: day)?|boxing day|new year'?s? day|good friday|"
+        r"easter (?:monday|weekend))\b",
         r"\b(?:weekends?|saturdays?|sundays?|bank holidays?|10pm on friday)\b",
+    ),
+    _q(
+        "smaller_amount",
+        "amount",
+        "ask",
+        # "it wouldn't give me £400 ... then I tried £100 and it worked": why a smaller amount
+        # works asks for a limit lower than the customer's own
+        r"\b(?:smaller|lower|less) amount\b|\btried (?:£\s?\d+|\d+ (?:quid|pounds))\b.{0,25}"
+        r"\b(?:worked|went through|was fine|came out)\b",
+        r"\b(?:smaller|lower) amount\b|\bin one go\b",
+    ),
+    _q(
+        "night",
+        "time",
+        "narrow",
+        # "at 2am", "in the middle of the night": whether it works round the clock
+        r"\b(?:[1-5]\s?am|middle of the night|(?:late )?at night|overnight|midnight|"
+        r"silly o'?clock|small hours)\b",
+        r"\b(?:24 hours a day|24/7|any time of (?:the )?day|round the clock|around the clock)\b",
     ),
     _q(
         "weekday",

@@ -68,7 +68,11 @@ _OWN_QUESTION = re.compile(
     # "is there a daily cap on cash withdrawals", "do you charge for that abroad"
     r"is there|are there|do you|do u|is it possible|"
     # "did the £25,000 I sent to Lawson & Reid go through on the same day"
-    r"did (?:the|my|you|u)|has (?:the|my)|was (?:the|my))\b",
+    r"did (?:the|my|you|u)|has (?:the|my)|was (?:the|my))\b|"
+    # "can i change my pin at any cashpoint or does it have to be a particular one": a "can i"
+    # question is its own when it names its own subject ("can i use it again now" does not)
+    r"^(?:can|could|do|should|will|would) i\b(?=.*\b(?:my|me|the|a|an|any|your) "
+    r"(?!(?:one|ones|it|same)\b)[a-z]{2,})",
     re.I,
 )
 

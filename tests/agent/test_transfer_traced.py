@@ -38,3 +38,18 @@ async def test_before_the_recipient_has_asked_their_bank_the_payment_is_explaine
     assert reply.status == "resolved"
     assert "Imran Khan" in reply.text
     assert "check with their bank" in reply.text
+
+
+async def test_a_sent_payment_is_explained_with_its_schemes_time(
+    memory_agent: ResolutionAgent,
+) -> None:
+    # one table (planning.schemes) says each scheme's time, in the reply and for tracing
+    international = await memory_agent.handle_message("c-intl", "cus_1006", NOT_ASKED)
+    chaps = await memory_agent.handle_message(
+        "c-chaps-sent",
+        "cus_1017",
+        "my car deposit to Fenland Motors, has it arrived? the garage says they haven't got it",
+    )
+
+    assert "as an international transfer, which can take 1 to 5 working days" in international.text
+    assert "by CHAPS, which arrives on the same working day" in chaps.text, chaps.text

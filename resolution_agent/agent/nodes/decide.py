@@ -41,7 +41,7 @@ from resolution_agent.agent.state import (
     Understanding,
 )
 from resolution_agent.agent.understanding.choice import clarify_options
-from resolution_agent.agent.understanding.misuse import misuse_told
+from resolution_agent.agent.understanding.misuse import COMPROMISED_CARD, misuse_told
 from resolution_agent.agent.understanding.signals import (
     reports_card_details_given,
     reports_card_gone,
@@ -123,7 +123,7 @@ def _card_at_risk(state: ConversationState, policies: Policies) -> bool:
     """
     return (
         state.active_intent in (policies.tools["freeze_card"].intents or [])
-        and (reports_card_gone(state.incoming) or state.active_intent == "compromised_card")
+        and (reports_card_gone(state.incoming) or state.active_intent == COMPROMISED_CARD)
         and misuse_told(state)
     )
 

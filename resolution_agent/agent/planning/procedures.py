@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from datetime import date, timedelta
 
+from resolution_agent.agent.planning.schemes import SCHEMES
 from resolution_agent.agent.planning.steps import (
     Call,
     Escalate,
@@ -27,7 +28,7 @@ from resolution_agent.agent.planning.steps import (
 from resolution_agent.agent.understanding.choice import read_position
 from resolution_agent.agent.understanding.confirm import read_confirmation
 from resolution_agent.agent.understanding.entities import card_endings_named, four_digits_alone
-from resolution_agent.agent.understanding.misuse import misuse_told
+from resolution_agent.agent.understanding.misuse import COMPROMISED_CARD, misuse_told
 from resolution_agent.agent.understanding.signals import (
     reports_card_details_given,
     reports_card_gone,
@@ -190,7 +191,7 @@ def lost_card(v: View) -> Step:
     # a physical and a virtual card the customer is asked which. Spending already made on it
     # is not asked about first: the plastic card is frozen and the fraud team takes it.
     details_only = (
-        v.intent == "compromised_card"
+        v.intent == COMPROMISED_CARD
         and not reports_card_gone(v.state.episode_text)
         and not misuse_told(v.state)
     )
@@ -254,7 +255,7 @@ def _cancel_reason(v: View) -> CancelReason:
     stolen = any(w in _STOLEN_WORDS for w in v.words)
     if stolen and not any(w in _DETAILS_WORDS for w in v.words):
         return "stolen"
-    if v.intent == "compromised_card":
+    if v.intent == COMPROMISED_CARD:
         return "compromised"
     return "stolen" if stolen else "lost"
 
@@ -624,16 +625,13 @@ def transfer_status(v: View) -> Step:
     cite = {"failed": ("transfer-failed",), "scheduled": ("transfer-pending",)}.get(
         chosen.status, ("transfer-timing",)
     )
+    scheme = SCHEMES.get(chosen.scheme or "")
     return Say(
-        "replies/transfer_explained.j2", "resolved", {"payment": chosen.model_dump()}, cite=cite
+        "replies/transfer_explained.j2",
+        "resolved",
+        {"payment": chosen.model_dump(), "timing": scheme.said if scheme else None},
+        cite=cite,
     )
-
-
-#: Working days a sent transfer may take to arrive, by its scheme, as the help centre tells the
-#: customer ("transfer-timing": within 2 hours, 3 working days, 1 to 5 working days); once
-#: they have passed, "message us in the app chat and we'll trace the payment"
-#: ("transfer-not-received"), which only a person can do.
-ARRIVES_WITHIN_WORKING_DAYS = {"faster_payments": 1, "chaps": 1, "bacs": 3, "international": 5}
 
 
 #: "He went to the bank two times and they say no money has come", "she's checked with her
@@ -647,10 +645,11 @@ _RECIPIENT_BANK_ASKED = re.compile(
 
 def _working_days_late(payment: Payment, v: View) -> int:
     """Working days past its scheme's time that a sent transfer has not arrived (0: not late)."""
-    wait = ARRIVES_WITHIN_WORKING_DAYS.get(payment.scheme or "")
-    if payment.status != "sent" or payment.sent_at is None or wait is None:
+    scheme = SCHEMES.get(payment.scheme or "")
+    if payment.status != "sent" or payment.sent_at is None or scheme is None:
         return 0
-    return max(0, working_days_since(payment.sent_at.date(), v.now.date()) - wait)
+    waited = working_days_since(payment.sent_at.date(), v.now.date())
+    return max(0, waited - scheme.working_days)
 
 
 def _transfer_rank(payment: Payment, v: View) -> tuple[int, float]:

@@ -30,6 +30,8 @@ DISOWNED_SPENDING = frozenset({"card_payment_not_recognised", "cash_withdrawal_n
 SURE = 0.5
 #: The contract's intent for a lost or stolen card, whether or not it was spent on since.
 LOST_CARD = "lost_or_stolen_card"
+#: The contract's intent for card details in someone else's hands (the card itself is kept).
+COMPROMISED_CARD = "compromised_card"
 
 _SPENDING = re.compile(
     r"\b(?:payments?|charges?|charged|spent|spend(?:ing)?|transactions?|withdr\w*|bought|"

@@ -37,10 +37,19 @@ def names(*question: str) -> list[str]:
             ["how_long", "weekend", "night"],
         ),
         ("how do i find my sort code n acc number??", ["steps"]),
+        ("can i get one of them virtual cards to use til it turns up", ["steps"]),
         ("it wouldn't give me £400, then I tried £100 and it worked", ["smaller_amount"]),
         (
             "if i keep it as euros, is it protected the same as pounds if yous went bust?",
             ["protected"],
+        ),
+        (
+            "showing as pending at £87.12. Is that what I'll actually pay or can it still change?",
+            ["final_amount"],
+        ),
+        (
+            "the link machine says ive got about 70 quid more than the app does?? which one",
+            ["mismatch", "cash_machine"],
         ),
     ],
 )
@@ -137,6 +146,8 @@ def test_every_qualifier_is_declared_once_with_words_it_states() -> None:
         "night": "Faster Payments work 24 hours a day, every day.",
         "smaller_amount": "If it is declined for a larger amount, try a smaller amount.",
         "protected": "Eligible deposits are protected by the FSCS.",
+        "final_amount": "The amount shown while it is pending is an estimate.",
+        "mismatch": "Your balance on the cash machine may not include pending payments.",
     }
     assert set(examples) == set(BY_NAME)
     for name, sentence in examples.items():

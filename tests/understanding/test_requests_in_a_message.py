@@ -211,6 +211,12 @@ async def test_a_clause_pointing_back_at_the_first_is_kept_with_it() -> None:
         "why did my spotify payment get declined?",
         "can i change my pin at any cashpoint or does it have to be a particular one",
     ]
+    assert clauses(
+        "where's it got to? and can i get one of them virtual cards to use til it turns up"
+    ) == ["where's it got to?", "can i get one of them virtual cards to use til it turns up"]
+    assert clauses("my cards were frozen. can i use them again now") == [
+        "my cards were frozen. can i use them again now"
+    ]
     # an idiom's "it" ("while you're at it") points at nothing
     assert clauses("block my card please. and cancel the sky dd while ur at it") == [
         "block my card please.",

@@ -119,7 +119,10 @@ QUALIFIERS: tuple[Qualifier, ...] = (
         r"(?:get|getting|order|ordering|add|adding|stick|put|link|set ?up|setting up|make|create|"
         r"turn on|switch on|replace|apply|request|activate|lower|reduce|"
         # "how do i find my sort code n acc number": where in the app it is
-        r"find|see|view|look up)\b(?! to\b)",
+        r"find|see|view|look up)\b(?! to\b)|"
+        # "can i get one of them virtual cards to use til it turns up": a card of a kind, got
+        r"\b(?:can|could) (?:i|we|u) (?:get|have|order|add) (?:one of (?:them|those|your) |an? )"
+        r"(?:\w+ ){0,2}cards?\b",
         # the app's own labels, capitalised: "tap Card, then Add a card, then Disposable card"
         r"(?-i:\btap [A-Z]|\bthen [A-Z][a-z]|\bunder [A-Z][a-z]+ settings\b|\bgo to [A-Z][a-z])",
     ),
@@ -131,6 +134,29 @@ QUALIFIERS: tuple[Qualifier, ...] = (
         r"\b(?:protected|protection|fscs|compensation scheme)\b|\b(?:went|go|goes|going) "
         r"(?:bust|under)\b|\b(?:bank|you|yous|kestrel) (?:fails?|failed|collapses?|collapsed)\b",
         r"\b(?:protected|protects|fscs)\b",
+    ),
+    _q(
+        "final_amount",
+        "amount",
+        "ask",
+        # "is that what I'll actually pay or can it still change?", "will i get the exact £68.42
+        # back or does it depend on the rate?": whether the amount shown is the final one
+        r"\b(?:can|could|will|might|may) (?:it|that|the amount|the price) (?:still )?change\b|"
+        r"\bactually (?:pay|be charged|get back)\b|\bfinal amount\b|\bthe exact\b|"
+        r"\bdepends? on the rate\b",
+        # firm words only: a hedged "may change" is no statement (``focus``)
+        r"\bestimate\b|\bconverted at the (?:\w+ )?(?:exchange )?rate (?:on|of) the day\b",
+    ),
+    _q(
+        "mismatch",
+        "amount",
+        "ask",
+        # "the link machine says ive got about 70 quid more than the app does?? which one do i
+        # believe": two balances that disagree, and which to trust
+        r"\b(?:more|less|different|higher|lower)\b.{0,20}\bthan (?:the|my|what the) "
+        r"(?:app|statement|machine|cash machine|atm)\b|\b(?:doesn'?t|does not|don'?t) match\b|"
+        r"\bwhich (?:one|balance) (?:do i|should i|is (?:right|correct))\b",
+        r"\bmay not include\b|\bbest place to check\b",
     ),
     _q(
         "least",
@@ -251,7 +277,7 @@ QUALIFIERS: tuple[Qualifier, ...] = (
         "cash_machine",
         "channel",
         "narrow",
-        r"\b(?:cash ?machines?|atms?|cashpoints?|hole in the wall|withdr\w*|"
+        r"\b(?:cash ?machines?|link machines?|atms?|cashpoints?|hole in the wall|withdr\w*|"
         r"take (?:\w+ )?(?:cash|money) out|take out (?:cash|money)|cash out)\b",
         r"\b(?:cash machines?|atms?|cash withdrawals?|in cash)\b",
     ),

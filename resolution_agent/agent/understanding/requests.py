@@ -71,8 +71,9 @@ _OWN_QUESTION = re.compile(
     r"did (?:the|my|you|u)|has (?:the|my)|was (?:the|my))\b|"
     # "can i change my pin at any cashpoint or does it have to be a particular one": a "can i"
     # question is its own when it names its own subject ("can i use it again now" does not)
-    r"^(?:can|could|do|should|will|would) i\b(?=.*\b(?:my|me|the|a|an|any|your) "
-    r"(?!(?:one|ones|it|same)\b)[a-z]{2,})",
+    r"^(?:can|could|do|should|will|would) i\b(?=.*\b(?:my|me|the|a|an|any|your|them|those|"
+    r"these|some) (?!(?:one|ones|it|same|again|now|back|too|then|there|here|anymore|today|"
+    r"please)\b)[a-z]{2,})",
     re.I,
 )
 

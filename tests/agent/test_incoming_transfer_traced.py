@@ -39,6 +39,7 @@ async def test_an_incoming_transfer_missing_past_two_hours_is_traced_by_a_person
     [
         "sent money from my other bank to my kestrel account an hour ago, not showing yet",
         "my wages were paid by bacs last night and my balance hasn't updated",
+        "moved money from my barclays into kestrel, balance not updated, they said up to 24 hours",
     ],
 )
 async def test_within_the_wait_or_by_a_slower_scheme_the_article_answers(

@@ -337,6 +337,8 @@ _HOUR_WORDS = {
     "ten": 10,
     "twelve": 12,
 }
+#: words before a number of hours that give a time something takes, not the customer's wait
+_NOT_A_WAIT = re.compile(r"\b(?:within|up to|take|takes|taking|in|under|about to)\s+$", re.I)
 #: "last night", "overnight": at least since midnight
 _OVERNIGHT = re.compile(r"\b(?:last\s+(?:night|nite|nyt)|overnight|over night)\b", re.I)
 #: a scheme slower than a Faster Payment, whose wait is counted in working days, not hours
@@ -355,6 +357,8 @@ def _hours_waited(state: ConversationState, ctx: PlanningContext) -> int | None:
         return None
     waits: list[int] = []
     for match in _HOURS.finditer(text):
+        if _NOT_A_WAIT.search(text[max(0, match.start() - 16) : match.start()]):
+            continue  # "it can take up to 24 hours": a time told, not one waited
         count = match.group(1).lower()
         waits.append(int(count) if count.isdigit() else _HOUR_WORDS[count])
     midnight = ctx.now.replace(hour=0, minute=0, second=0, microsecond=0)

@@ -19,6 +19,12 @@ QUEUES: tuple[Queue, ...] = (
 Priority = Literal["urgent", "high", "normal", "low"]
 PRIORITY_RANK: dict[Priority, int] = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
 
+#: Contract intents the code itself names (every other intent lives only in policies/intents.yaml):
+#: a lost or stolen card, whether or not it was spent on since, and card details in someone
+#: else's hands (the card itself kept).
+LOST_CARD = "lost_or_stolen_card"
+COMPROMISED_CARD = "compromised_card"
+
 ConversationStatus = Literal["awaiting_customer", "resolved", "handed_off"]
 Role = Literal["customer", "agent", "cop", "system"]
 

@@ -41,12 +41,12 @@ from resolution_agent.agent.state import (
     Understanding,
 )
 from resolution_agent.agent.understanding.choice import clarify_options
-from resolution_agent.agent.understanding.misuse import COMPROMISED_CARD, misuse_told
+from resolution_agent.agent.understanding.misuse import misuse_told
 from resolution_agent.agent.understanding.signals import (
     reports_card_details_given,
     reports_card_gone,
 )
-from resolution_agent.agent.vocabulary import PRIORITY_RANK, RiskKind
+from resolution_agent.agent.vocabulary import COMPROMISED_CARD, PRIORITY_RANK, RiskKind
 
 ANSWER_IF_GROUNDED = "DEC-ANSWER-IF-GROUNDED"
 """Unsure among help-centre answers only: retrieve, then answer if grounded, else clarify."""

@@ -28,11 +28,12 @@ from resolution_agent.agent.planning.steps import (
 from resolution_agent.agent.understanding.choice import read_position
 from resolution_agent.agent.understanding.confirm import read_confirmation
 from resolution_agent.agent.understanding.entities import card_endings_named, four_digits_alone
-from resolution_agent.agent.understanding.misuse import COMPROMISED_CARD, misuse_told
+from resolution_agent.agent.understanding.misuse import misuse_told
 from resolution_agent.agent.understanding.signals import (
     reports_card_details_given,
     reports_card_gone,
 )
+from resolution_agent.agent.vocabulary import COMPROMISED_CARD
 from resolution_agent.tools.models import (
     Account,
     AccountList,

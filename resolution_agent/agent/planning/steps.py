@@ -80,13 +80,11 @@ def name_mentioned(name: str, words: list[str]) -> bool:
     near miss cannot pick someone else's merchant. A name with no word of three letters ("EE",
     "BT") is matched by its two-letter words exactly, or it could never be named at all.
     """
+    if name_words_mentioned(name, words):
+        return True
     stems = {_stem(w) for w in words}
     parts = [_stem(p) for p in re.findall(r"[a-z]+", name.lower())]
     distinctive = [p for p in parts if len(p) >= 3 and p not in _NOISE]
-    if not distinctive:
-        return any(len(p) == 2 and p not in _NOISE and p in stems for p in parts)
-    if any(p in stems for p in distinctive):
-        return True
     long_words = [w for w in stems if len(w) >= 5]
     return any(len(p) >= 5 and any(_one_edit_apart(p, w) for w in long_words) for p in distinctive)
 

@@ -16,9 +16,9 @@ from __future__ import annotations
 import re
 
 from resolution_agent.agent.state import IntentPrediction, IntentScore
+from resolution_agent.agent.vocabulary import LOST_CARD
 
 _UNFREEZE = "unfreeze_card"
-_LOST = "lost_or_stolen_card"
 _PIN_BLOCKED = "pin_blocked"
 _PIN = re.compile(r"\bpin\b", re.I)
 
@@ -72,7 +72,7 @@ def steer(prediction: IntentPrediction, text: str) -> IntentPrediction:
         # blocked (read 0.61 so by one retrain), unless the PIN is what the message names
         return steered if _PIN.search(text) else _without(steered, _PIN_BLOCKED)
     if reports_card_found(text):
-        return _without(prediction, _LOST)
+        return _without(prediction, LOST_CARD)
     return prediction
 
 

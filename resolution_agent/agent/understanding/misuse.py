@@ -23,15 +23,12 @@ from resolution_agent.agent.state import ConversationState, IntentPrediction
 from resolution_agent.agent.understanding.base import IntentClassifier
 from resolution_agent.agent.understanding.requests import classify_all
 from resolution_agent.agent.understanding.signals import reports_card_misuse
+from resolution_agent.agent.vocabulary import LOST_CARD
 
 #: The intents that disown a payment or a withdrawal; a piece of the message this sure of one
 #: is the customer saying money was taken without them.
 DISOWNED_SPENDING = frozenset({"card_payment_not_recognised", "cash_withdrawal_not_recognised"})
 SURE = 0.5
-#: The contract's intent for a lost or stolen card, whether or not it was spent on since.
-LOST_CARD = "lost_or_stolen_card"
-#: The contract's intent for card details in someone else's hands (the card itself is kept).
-COMPROMISED_CARD = "compromised_card"
 
 _SPENDING = re.compile(
     r"\b(?:payments?|charges?|charged|spent|spend(?:ing)?|transactions?|withdr\w*|bought|"

@@ -222,6 +222,25 @@ def test_a_refund_promise_with_nothing_behind_it_is_rejected(policies: Policies)
     assert verdict.rule_id == "OUT-UNBACKED-PROMISE"
 
 
+def test_a_refund_promise_quoted_from_a_retrieved_passage_is_the_help_centres(
+    policies: Policies,
+) -> None:
+    # The Direct Debit Guarantee's own words; the same words not quoted from it are ours.
+    guarantee = PASSAGE.model_copy(
+        update={
+            "article_id": "direct-debit-guarantee",
+            "snippet": "Tell us what went wrong. We'll refund the full amount straight away.",
+        }
+    )
+    quoted = reply("To claim, tap Report a problem. We'll refund the full amount straight away.")
+    invented = reply("We'll refund the full amount straight away, don't worry.")
+
+    assert check_output(state(retrieved=[guarantee]), quoted, policies).ok
+    verdict = check_output(state(retrieved=[guarantee]), invented, policies)
+    assert verdict.rule_id == "OUT-UNBACKED-PROMISE"
+    assert not check_output(state(), quoted, policies).ok
+
+
 def test_a_refund_promise_backed_by_a_raised_dispute_passes(policies: Policies) -> None:
     dispute = ActionRecord(
         call=ToolCall(

@@ -76,6 +76,8 @@ def test_a_relatives_card_is_someone_elses(text: str) -> None:
         "my mum lost her card and i lost mine",
         "sent money to my brother and he still hasnt got it",
         "the shop said their card machine was down so i paid by transfer",
+        # "has his own card": said to rule him out, so the card in question is not his
+        "neither of them's us, Sam's got his own card an he's been at work since 7",
     ],
 )
 def test_the_customers_own_card_or_no_card_is_not_someone_elses(text: str) -> None:

@@ -38,6 +38,13 @@ def names(*question: str) -> list[str]:
         ),
         ("how do i find my sort code n acc number??", ["steps"]),
         ("can i get one of them virtual cards to use til it turns up", ["steps"]),
+        ("hw do i get a virtual card? wanna buy gig tix online 2nite", ["steps"]),
+        ("if a company takes the wrong amount how do I claim it back", ["steps"]),
+        ("how do i give my mate in spain my details so he can pay me back", ["steps", "abroad"]),
+        (
+            "i keep €8,000 in a euro balance. is that money protected the same as my pounds?",
+            ["protected", "abroad"],
+        ),
         ("it wouldn't give me £400, then I tried £100 and it worked", ["smaller_amount"]),
         (
             "if i keep it as euros, is it protected the same as pounds if yous went bust?",

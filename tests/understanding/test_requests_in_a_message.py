@@ -217,6 +217,15 @@ async def test_a_clause_pointing_back_at_the_first_is_kept_with_it() -> None:
     assert clauses("my cards were frozen. can i use them again now") == [
         "my cards were frozen. can i use them again now"
     ]
+    # a question after a condition is still its own, whatever "it" it holds
+    assert clauses(
+        "Is my Deliveroo order from last night still pending? And if a company ever takes the "
+        "wrong amount by direct debit, how do I claim it back under the guarantee?"
+    ) == [
+        "Is my Deliveroo order from last night still pending?",
+        "if a company ever takes the wrong amount by direct debit, how do I claim it back under "
+        "the guarantee?",
+    ]
     # an idiom's "it" ("while you're at it") points at nothing
     assert clauses("block my card please. and cancel the sky dd while ur at it") == [
         "block my card please.",
@@ -383,3 +392,35 @@ async def test_an_unsure_opening_statement_is_no_request_of_its_own() -> None:
     )
 
     assert found == []
+
+
+async def test_a_question_after_also_and_a_condition_is_a_request_of_its_own() -> None:
+    # Unsure between two answers (0.51 / 0.45), yet a question of its own once "Also," and
+    # its condition are read past: a second request, not more of the direct debit.
+    exchange = IntentPrediction(
+        intent="exchange_charge",
+        confidence=0.51,
+        alternatives=[IntentScore(intent="exchange_via_app", score=0.45)],
+        source="test",
+    )
+    question = (
+        "Also, if I change pounds into euros in the app on Saturday morning, is there any "
+        "extra charge?"
+    )
+    classifier = Batched(
+        {
+            "Please cancel the Cambridge Water direct debit.": _said(
+                "direct_debit_payment_not_recognised"
+            ),
+            question: exchange,
+        }
+    )
+
+    found = await find_requests(
+        f"Please cancel the Cambridge Water direct debit. {question}", classifier, POLICIES
+    )
+
+    assert [r.prediction.intent for r in found] == [
+        "direct_debit_payment_not_recognised",
+        "exchange_charge",
+    ]

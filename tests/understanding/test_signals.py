@@ -6,6 +6,7 @@ import pytest
 
 from resolution_agent.agent.understanding import detect_signals
 from resolution_agent.agent.understanding.signals import (
+    asks_in_general,
     reports_card_gone,
     reports_card_misuse,
     reports_self_service_failed,
@@ -191,6 +192,8 @@ def test_a_chaps_payment_asked_for_in_few_words_is_for_staff(text: str) -> None:
         "got one digit wrong and the money went to someone else's account",
         "I paid 200 to a stranger by mistake, the sort code was off",
         "wrong sort code and my £55 has ended up with a complete stranger",
+        "the 65 quid i sent on the 21st for mam's present went to the wrong ciara",
+        "i've two ciara o'connors in me payees and i picked the wrong one",
     ],
 )
 def test_money_sent_to_the_wrong_person_is_recalled_by_staff(text: str) -> None:
@@ -477,3 +480,30 @@ def test_a_payee_who_is_who_was_meant_is_no_recall() -> None:
 )
 def test_an_upload_or_a_try_that_keeps_failing_is_a_failed_route(text: str) -> None:
     assert reports_self_service_failed(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "if a company ever takes the wrong amount by direct debit, how do I claim it back?",
+        "what happens if my card is stolen abroad?",
+        "in future how do i stop a payment before it goes?",
+    ],
+)
+def test_a_question_of_how_it_works_asks_in_general(text: str) -> None:
+    assert asks_in_general(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # something that happened, asked about with "ever"
+        "did u ever sort out nandos taking me twice on the 7th?",
+        "did my 20 quid to leila for the cinema ever actually go?",
+        # asks us to act
+        "if a company ever takes too much can you get it back for me?",
+        "the gym took the wrong amount, how do i claim it back?",
+    ],
+)
+def test_a_problem_of_the_customers_own_is_not_asked_in_general(text: str) -> None:
+    assert not asks_in_general(text)

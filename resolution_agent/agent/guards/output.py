@@ -98,7 +98,7 @@ from resolution_agent.agent.guards._secrets import (
 )
 from resolution_agent.agent.guards._unicode import fold
 from resolution_agent.agent.policies import Policies
-from resolution_agent.agent.state import Citation, ConversationState, ProposeReply
+from resolution_agent.agent.state import Citation, ConversationState, Passage, ProposeReply
 from resolution_agent.agent.templates import Templates
 from resolution_agent.tools.declarations import TOOLS
 from resolution_agent.tools.directory import CustomerIdentifiers
@@ -167,6 +167,21 @@ def output_reference(
 
 # Jinja tags and comments: variable names and developer notes are not words we say.
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def _unquoted(lowered: str, passages: Sequence[Passage]) -> str:
+    """The reply less the sentences it quotes word for word from a help passage retrieved this
+    turn: "We'll refund the full amount straight away" under the Direct Debit Guarantee is the
+    help centre's promise of how the guarantee works, not one of ours about this customer."""
+    quoted = [" ".join(fold(p.snippet).split()).lower() for p in passages]
+    return " ".join(
+        sentence
+        for sentence in _SENTENCE_END.split(lowered)
+        if not any(sentence in passage for passage in quoted)
+    )
 
 
 def _fail(rule: str, reason: str) -> OutputVerdict:
@@ -246,8 +261,9 @@ def check_output(
             return _fail("OUT-PROMPT-LEAK", f"reply repeats {shared} runs of our prompt or policy")
     backed = any(a.ok and a.call.tool in _PROMISE_BACKERS for a in state.actions)
     if not backed:
+        promising = _unquoted(lowered, state.this_turn.retrieved)
         for phrase in rules.promise_phrases:
-            if phrase in lowered:
+            if phrase in promising:
                 return _fail(
                     "OUT-UNBACKED-PROMISE",
                     f"reply promises money back ({phrase!r}) with no action behind it",

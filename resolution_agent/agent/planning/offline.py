@@ -54,6 +54,7 @@ from resolution_agent.agent.templates import part_of
 from resolution_agent.agent.understanding.entities import extract_entities
 from resolution_agent.agent.understanding.misuse import misuse_told
 from resolution_agent.agent.understanding.signals import (
+    asks_in_general,
     asks_us_to_act,
     reports_card_details_given,
     reports_card_gone,
@@ -172,6 +173,10 @@ class OfflinePlanner:
             # or "I put my card details into a fake parcel text", read as a scam report: the
             # card is frozen first and the fraud team takes it from there.
             step = PROCEDURES["lost_card"](v)
+        elif policy.handling == "procedure" and asks_in_general(state.episode_text):
+            # "if a company ever takes the wrong amount, how do I claim it back?": how it
+            # works, answered from the help centre; nothing of theirs is looked up or changed
+            step = _answer(state, ctx)
         elif policy.handling == "procedure" and policy.procedure in PROCEDURES:
             step = PROCEDURES[policy.procedure](v)
         elif policy.handling == "escalate":

@@ -23,6 +23,7 @@ from resolution_agent.agent.planning.steps import (
     name_words,
     name_words_mentioned,
     named_party,
+    said_as_the_one,
     working_days_since,
 )
 from resolution_agent.agent.understanding.choice import read_position
@@ -49,7 +50,7 @@ from resolution_agent.tools.models import (
     Transaction,
     TransactionList,
 )
-from resolution_agent.tools.vocabulary import CancelReason
+from resolution_agent.tools.vocabulary import AccountType, CancelReason
 
 Procedure = Callable[[View], Step]
 
@@ -64,7 +65,7 @@ def _cards(v: View) -> list[Card] | Call:
 
 def _pick_card(
     v: View, cards: list[Card], usable: set[str], prefer: Callable[[Card], bool]
-) -> Card | Say | None:
+) -> Card | Say | Call | None:
     """The card the customer means: named by last four digits, or the only likely one.
 
     A card named by an ending none of theirs has ("card ending 7324, please freeze it" after
@@ -83,6 +84,15 @@ def _pick_card(
             if card.last4 == last4:
                 return card
     preferred = [c for c in candidates if prefer(c)] or candidates
+    kind = _account_kind_named(v.state.episode_text)
+    if len(preferred) > 1 and kind is not None and len({c.account_id for c in preferred}) > 1:
+        # "the one for the house account that I share with my wife, not my own one": the card
+        # is named by the account it is on
+        accounts = _accounts(v)
+        if isinstance(accounts, Call):
+            return accounts
+        of_kind = {a.id for a in accounts if a.type == kind}
+        preferred = [c for c in preferred if c.account_id in of_kind] or preferred
     if len(preferred) == 1:
         return preferred[0]
     if not preferred:
@@ -93,6 +103,26 @@ def _pick_card(
         {"cards": [c.model_dump() for c in preferred]},
         slot="card",
     )
+
+
+# A card named by its account: a joint one ("the house account I share with my wife", "our
+# joint card") or the customer's own ("my personal one"); a kind said with "not" is the one not
+# meant ("not my own one").
+_NOT_THIS_ONE = re.compile(r"\bnot (?:my|the|our) (?:\w+ ){0,2}(?:one|account|card)\b", re.I)
+_JOINT = re.compile(
+    r"\b(?:joint|shared|household|house account|bills account|(?:that |which )?(?:i|we) share)\b",
+    re.I,
+)
+_SOLE = re.compile(r"\b(?:my own|personal|sole|everyday|just mine|in my name only)\b", re.I)
+
+
+def _account_kind_named(text: str) -> AccountType | None:
+    """The kind of account the customer names a card by, when they name just one kind."""
+    said = _NOT_THIS_ONE.sub(" ", text)
+    joint, sole = _JOINT.search(said) is not None, _SOLE.search(said) is not None
+    if joint == sole:
+        return None
+    return "joint" if joint else "current"
 
 
 def _accounts(v: View) -> list[Account] | Call:
@@ -196,7 +226,7 @@ def lost_card(v: View) -> Step:
         and not reports_card_gone(v.state.episode_text)
         and not misuse_told(v.state)
     )
-    picked: Card | Say | None = (
+    picked: Card | Say | Call | None = (
         every[0]
         if every
         else _pick_card(
@@ -205,7 +235,7 @@ def lost_card(v: View) -> Step:
     )
     if picked is None:
         return Say("replies/no_usable_card.j2", "resolved", cite=("lost-or-stolen-card",))
-    if isinstance(picked, Say):
+    if isinstance(picked, Say | Call):
         return picked
     card = picked
     cancelled = v.result("cancel_card", CardCancellation, card_id=card.id)
@@ -273,6 +303,8 @@ def swallowed_card(v: View) -> Step:
     if isinstance(cards, Call):
         return cards
     picked = _pick_card(v, cards, {"active", "frozen"}, lambda c: c.type == "physical")
+    if isinstance(picked, Call):
+        return picked
     kept = picked if isinstance(picked, Card) and picked.type == "physical" else None
     frozen_now = kept is not None and v.ok("freeze_card", card_id=kept.id) is not None
     if kept is not None and kept.status == "active" and not frozen_now:
@@ -314,7 +346,7 @@ def lost_phone(v: View) -> Step:
         if isinstance(cards, Call):
             return cards
         picked = _pick_card(v, cards, {"active", "frozen"}, lambda c: c.status == "active")
-        if isinstance(picked, Say):
+        if isinstance(picked, Say | Call):
             return picked
         card = picked
         frozen_now = card is not None and v.ok("freeze_card", card_id=card.id) is not None
@@ -350,7 +382,7 @@ def unfreeze_card(v: View) -> Step:
             {"cards": active},
             cite=("freeze-and-unfreeze-card",),
         )
-    if isinstance(picked, Say):
+    if isinstance(picked, Say | Call):
         return picked
     if v.declined("unfreeze_card"):
         return Say("replies/nothing_changed.j2", "resolved")
@@ -391,7 +423,7 @@ def card_delivery(v: View) -> Step:
             {"cards": [c.model_dump() for c in cards if c.status != "cancelled"]},
             cite=("card-delivery-times",),
         )
-    if isinstance(picked, Say):
+    if isinstance(picked, Say | Call):
         return picked
     delivery = v.result("get_card_delivery", CardDelivery, card_id=picked.id)
     if delivery is None:
@@ -444,7 +476,7 @@ def pin_unblock(v: View) -> Step:
             cite=("pin-blocked",),
         )
     picked = _pick_card(v, cards, {"active", "frozen"}, lambda c: c.pin_blocked)
-    if picked is None or isinstance(picked, Say):
+    if picked is None or isinstance(picked, Say | Call):
         return picked or Say("replies/no_usable_card.j2", "resolved", cite=("pin-blocked",))
     if not picked.pin_blocked:
         return Say(
@@ -748,6 +780,11 @@ def direct_debit(v: View) -> Step:
     named = [d for d in named if not v.declined("cancel_direct_debit", direct_debit_id=d.id)] or (
         named
     )
+    if len(named) > 1:
+        # "the 76 quid one. no wait, sorry - the sky one. british gas is the heating": the
+        # one said as the pick, after any self-correction, is the one meant
+        picked = [d for d in named if said_as_the_one(d.merchant, v.state.incoming)]
+        named = picked if len(picked) == 1 else named
     if len(named) > 1:
         # "the Fitlife gym direct debit ... joined the council leisure centre": the name said
         # most fully is the one meant, when one is said more fully than the rest

@@ -103,6 +103,26 @@ def name_words_mentioned(name: str, words: list[str]) -> int:
     return sum(1 for p in parts if len(p) >= least and p in stems)
 
 
+# "the sky one", "the british gas one": a name said as the pick among those shown
+_THE_ONE = re.compile(r"\bthe ((?:[\w'&]+ ){1,3})one\b", re.I)
+# "the 76 quid one. no wait, sorry - the sky one": what comes after a self-correction replaces
+# what came before it
+_CORRECTION = re.compile(
+    r"\b(?:no wait|wait no|no sorry|sorry,? i mean|i mean|i meant|scratch that|or rather|"
+    r"actually no|no actually)\b",
+    re.I,
+)
+
+
+def said_as_the_one(name: str, text: str) -> bool:
+    """Whether the message picks ``name`` as "the <name> one", after any self-correction."""
+    corrections = list(_CORRECTION.finditer(text))
+    tail = text[corrections[-1].end() :] if corrections else text
+    return any(
+        name_words_mentioned(name, name_words(m.group(1))) > 0 for m in _THE_ONE.finditer(tail)
+    )
+
+
 # "the payment to Ayesha Khan", "the one at Amazon": up to four capitalised words after a
 # preposition that introduces whom money went to. Spaces only, so a name never runs into the
 # next message of the episode.

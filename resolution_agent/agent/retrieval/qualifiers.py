@@ -114,10 +114,10 @@ QUALIFIERS: tuple[Qualifier, ...] = (
         "channel",
         "ask",
         # "how do i get one of them disposable cards", "how can I add it to my watch": the steps
-        r"(?:\bhow (?:do|can|would|should|shall) (?:i|we|u|you) (?:go about )?|\bhow to |"
+        r"(?:\b(?:how|hw) (?:do|can|would|should|shall) (?:i|we|u|you) (?:go about )?|\bhow to |"
         r"\b(?:what'?s|what is|whats) the (?:best |easiest )?way to |\bis there a way to )"
         r"(?:get|getting|order|ordering|add|adding|stick|put|link|set ?up|setting up|make|create|"
-        r"turn on|switch on|replace|apply|request|activate|lower|reduce|"
+        r"turn on|switch on|replace|apply|request|activate|lower|reduce|claim|report|give|share|"
         # "how do i find my sort code n acc number": where in the app it is
         r"find|see|view|look up)\b(?! to\b)|"
         # "can i get one of them virtual cards to use til it turns up": a card of a kind, got
@@ -211,9 +211,9 @@ QUALIFIERS: tuple[Qualifier, ...] = (
         "place",
         "narrow",
         r"\b(?:abroad|overseas|foreign|internationally|another country|other countries|"
-        r"outside the uk|travel(?:l?ing)?|trip|"
-        + _PLACES
-        + r")\b|(?<!bank )\bholidays?\b|"
+        r"outside the uk|travel(?:l?ing)?|trip|" + _PLACES + r")\b|(?<!bank )\bholidays?\b|"
+        # "about €8,000 in a euro balance": money held in another currency
+        r"\b(?:euro|dollar|usd|eur|currency|foreign currency) (?:balances?|pots?|wallets?)\b|"
         + _IN_CURRENCY,
         r"\b(?:abroad|overseas|international|other currenc(?:y|ies)|another currency|"
         r"outside the uk|other countries|another country|foreign)\b|"

@@ -76,6 +76,19 @@ _OWN_QUESTION = re.compile(
     r"please)\b)[a-z]{2,})",
     re.I,
 )
+#: What may stand before a question without making it any less its own: a joining word ("Also,
+#: is there ...") or a condition ("if I change pounds into euros on Saturday, is there any
+#: extra charge?").
+_LEAD_IN = re.compile(
+    r"^(?:(?:also|and|plus|oh|btw|ps|one more thing|another thing|while i'?m here)\b[,:]?\s+)*"
+    r"(?:(?:if|once|say|suppose)\b[^,?]{3,100},\s*)?",
+    re.I,
+)
+
+
+def _own_question(piece: str) -> bool:
+    """Whether the piece opens as a question of its own, after any lead-in."""
+    return _OWN_QUESTION.match(_LEAD_IN.sub("", piece, count=1)) is not None
 
 
 #: "Two things.", "couple of questions:": the message says it holds several requests, and the
@@ -91,7 +104,7 @@ _ANNOUNCEMENT = re.compile(
 def _asks(piece: str) -> bool:
     """A question of its own: it opens as one, or ends with a question mark ("the £80 I sent
     Eilidh didn't go, why's that?")."""
-    return _OWN_QUESTION.match(piece) is not None or piece.rstrip().endswith("?")
+    return _own_question(piece) or piece.rstrip().endswith("?")
 
 
 @runtime_checkable
@@ -130,7 +143,7 @@ def refers_back(text: str) -> bool:
         return True
     if not _REFERS_BACK.search(_IDIOM_IT.sub("", text)):
         return False
-    return not _OWN_QUESTION.match(text) or len(_content_words(text)) <= _BARE_QUESTION_WORDS
+    return not _own_question(text) or len(_content_words(text)) <= _BARE_QUESTION_WORDS
 
 
 #: A question with at most this many words of its own beyond the question, the pronoun and the
@@ -231,7 +244,7 @@ def group(
             anchors.append(prediction if sure or pair else None)
             continue
         known = [a for a in anchors if a is not None]
-        question = _OWN_QUESTION.match(piece) is not None
+        question = _own_question(piece)
         if (
             (
                 (sure and (prediction.confidence >= SECOND or question))

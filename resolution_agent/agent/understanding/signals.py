@@ -186,6 +186,10 @@ _RULES: list[tuple[RiskKind, str]] = [
         r"\b(picked|chose|chosen|selected|clicked|tapped|used)\b.{0,10}\bthe wrong (\w+ )?(payee|"
         r"person|account|contact|name|details)\b|"
         r"\b(sent|transferred|paid)\b.{0,30}\bto the wrong (?-i:[A-Z][a-z]+)\b|"
+        # "the 65 quid i sent on the 21st ... went to the wrong ciara"; "two ciara o'connors in
+        # me payees ... and i picked the wrong one"
+        r"\b(sent|transferred|paid)\b.{0,80}\b(went|gone|ended up) to the wrong \w+|"
+        r"\bpayees?\b.{0,80}\b(picked|chose|selected|clicked|tapped)\b.{0,10}\bthe wrong one\b|"
         # "the details I had saved for her were actually my old landlady's account"
         r"\b(details|account number|sort code|payee)\b.{0,40}\b(was|were|belonged to|belongs to)\b"
         r" (actually |really |in fact |still )?(someone else|somebody else|"
@@ -281,6 +285,27 @@ def detect_signals(text: str, context: str = "") -> list[RiskSignal]:
 def asks_us_to_act(text: str) -> bool:
     """Whether the message asks us to do something ("can you", "please", "for me")."""
     return _ASKS_TO_ACT.search(text) is not None
+
+
+# "if a company ever takes the wrong amount by direct debit, how do I claim it back?": a
+# question about what would happen, not a problem the customer has; the help centre answers it
+# and no record of theirs is looked up or changed.
+_IN_GENERAL = re.compile(
+    # ("did u ever sort out nandos taking me twice" asks about something that happened)
+    r"\bif (?:[\w']+ ){0,6}ever\b|\b(?:in (?:the )?future|next time|hypothetically|"
+    r"in general|generally|what happens if|what would happen if)\b",
+    re.I,
+)
+_A_QUESTION = re.compile(r"\?\s*$|^(?:how|what|can i|could i|do i|would i|is there)\b", re.I)
+
+
+def asks_in_general(text: str) -> bool:
+    """Whether the message asks how something works in general, and asks us to do nothing."""
+    return (
+        _IN_GENERAL.search(text) is not None
+        and _A_QUESTION.search(text.strip()) is not None
+        and _ASKS_TO_ACT.search(text) is None
+    )
 
 
 def _asks_only_about(text: str) -> bool:
@@ -467,6 +492,8 @@ _OTHERS_CARD = re.compile(
     r"(?:card|one)\b|"
     # "our ciara's after losing her kestrel card": whoever it is, the card is theirs (a shop's
     # "their card machine" is no card of anyone's)
+    # "Sam's got his own card" says the card in question is not his
+    rf"(?<!\bgot )(?<!\bhas )(?<!\bhave )(?<!\buses )(?<!\bused )"
     rf"\b(?:his|her|their) {_CARD_WORD}card\b(?! ?(?:machine|reader|terminal|payment))",
     re.I,
 )

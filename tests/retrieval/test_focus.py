@@ -153,6 +153,21 @@ def test_the_retrieval_order_stands_on_a_tie_or_a_weaker_grounding() -> None:
     assert best_answer([first, same, weaker]) == first
 
 
+def test_the_asked_fact_answers_within_a_wider_tie_when_the_first_states_none_of_it() -> None:
+    # "is my euro balance protected the same as my pounds?": the currencies one holds (0.675)
+    # against the FSCS article's section on other currencies (0.557), which states the ask
+    currencies = passage("supported-currencies", 0.675, ("abroad", "app"))
+    protection = passage("deposit-protection-fscs", 0.557, ("protected", "abroad"))
+    far = passage("far", 0.50, ("protected", "abroad"))
+
+    assert best_answer([currencies, protection]) == protection
+    assert best_answer([currencies, far]) == currencies  # past ASK_TIE
+    # the first states an ask too: the narrow tie stands
+    stated = passage("apple-pay-google-pay", 0.599, ("most",))
+    contactless = passage("contactless-not-working", 0.512, ("most", "cash_machine"))
+    assert best_answer([stated, contactless]) == stated
+
+
 def test_the_asked_fact_is_the_sentences_stating_an_ask() -> None:
     cited = passage(
         "card-delivery-times",

@@ -110,6 +110,12 @@ def test_a_uk_only_rule_states_the_abroad_setting() -> None:
     assert not abroad.in_sentence("We post every card free of charge to your home in the UK.")
 
 
+def test_a_limit_said_not_to_apply_states_the_most() -> None:
+    most = BY_NAME["most"]
+    assert most.in_sentence("Mobile payments aren't limited to £100 in the same way.")
+    assert not most.in_sentence("You confirm the payment with Face ID or your fingerprint.")
+
+
 def test_swapping_pounds_into_another_currency_in_the_app_is_not_abroad() -> None:
     assert "abroad" not in names("gonna swap 300 quid into dollars on saturday")
     assert "abroad" not in names("want to swap pounds to zloty before friday")

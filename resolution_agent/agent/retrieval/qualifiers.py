@@ -97,7 +97,9 @@ QUALIFIERS: tuple[Qualifier, ...] = (
         r"\bhow many\b(?! (?:\w+ )?(?:days|hours|weeks|minutes)\b)|"
         r"\bhow much (?:\w+ )?(?:can|could|may)\b",
         r"\bup to (?:£|\d)|\blimits?\b[^.]*£\s?\d|\bmaximum\b|\bat most\b|\bno more than\b|"
-        r"\bthe most\b|\bno (?:\w+ )?limit\b",
+        r"\bthe most\b|\bno (?:\w+ )?limit\b|"
+        # "mobile payments aren't limited to £100": the limit asked about, said not to apply
+        r"\b(?:aren't|are not|isn't|is not|not) limited to\b",
     ),
     _q(
         "how_often",

@@ -43,6 +43,7 @@ KINDS = {
     "fresh9",
     "fresh10",
     "fresh11",
+    "fresh12",
 }
 #: Ids a scenario may expect that the conversation itself creates (the first new dispute).
 CREATED = {"disputes.dsp_0006"}

@@ -39,6 +39,7 @@ def names(*question: str) -> list[str]:
         ("how do i find my sort code n acc number??", ["steps"]),
         ("can i get one of them virtual cards to use til it turns up", ["steps"]),
         ("hw do i get a virtual card? wanna buy gig tix online 2nite", ["steps"]),
+        ("need 600 in notes for a van, can i withdraw all of it today", ["most", "cash_machine"]),
         ("if a company takes the wrong amount how do I claim it back", ["steps"]),
         ("how do i give my mate in spain my details so he can pay me back", ["steps", "abroad"]),
         (
@@ -114,6 +115,9 @@ def test_a_limit_said_not_to_apply_states_the_most() -> None:
     most = BY_NAME["most"]
     assert most.in_sentence("Mobile payments aren't limited to £100 in the same way.")
     assert not most.in_sentence("You confirm the payment with Face ID or your fingerprint.")
+    # "at most" states a limit only of an amount: "at most UK cash machines" is where
+    assert most.in_sentence("You can take out at most £500 a day.")
+    assert not most.in_sentence("At most UK cash machines, you can check your balance.")
 
 
 def test_swapping_pounds_into_another_currency_in_the_app_is_not_abroad() -> None:

@@ -95,8 +95,11 @@ QUALIFIERS: tuple[Qualifier, ...] = (
         # "is there a cap", "how many" (of a count: "how many days" asks how long)
         r"\b(?:most|max|maximum|biggest|largest|highest|limits?|caps?|capped|ceiling)\b|"
         r"\bhow many\b(?! (?:\w+ )?(?:days|hours|weeks|minutes)\b)|"
-        r"\bhow much (?:\w+ )?(?:can|could|may)\b",
-        r"\bup to (?:£|\d)|\blimits?\b[^.]*£\s?\d|\bmaximum\b|\bat most\b|\bno more than\b|"
+        r"\bhow much (?:\w+ )?(?:can|could|may)\b|"
+        # "need 600 in notes, can i withdraw all of it today": whether an amount is within it
+        r"\b(?:withdraw|take out|get out|draw out)\b[^.?]{0,20}\b(?:all of it|that much|"
+        r"all at once|in one go)\b",
+        r"\bup to (?:£|\d)|\blimits?\b[^.]*£\s?\d|\bmaximum\b|\bat most (?:£|\d)|\bno more than\b|"
         r"\bthe most\b|\bno (?:\w+ )?limit\b|"
         # "mobile payments aren't limited to £100": the limit asked about, said not to apply
         r"\b(?:aren't|are not|isn't|is not|not) limited to\b",

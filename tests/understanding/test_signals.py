@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from resolution_agent.agent.understanding import detect_signals
+from resolution_agent.agent.understanding.requests import asks_in_general
 from resolution_agent.agent.understanding.signals import (
-    asks_in_general,
     reports_card_gone,
     reports_card_misuse,
     reports_self_service_failed,

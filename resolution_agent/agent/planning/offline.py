@@ -53,8 +53,8 @@ from resolution_agent.agent.state import (
 from resolution_agent.agent.templates import part_of
 from resolution_agent.agent.understanding.entities import extract_entities
 from resolution_agent.agent.understanding.misuse import misuse_told
+from resolution_agent.agent.understanding.requests import asks_in_general
 from resolution_agent.agent.understanding.signals import (
-    asks_in_general,
     asks_us_to_act,
     reports_card_details_given,
     reports_card_gone,

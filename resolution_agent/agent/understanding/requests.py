@@ -24,7 +24,7 @@ from resolution_agent.agent.policies import Policies
 from resolution_agent.agent.state import IntentPrediction, Request
 from resolution_agent.agent.understanding.base import IntentClassifier
 from resolution_agent.agent.understanding.direction import steer
-from resolution_agent.agent.understanding.signals import reports_card_misuse
+from resolution_agent.agent.understanding.signals import asks_us_to_act, reports_card_misuse
 
 #: A clause must be at least this sure, and this far ahead of its runner-up, to be a request.
 SURE = 0.5
@@ -105,6 +105,22 @@ def _asks(piece: str) -> bool:
     """A question of its own: it opens as one, or ends with a question mark ("the £80 I sent
     Eilidh didn't go, why's that?")."""
     return _own_question(piece) or piece.rstrip().endswith("?")
+
+
+# "if a company ever takes the wrong amount by direct debit, how do I claim it back?": a
+# question about what would happen, not a problem the customer has; the help centre answers it
+# and no record of theirs is looked up or changed. ("did u ever sort out nandos taking me twice"
+# asks about something that happened.)
+_IN_GENERAL = re.compile(
+    r"\bif (?:[\w']+ ){0,6}ever\b|\b(?:in (?:the )?future|next time|hypothetically|"
+    r"in general|generally|what happens if|what would happen if)\b",
+    re.I,
+)
+
+
+def asks_in_general(text: str) -> bool:
+    """Whether the message asks how something works in general, and asks us to do nothing."""
+    return _IN_GENERAL.search(text) is not None and _asks(text) and not asks_us_to_act(text)
 
 
 @runtime_checkable

@@ -287,27 +287,6 @@ def asks_us_to_act(text: str) -> bool:
     return _ASKS_TO_ACT.search(text) is not None
 
 
-# "if a company ever takes the wrong amount by direct debit, how do I claim it back?": a
-# question about what would happen, not a problem the customer has; the help centre answers it
-# and no record of theirs is looked up or changed.
-_IN_GENERAL = re.compile(
-    # ("did u ever sort out nandos taking me twice" asks about something that happened)
-    r"\bif (?:[\w']+ ){0,6}ever\b|\b(?:in (?:the )?future|next time|hypothetically|"
-    r"in general|generally|what happens if|what would happen if)\b",
-    re.I,
-)
-_A_QUESTION = re.compile(r"\?\s*$|^(?:how|what|can i|could i|do i|would i|is there)\b", re.I)
-
-
-def asks_in_general(text: str) -> bool:
-    """Whether the message asks how something works in general, and asks us to do nothing."""
-    return (
-        _IN_GENERAL.search(text) is not None
-        and _A_QUESTION.search(text.strip()) is not None
-        and _ASKS_TO_ACT.search(text) is None
-    )
-
-
 def _asks_only_about(text: str) -> bool:
     """A question about a fee or a wait that asks nobody to do anything."""
     return _ASKS_FEE_OR_TIME.search(text) is not None and _ASKS_TO_ACT.search(text) is None
